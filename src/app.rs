@@ -1,0 +1,147 @@
+//! The application: its shared state, its routes in one list, and the
+//! middleware every request passes through.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use sqlx::PgPool;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::SessionManagerLayer;
+use tower_sessions::cookie::SameSite;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::web::routes::{self, Route};
+use crate::web::session_store::PgSessionStore;
+use crate::web::{assets, csrf, error_pages, flood};
+use crate::{auth, ops, pages, users};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    pool: PgPool,
+    config: Config,
+    clock: Clock,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
+        Self(Arc::new(Inner {
+            pool,
+            config,
+            clock,
+        }))
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.0.pool
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
+    }
+}
+
+pub const SESSION_COOKIE: &str = "atende_session";
+
+/// Every route of the service, each with its access class.
+pub fn routes() -> Vec<Route> {
+    [auth::routes(), pages::routes(), users::routes(), ops::routes()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+pub fn router(state: AppState) -> Router {
+    let app = routes::build(routes(), flood::guard)
+        .merge(assets::router())
+        .fallback(not_found);
+    with_middleware(app, &state).with_state(state)
+}
+
+async fn not_found() -> Response {
+    AppError::NotFound.into_response()
+}
+
+/// The layers, listed innermost first: each `.layer` wraps everything above it.
+fn with_middleware(app: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let config = state.config();
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool().clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.cookie_secure);
+    app
+        // The CSRF token check needs the session, so it sits inside the session layer.
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify))
+        // Sessions load lazily: static files and health checks never touch the table.
+        .layer(sessions)
+        // Cross-origin state changes are refused from headers alone, before any session work.
+        .layer(CsrfLayer::new())
+        // Bodies beyond the limit are refused up front (413) rather than read.
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        // A request that outlives its budget gets 408 instead of holding a connection.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        // A panic becomes a 500 that the error-page layer renders with the request id.
+        .layer(CatchPanicLayer::new())
+        // Renders bare error statuses from everything inside as pages.
+        .layer(middleware::from_fn(error_pages::render))
+        .layer(CompressionLayer::new())
+        // Security headers go on every response, error pages and static files included.
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ))
+        // Pages can hold personal data: never cached unless a handler says otherwise
+        // (static files carry their own long-lived cache headers).
+        .layer(header_layer(header::CACHE_CONTROL, "no-store"))
+        .layer(ops::metrics_layer())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // Outermost but the id: every log line of a request carries its id.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let request_id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id = %request_id,
+            )
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+                   object-src 'none'";
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,36 @@
+//! Signing in and out, and who the signed-in user is.
+
+mod handlers;
+pub mod model;
+pub mod store;
+
+use chrono_tz::Tz;
+use uuid::Uuid;
+
+use crate::users::model::Role;
+use crate::web::i18n::Lang;
+use crate::web::routes::{Access, Route};
+
+/// The user of a request, loaded afresh (and checked active) on every request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub locale: Option<Lang>,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub tenant_locale: Lang,
+    pub time_zone: Tz,
+}
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/login", Access::Public, handlers::show_sign_in),
+        Route::post("/login", Access::Public, handlers::sign_in).flood_guarded(),
+        Route::post("/logout", Access::SignedIn, handlers::sign_out),
+        Route::post("/language", Access::Public, handlers::set_language),
+    ]
+}

@@ -1,0 +1,104 @@
+//! One configuration struct, read from flags and the environment alike, so
+//! `atende --help` documents every knob the service has.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use secrecy::SecretString;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// PostgreSQL connection URL. Without it Atende runs its own private
+    /// PostgreSQL cluster under `$ATENDE_DATA_DIR/postgres`.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<SecretString>,
+
+    /// Address the web server listens on.
+    #[arg(long, env = "ATENDE_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+
+    /// Directory for the embedded PostgreSQL cluster and the dev mail outbox.
+    #[arg(long, env = "ATENDE_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Mark session cookies `Secure` (set it when served over HTTPS).
+    #[arg(long, env = "ATENDE_COOKIE_SECURE", default_value_t = false, global = true)]
+    pub cookie_secure: bool,
+
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "ATENDE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "ATENDE_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in at which a session ends whatever the activity.
+    #[arg(long, env = "ATENDE_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    pub session_max_hours: u32,
+
+    /// Largest database pool size per instance.
+    #[arg(long, env = "ATENDE_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    pub db_pool_size: u32,
+
+    /// Seconds a request waits for a database connection before a 503 page.
+    #[arg(long, env = "ATENDE_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 3, global = true)]
+    pub db_acquire_timeout_secs: u64,
+
+    /// Seconds before an unfinished request is answered with 408.
+    #[arg(long, env = "ATENDE_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    pub request_timeout_secs: u64,
+
+    /// Largest accepted request body, in bytes (uploads have their own limit).
+    #[arg(long, env = "ATENDE_BODY_LIMIT_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
+    pub body_limit_bytes: usize,
+
+    /// Run the background worker inside `serve` (turn off when workers run apart).
+    #[arg(long, env = "ATENDE_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub worker: bool,
+
+    /// Seconds between background worker ticks.
+    #[arg(long, env = "ATENDE_WORKER_TICK_SECS", default_value_t = 5, global = true)]
+    pub worker_tick_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.session_idle_minutes))
+    }
+
+    pub fn session_max_age(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.session_max_hours))
+    }
+
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_secs(self.db_acquire_timeout_secs)
+    }
+
+    /// A configuration for tests and tools: defaults, a given database, no worker.
+    pub fn for_database(url: &str) -> Self {
+        Self {
+            database_url: Some(SecretString::from(url.to_owned())),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: PathBuf::from("./data"),
+            cookie_secure: false,
+            log_format: LogFormat::Text,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            db_pool_size: 8,
+            db_acquire_timeout_secs: 3,
+            request_timeout_secs: 30,
+            body_limit_bytes: 2 * 1024 * 1024,
+            worker: false,
+            worker_tick_secs: 5,
+        }
+    }
+}

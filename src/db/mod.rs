@@ -1,0 +1,81 @@
+//! The database: pool, migrations, the embedded cluster and the one way
+//! handlers reach tenant data (`TenantTx`).
+
+pub mod embedded;
+mod tenant_tx;
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub use embedded::{EmbeddedCluster, EmbeddedError};
+pub use tenant_tx::{TenantTx, begin_provisioning_tx, begin_tenant_tx};
+
+use crate::config::Config;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Where the service's database lives: the server at `DATABASE_URL`, or the
+/// embedded cluster (which the caller must stop on shutdown).
+pub struct Database {
+    pub pool: PgPool,
+    pub embedded: Option<EmbeddedCluster>,
+}
+
+impl Database {
+    pub async fn open(config: &Config) -> Result<Self, EmbeddedError> {
+        let (options, embedded) = match &config.database_url {
+            Some(url) => {
+                let options = PgConnectOptions::from_str(url.expose_secret())
+                    .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+                (options, None)
+            }
+            None => {
+                let cluster = EmbeddedCluster::start(&config.data_dir).await?;
+                (cluster.connect_options(), Some(cluster))
+            }
+        };
+        let pool = pool_options(config).connect_lazy_with(options.application_name("atende"));
+        Ok(Self { pool, embedded })
+    }
+
+    /// Stops the embedded cluster, if this process runs one.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(cluster) = self.embedded {
+            if let Err(err) = cluster.stop().await {
+                tracing::error!(error = %err, "stopping the embedded PostgreSQL failed");
+            }
+        }
+    }
+}
+
+/// A pool that fails fast: a request waits at most `acquire_timeout` for a
+/// connection, then the caller answers 503; the pool reconnects by itself
+/// once the database is back.
+pub fn pool_options(config: &Config) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(config.db_pool_size)
+        .min_connections(0)
+        .acquire_timeout(config.acquire_timeout())
+        .test_before_acquire(false)
+}
+
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await.context("running migrations")
+}
+
+/// Whether an error means the database is unreachable or saturated, as opposed
+/// to a query that went wrong.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    matches!(
+        err,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    ) || matches!(err, sqlx::Error::Database(db) if db.code().is_some_and(|c| {
+        // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
+        matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+    }))
+}

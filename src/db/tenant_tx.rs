@@ -1,0 +1,61 @@
+//! The tenant-scoped transaction: the only door to tenant data.
+//!
+//! It switches to `atende_app` (no BYPASSRLS, owns nothing) and sets
+//! `app.tenant_id`, both transaction-local, so row-level security holds even
+//! when the pool connects as a superuser, and nothing of one tenant's context
+//! survives on a pooled connection after commit or rollback.
+
+use std::ops::{Deref, DerefMut};
+
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    tenant_id: Uuid,
+}
+
+pub async fn begin_tenant_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select set_config('role', 'atende_app', true), set_config('app.tenant_id', $1, true)")
+        .bind(tenant_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(TenantTx { tx, tenant_id })
+}
+
+impl TenantTx {
+    pub fn tenant_id(&self) -> Uuid {
+        self.tenant_id
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl Deref for TenantTx {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
+
+/// A transaction for provisioning a tenant on the cross-tenant path: it keeps
+/// the owner's role (which may insert tenants) but still names the tenant, so
+/// the policies' checks pass even for an owner without BYPASSRLS.
+pub async fn begin_provisioning_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(tenant_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(TenantTx { tx, tenant_id })
+}

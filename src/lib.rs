@@ -1,0 +1,16 @@
+//! Atende: a multi-tenant, server-rendered service desk.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ops;
+pub mod pages;
+pub mod seed;
+pub mod tenants;
+pub mod users;
+pub mod web;
+pub mod worker;

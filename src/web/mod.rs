@@ -1,0 +1,14 @@
+//! What every page shares: extractors, CSRF, forms, sessions, languages,
+//! error pages and the route table.
+
+pub mod assets;
+pub mod csrf;
+pub mod error_pages;
+pub mod flood;
+pub mod form;
+pub mod i18n;
+pub mod page;
+pub mod routes;
+pub mod session;
+pub mod session_store;
+pub mod signed_in;

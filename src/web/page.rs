@@ -1,0 +1,126 @@
+//! What every page template receives: language, CSRF token, the signed-in
+//! user (if any), flash messages and the time zone to show dates in.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::app::AppState;
+use crate::users::model::Role;
+use crate::web::csrf;
+use crate::web::i18n::Lang;
+use crate::web::session::Flash;
+
+pub const LANG_COOKIE: &str = "atende_lang";
+
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub workspace: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub csrf: String,
+    pub user: Option<UserBadge>,
+    pub flash: Vec<Flash>,
+    pub tz: Tz,
+    /// Path and query of this request, for the language switcher to come back to.
+    pub here: String,
+}
+
+impl PageCtx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    pub fn asset(&self, file: &str) -> String {
+        crate::web::assets::url(file)
+    }
+
+    pub fn langs(&self) -> &'static [Lang] {
+        &Lang::ALL
+    }
+
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz)
+            .format_localized("%x %H:%M", self.lang.chrono_locale())
+            .to_string()
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        let needed = Role::parse(role).unwrap_or(Role::Admin);
+        self.user.as_ref().is_some_and(|u| u.role >= needed)
+    }
+
+    /// Whether the navigation entry for `prefix` is the current section.
+    pub fn in_section(&self, prefix: &str) -> bool {
+        let path = self.here.split('?').next().unwrap_or_default();
+        path == prefix || path.starts_with(&format!("{prefix}/"))
+    }
+}
+
+/// Carries the language chosen for a request out to the error-page layer,
+/// which runs after the handler and cannot see its extractors.
+#[derive(Debug, Clone, Default)]
+pub struct RequestLang(pub Arc<OnceLock<Lang>>);
+
+impl RequestLang {
+    pub fn record(parts: &Parts, lang: Lang) {
+        if let Some(slot) = parts.extensions.get::<RequestLang>() {
+            let _ = slot.0.set(lang);
+        }
+    }
+}
+
+pub fn here(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// The page context of someone not signed in (the sign-in page): language from
+/// the switcher's cookie, else `Accept-Language`; CSRF from the pre-session cookie.
+pub struct PublicPage {
+    pub page: PageCtx,
+    pub jar: CookieJar,
+}
+
+impl FromRequestParts<AppState> for PublicPage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let lang = jar
+            .get(LANG_COOKIE)
+            .and_then(|c| Lang::parse(c.value()))
+            .or_else(|| Lang::from_accept_language(&parts.headers))
+            .unwrap_or_default();
+        RequestLang::record(parts, lang);
+        let (jar, token) = csrf::anonymous_token(jar);
+        Ok(PublicPage {
+            page: PageCtx {
+                lang,
+                csrf: token,
+                user: None,
+                flash: Vec::new(),
+                tz: chrono_tz::America::Sao_Paulo,
+                here: here(parts),
+            },
+            jar,
+        })
+    }
+}

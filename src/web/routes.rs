@@ -1,0 +1,86 @@
+//! The route table. Every route is declared with its access class, and the
+//! router is built from this table only, so the route-inventory tests can walk
+//! every route and hold each one to its class: CSRF on every state change,
+//! 404 across tenants for tenant objects, 403 below the role.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::app::AppState;
+use crate::users::model::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user of the tenant.
+    SignedIn,
+    /// Signed-in users with at least this role.
+    Role(Role),
+    /// One record of the tenant named by the path, for users with at least
+    /// this role; another tenant's record is a 404.
+    TenantObject(Role, ObjectKind),
+}
+
+/// The kinds of tenant records that appear in paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    User,
+}
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// Sign-in is also limited per client address, in memory, against floods.
+    pub flood_guarded: bool,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    fn new<H, T>(method: Method, filter: MethodFilter, path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route {
+            method,
+            path,
+            access,
+            flood_guarded: false,
+            handler: on(filter, handler),
+        }
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Route {
+        Route::new(Method::GET, MethodFilter::GET, path, access, handler)
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Route {
+        Route::new(Method::POST, MethodFilter::POST, path, access, handler)
+    }
+
+    pub fn flood_guarded(mut self) -> Route {
+        self.flood_guarded = true;
+        self
+    }
+
+    /// Whether the route changes state and so must carry a CSRF token.
+    pub fn is_state_changing(&self) -> bool {
+        !matches!(self.method, Method::GET | Method::HEAD | Method::OPTIONS)
+    }
+}
+
+/// Builds the router from the table; flood-guarded routes get the per-address limiter.
+pub fn build(routes: Vec<Route>, flood_guard: impl Fn(MethodRouter<AppState>) -> MethodRouter<AppState>) -> Router<AppState> {
+    routes.into_iter().fold(Router::new(), |router, route| {
+        let handler = if route.flood_guarded {
+            flood_guard(route.handler)
+        } else {
+            route.handler
+        };
+        router.route(route.path, handler)
+    })
+}

@@ -1,0 +1,56 @@
+//! The background worker: one loop that, every tick, does the work that time
+//! makes due. Each piece of work is claimed in short transactions, so any
+//! number of workers (inside `serve` or as `atende worker`) can run at once.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth;
+use crate::clock::Clock;
+use crate::web::session_store::PgSessionStore;
+
+/// What one tick did, for logs and tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TickReport {
+    pub expired_sessions: u64,
+    pub old_login_attempts: u64,
+}
+
+impl TickReport {
+    fn is_idle(&self) -> bool {
+        *self == TickReport::default()
+    }
+}
+
+/// Runs every kind of due work once and returns what it did.
+pub async fn run_once(pool: &PgPool, clock: &Clock) -> anyhow::Result<TickReport> {
+    let expired_sessions = PgSessionStore::delete_expired(pool).await?;
+    let old_login_attempts =
+        auth::store::delete_old_attempts(pool, clock.now() - chrono::Duration::days(1)).await?;
+    Ok(TickReport {
+        expired_sessions,
+        old_login_attempts,
+    })
+}
+
+/// Ticks until cancelled; a failed tick is logged and retried on the next one,
+/// so a database outage pauses the worker instead of ending it.
+pub async fn run(pool: PgPool, clock: Clock, tick: Duration, cancel: CancellationToken) {
+    tracing::info!(tick_secs = tick.as_secs(), "worker started");
+    let mut interval = tokio::time::interval(tick);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = interval.tick() => {}
+        }
+        match run_once(&pool, &clock).await {
+            Ok(report) if !report.is_idle() => tracing::info!(?report, "worker tick"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "worker tick failed"),
+        }
+    }
+    tracing::info!("worker stopped");
+}
