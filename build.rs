@@ -1,1 +1,3 @@
-fn main(){ memory_serve::load_directory("./static"); }
+fn main() {
+    memory_serve::load_directory("./static");
+}

@@ -63,10 +63,15 @@ pub const SESSION_COOKIE: &str = "atende_session";
 
 /// Every route of the service, each with its access class.
 pub fn routes() -> Vec<Route> {
-    [auth::routes(), pages::routes(), users::routes(), ops::routes()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        auth::routes(),
+        pages::routes(),
+        users::routes(),
+        ops::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -122,19 +127,21 @@ fn with_middleware(app: Router<AppState>, state: &AppState) -> Router<AppState> 
         .layer(ops::metrics_layer())
         .layer(PropagateRequestIdLayer::x_request_id())
         // Outermost but the id: every log line of a request carries its id.
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            let request_id = request
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            tracing::info_span!(
-                "request",
-                method = %request.method(),
-                path = %request.uri().path(),
-                request_id = %request_id,
-            )
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id = %request_id,
+                )
+            }),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 

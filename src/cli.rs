@@ -115,7 +115,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     let config = cli.config;
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::Migrate => with_database(&config, |db| async move { db::migrate(&db.pool).await }).await,
+        Command::Migrate => {
+            with_database(&config, |db| async move { db::migrate(&db.pool).await }).await
+        }
         Command::Worker => run_worker(config).await,
         Command::Tenant(TenantCommand::Create {
             slug,
@@ -209,10 +211,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 async fn serve_with(config: &Config, db: &Database) -> anyhow::Result<()> {
     db::migrate(&db.pool).await?;
-    if let Some(cluster) = &db.embedded {
-        if cluster.fresh {
-            seed::demo(&db.pool).await.context("seeding the demo workspace")?;
-        }
+    if db.embedded.as_ref().is_some_and(|cluster| cluster.fresh) {
+        seed::demo(&db.pool)
+            .await
+            .context("seeding the demo workspace")?;
     }
     let clock = Clock::default();
     let state = AppState::new(db.pool.clone(), config.clone(), clock.clone());
@@ -236,10 +238,13 @@ async fn serve_with(config: &Config, db: &Database) -> anyhow::Result<()> {
         ));
     }
     let app = app::router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
     tracing::info!("in-flight requests finished; stopping the worker");
     cancel.cancel();
     tracker.close();

@@ -16,7 +16,12 @@ pub struct Config {
     pub database_url: Option<SecretString>,
 
     /// Address the web server listens on.
-    #[arg(long, env = "ATENDE_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: SocketAddr,
 
     /// Directory for the embedded PostgreSQL cluster and the dev mail outbox.
@@ -24,7 +29,12 @@ pub struct Config {
     pub data_dir: PathBuf,
 
     /// Mark session cookies `Secure` (set it when served over HTTPS).
-    #[arg(long, env = "ATENDE_COOKIE_SECURE", default_value_t = false, global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_COOKIE_SECURE",
+        default_value_t = false,
+        global = true
+    )]
     pub cookie_secure: bool,
 
     /// Log format: human-readable text or one JSON object per line.
@@ -32,11 +42,21 @@ pub struct Config {
     pub log_format: LogFormat,
 
     /// Minutes without a request after which a session ends.
-    #[arg(long, env = "ATENDE_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
     pub session_idle_minutes: u32,
 
     /// Hours after sign-in at which a session ends whatever the activity.
-    #[arg(long, env = "ATENDE_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_SESSION_MAX_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
     pub session_max_hours: u32,
 
     /// Largest database pool size per instance.
@@ -44,11 +64,21 @@ pub struct Config {
     pub db_pool_size: u32,
 
     /// Seconds a request waits for a database connection before a 503 page.
-    #[arg(long, env = "ATENDE_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 3, global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_DB_ACQUIRE_TIMEOUT_SECS",
+        default_value_t = 3,
+        global = true
+    )]
     pub db_acquire_timeout_secs: u64,
 
     /// Seconds before an unfinished request is answered with 408.
-    #[arg(long, env = "ATENDE_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
     pub request_timeout_secs: u64,
 
     /// Largest accepted request body, in bytes (uploads have their own limit).
@@ -60,7 +90,12 @@ pub struct Config {
     pub worker: bool,
 
     /// Seconds between background worker ticks.
-    #[arg(long, env = "ATENDE_WORKER_TICK_SECS", default_value_t = 5, global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_WORKER_TICK_SECS",
+        default_value_t = 5,
+        global = true
+    )]
     pub worker_tick_secs: u64,
 }
 

@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
-use tower_sessions::Session;
 use tower_sessions::Expiry;
+use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::model::{PASSWORD_MAX_CHARS, safe_next, verify_password};
@@ -52,8 +52,12 @@ pub async fn show_sign_in(
     PublicPage { page, jar }: PublicPage,
     Query(query): Query<SignInQuery>,
 ) -> Response {
-    let next = query.next.as_deref().and_then(safe_next).unwrap_or_default();
-    if AuthSession::load(&session).await.is_some() {
+    let next = query
+        .next
+        .as_deref()
+        .and_then(safe_next)
+        .unwrap_or_default();
+    if matches!(AuthSession::load(&session).await, Ok(Some(_))) {
         let target = if next.is_empty() { HOME } else { next.as_str() };
         return Redirect::to(target).into_response();
     }
@@ -104,7 +108,12 @@ pub async fn sign_in(
         notice,
     };
     let (Some(workspace), Some(email), true) = (workspace, email, errors.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, redisplay(page, errors, None)).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            jar,
+            redisplay(page, errors, None),
+        )
+            .into_response());
     };
     let workspace = workspace.to_lowercase();
     let email = email.to_lowercase();
@@ -119,9 +128,12 @@ pub async fn sign_in(
             .max(1);
         let minutes = (remaining + 59) / 60;
         let notice = page.t1("sign-in-throttled", "minutes", minutes);
-        let mut response =
-            (StatusCode::TOO_MANY_REQUESTS, jar, redisplay(page, FieldErrors::default(), Some(notice)))
-                .into_response();
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            jar,
+            redisplay(page, FieldErrors::default(), Some(notice)),
+        )
+            .into_response();
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(remaining as u64));
@@ -139,13 +151,19 @@ pub async fn sign_in(
     };
     let stored_hash = account.as_ref().map(|(_, a)| a.password_hash.clone());
     let password = input.password.clone();
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref()))
-        .await
-        .map_err(anyhow::Error::from)?;
+    let verified =
+        tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref()))
+            .await
+            .map_err(anyhow::Error::from)?;
     let Some((tenant_id, account)) = account.filter(|_| verified) else {
         tracing::info!(workspace = %workspace, "sign-in failed");
         let notice = page.t("sign-in-failed");
-        return Ok((StatusCode::UNAUTHORIZED, jar, redisplay(page, FieldErrors::default(), Some(notice))).into_response());
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            jar,
+            redisplay(page, FieldErrors::default(), Some(notice)),
+        )
+            .into_response());
     };
 
     store::clear_attempts(state.pool(), &bucket).await?;
@@ -158,12 +176,19 @@ pub async fn sign_in(
         signed_in_at: now,
         seen_at: now,
     };
-    session.insert(AUTH_KEY, &auth).await.map_err(anyhow::Error::from)?;
+    session
+        .insert(AUTH_KEY, &auth)
+        .await
+        .map_err(anyhow::Error::from)?;
     let expires = time::OffsetDateTime::now_utc()
         + time::Duration::hours(i64::from(state.config().session_max_hours));
     session.set_expiry(Some(Expiry::AtDateTime(expires)));
     tracing::info!(user = %account.id, "signed in");
-    let target = if next.is_empty() { HOME.to_owned() } else { next };
+    let target = if next.is_empty() {
+        HOME.to_owned()
+    } else {
+        next
+    };
     Ok(Redirect::to(&target).into_response())
 }
 

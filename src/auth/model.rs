@@ -77,10 +77,11 @@ fn percent_decode(text: &str) -> String {
     // Decode repeatedly: `%252F` is `%2F` once and `/` twice.
     let mut current = text.to_owned();
     for _ in 0..3 {
-        let next: String = form_urlencoded::parse(format!("x={}", current.replace('+', "%2B")).as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
+        let next: String =
+            form_urlencoded::parse(format!("x={}", current.replace('+', "%2B")).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
         if next == current {
             break;
         }
@@ -96,14 +97,23 @@ mod tests {
     #[test]
     fn password_length_is_counted_in_characters() {
         assert!(NewPassword::parse("çççççççççççç").is_ok());
-        assert_eq!(NewPassword::parse("short").err(), Some("error-password-too-short"));
-        assert_eq!(NewPassword::parse(&"x".repeat(129)).err(), Some("error-password-too-long"));
+        assert_eq!(
+            NewPassword::parse("short").err(),
+            Some("error-password-too-short")
+        );
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(129)).err(),
+            Some("error-password-too-long")
+        );
         assert!(NewPassword::parse(&"x".repeat(128)).is_ok());
     }
 
     #[test]
     fn next_accepts_local_paths_only() {
-        assert_eq!(safe_next("/cases?view=active").as_deref(), Some("/cases?view=active"));
+        assert_eq!(
+            safe_next("/cases?view=active").as_deref(),
+            Some("/cases?view=active")
+        );
         for hostile in [
             "//evil.example",
             "/\\evil.example",

@@ -97,8 +97,11 @@ pub async fn clear_attempts(pool: &PgPool, bucket: &str) -> Result<(), sqlx::Err
 }
 
 pub async fn delete_old_attempts(pool: &PgPool, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!("delete from login_attempts where window_started_at < $1", before)
-        .execute(pool)
-        .await?;
+    let done = sqlx::query!(
+        "delete from login_attempts where window_started_at < $1",
+        before
+    )
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected())
 }

@@ -92,7 +92,10 @@ impl EmbeddedCluster {
         tokio::task::spawn_blocking(move || {
             let output = this.pg_ctl(["stop", "-m", "fast", "-w", "-t", "60"])?;
             if !output.status.success() && this.is_running() {
-                bail!("pg_ctl stop failed: {}", String::from_utf8_lossy(&output.stderr));
+                bail!(
+                    "pg_ctl stop failed: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
             }
             Ok(())
         })
@@ -153,7 +156,10 @@ impl EmbeddedCluster {
             ],
         )?;
         if !output.status.success() {
-            bail!("initdb failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+            bail!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
         }
         let settings = format!(
             "\n# Written by Atende: socket only, private to the cluster's owner.\n\
@@ -181,7 +187,9 @@ impl EmbeddedCluster {
                 .fetch_one(&mut conn)
                 .await?;
         if !exists {
-            sqlx::query("create database atende").execute(&mut conn).await?;
+            sqlx::query("create database atende")
+                .execute(&mut conn)
+                .await?;
         }
         conn.close().await?;
         Ok(())
@@ -289,7 +297,12 @@ fn cluster_owner() -> anyhow::Result<Option<OsUser>> {
         return Ok(Some(user));
     }
     let status = Command::new("useradd")
-        .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin"])
+        .args([
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+        ])
         .arg(FALLBACK_OS_USER)
         .status()
         .context("running useradd to create the PostgreSQL system user")?;
@@ -312,10 +325,10 @@ fn is_postgres_process(pid: i32) -> bool {
 /// `initdb` and `pg_ctl` from PATH, else the newest /usr/lib/postgresql/*/bin.
 pub fn find_bin_dir() -> Option<PathBuf> {
     let has_both = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(dir) = std::env::split_paths(&path).find(|d| has_both(d)) {
-            return Some(dir);
-        }
+    if let Some(path) = std::env::var_os("PATH")
+        && let Some(dir) = std::env::split_paths(&path).find(|d| has_both(d))
+    {
+        return Some(dir);
     }
     let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
         .ok()?

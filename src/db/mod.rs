@@ -45,10 +45,10 @@ impl Database {
     /// Stops the embedded cluster, if this process runs one.
     pub async fn close(self) {
         self.pool.close().await;
-        if let Some(cluster) = self.embedded {
-            if let Err(err) = cluster.stop().await {
-                tracing::error!(error = %err, "stopping the embedded PostgreSQL failed");
-            }
+        if let Some(cluster) = self.embedded
+            && let Err(err) = cluster.stop().await
+        {
+            tracing::error!(error = %err, "stopping the embedded PostgreSQL failed");
         }
     }
 }
@@ -61,7 +61,8 @@ pub fn pool_options(config: &Config) -> PgPoolOptions {
         .max_connections(config.db_pool_size)
         .min_connections(0)
         .acquire_timeout(config.acquire_timeout())
-        .test_before_acquire(false)
+        // A ping before reuse drops connections that died with a database restart.
+        .test_before_acquire(true)
 }
 
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {

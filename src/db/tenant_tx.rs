@@ -17,10 +17,12 @@ pub struct TenantTx {
 
 pub async fn begin_tenant_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("select set_config('role', 'atende_app', true), set_config('app.tenant_id', $1, true)")
-        .bind(tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "select set_config('role', 'atende_app', true), set_config('app.tenant_id', $1, true)",
+    )
+    .bind(tenant_id.to_string())
+    .execute(&mut *tx)
+    .await?;
     Ok(TenantTx { tx, tenant_id })
 }
 
@@ -51,7 +53,10 @@ impl DerefMut for TenantTx {
 /// A transaction for provisioning a tenant on the cross-tenant path: it keeps
 /// the owner's role (which may insert tenants) but still names the tenant, so
 /// the policies' checks pass even for an owner without BYPASSRLS.
-pub async fn begin_provisioning_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx, sqlx::Error> {
+pub async fn begin_provisioning_tx(
+    pool: &PgPool,
+    tenant_id: Uuid,
+) -> Result<TenantTx, sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query("select set_config('app.tenant_id', $1, true)")
         .bind(tenant_id.to_string())

@@ -38,7 +38,10 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query_scalar!("select 1 as \"one!\"").fetch_one(state.pool()).await {
+    match sqlx::query_scalar!("select 1 as \"one!\"")
+        .fetch_one(state.pool())
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
@@ -51,7 +54,8 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let pool = state.pool();
     metrics::gauge!("atende_db_pool_connections").set(f64::from(pool.size()));
     metrics::gauge!("atende_db_pool_idle_connections").set(pool.num_idle() as f64);
-    metrics::gauge!("atende_db_pool_max_connections").set(f64::from(pool.options().get_max_connections()));
+    metrics::gauge!("atende_db_pool_max_connections")
+        .set(f64::from(pool.options().get_max_connections()));
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),

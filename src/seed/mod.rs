@@ -13,7 +13,11 @@ pub const DEMO_WORKSPACE: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_USERS: [(&str, &str, Role); 3] = [
     ("admin@demo.test", "Ana Administradora", Role::Admin),
-    ("supervisor@demo.test", "Sérgio Supervisor", Role::Supervisor),
+    (
+        "supervisor@demo.test",
+        "Sérgio Supervisor",
+        Role::Supervisor,
+    ),
     ("agent@demo.test", "Alice Atendente", Role::Agent),
 ];
 
@@ -53,7 +57,8 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
 }
 
 pub fn demo_logins() -> String {
-    let mut text = format!("Demo workspace: {DEMO_WORKSPACE}  (password for every user: {DEMO_PASSWORD})\n");
+    let mut text =
+        format!("Demo workspace: {DEMO_WORKSPACE}  (password for every user: {DEMO_PASSWORD})\n");
     for (email, _, role) in DEMO_USERS {
         text.push_str(&format!("  {role:<10} {email}\n"));
     }

@@ -27,7 +27,8 @@ pub async fn create(pool: &PgPool, new: NewTenant<'_>) -> anyhow::Result<Uuid> {
     if !store::is_valid_slug(&slug) {
         bail!("workspace slug must be 2-63 lowercase letters, digits or dashes: {slug:?}");
     }
-    let email = form::email(new.admin_email).map_err(|_| anyhow::anyhow!("invalid admin e-mail"))?;
+    let email =
+        form::email(new.admin_email).map_err(|_| anyhow::anyhow!("invalid admin e-mail"))?;
     let password = NewPassword::parse(new.admin_password)
         .map_err(|_| anyhow::anyhow!("the admin password must have 12 to 128 characters"))?;
     let hash = tokio::task::spawn_blocking(move || password.hash()).await??;

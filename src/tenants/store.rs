@@ -10,7 +10,12 @@ pub fn is_valid_slug(slug: &str) -> bool {
 }
 
 /// Inserts the tenant; false when the slug is taken.
-pub async fn insert(conn: &mut PgConnection, id: Uuid, slug: &str, name: &str) -> Result<bool, sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: Uuid,
+    slug: &str,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "insert into tenants (id, slug, name) values ($1, $2, $3) on conflict (slug) do nothing",
         id,

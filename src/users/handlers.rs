@@ -48,7 +48,10 @@ pub async fn new_user(s: SignedIn<Admin>) -> NewUserPage {
     }
 }
 
-pub async fn create_user(mut s: SignedIn<Admin>, Form(input): Form<NewUserForm>) -> Result<Response> {
+pub async fn create_user(
+    mut s: SignedIn<Admin>,
+    Form(input): Form<NewUserForm>,
+) -> Result<Response> {
     let redisplay = |ctx: PageCtx, input: NewUserForm, errors: FieldErrors| {
         let input = NewUserForm {
             password: String::new(),
@@ -74,7 +77,16 @@ pub async fn create_user(mut s: SignedIn<Admin>, Form(input): Form<NewUserForm>)
         .map_err(anyhow::Error::from)??;
     let (user, hash) = hash;
     let tenant_id = s.tx.tenant_id();
-    match store::create(&mut s.tx, tenant_id, &user.email, &user.name, user.role, &hash).await {
+    match store::create(
+        &mut s.tx,
+        tenant_id,
+        &user.email,
+        &user.name,
+        user.role,
+        &hash,
+    )
+    .await
+    {
         Ok(_) => {}
         Err(CreateError::EmailTaken) => {
             let mut errors = FieldErrors::default();
@@ -84,7 +96,12 @@ pub async fn create_user(mut s: SignedIn<Admin>, Form(input): Form<NewUserForm>)
         Err(CreateError::Db(err)) => return Err(err.into()),
     }
     s.tx.commit().await?;
-    push_flash(&s.session, FlashKind::Success, s.page.t1("user-created", "name", &user.name)).await;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1("user-created", "name", &user.name),
+    )
+    .await;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -102,7 +119,9 @@ fn parse_id(id: &str) -> Result<Uuid> {
 }
 
 pub async fn show_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<UserPage> {
-    let user = store::find(&mut s.tx, parse_id(&id)?).await?.ok_or_else(not_found)?;
+    let user = store::find(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
     s.tx.commit().await?;
     Ok(UserPage {
         is_me: user.id == s.user.id,
@@ -123,10 +142,17 @@ pub async fn change_role(
     Path(id): Path<String>,
     Form(input): Form<RoleForm>,
 ) -> Result<Response> {
-    let user = store::find(&mut s.tx, parse_id(&id)?).await?.ok_or_else(not_found)?;
+    let user = store::find(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
     let back = format!("/admin/users/{}", user.id);
     let Some(role) = Role::parse(&input.role) else {
-        push_flash(&s.session, FlashKind::Error, s.page.t("error-choose-option")).await;
+        push_flash(
+            &s.session,
+            FlashKind::Error,
+            s.page.t("error-choose-option"),
+        )
+        .await;
         return Ok(Redirect::to(&back).into_response());
     };
     if role != Role::Admin {
@@ -139,12 +165,19 @@ pub async fn change_role(
     store::set_role(&mut s.tx, user.id, role).await?;
     s.tx.commit().await?;
     tracing::info!(user = %user.id, role = %role, "role changed");
-    push_flash(&s.session, FlashKind::Success, s.page.t1("user-role-changed", "name", &user.name)).await;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1("user-role-changed", "name", &user.name),
+    )
+    .await;
     Ok(Redirect::to(&back).into_response())
 }
 
 pub async fn deactivate_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
-    let user = store::find(&mut s.tx, parse_id(&id)?).await?.ok_or_else(not_found)?;
+    let user = store::find(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
     let back = format!("/admin/users/{}", user.id);
     if user.id == s.user.id {
         push_flash(&s.session, FlashKind::Error, s.page.t("user-not-yourself")).await;
@@ -158,14 +191,26 @@ pub async fn deactivate_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> 
     store::set_active(&mut s.tx, user.id, false).await?;
     s.tx.commit().await?;
     tracing::info!(user = %user.id, "user deactivated");
-    push_flash(&s.session, FlashKind::Success, s.page.t1("user-deactivated", "name", &user.name)).await;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1("user-deactivated", "name", &user.name),
+    )
+    .await;
     Ok(Redirect::to(&back).into_response())
 }
 
 pub async fn reactivate_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
-    let user = store::find(&mut s.tx, parse_id(&id)?).await?.ok_or_else(not_found)?;
+    let user = store::find(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
     store::set_active(&mut s.tx, user.id, true).await?;
     s.tx.commit().await?;
-    push_flash(&s.session, FlashKind::Success, s.page.t1("user-reactivated", "name", &user.name)).await;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1("user-reactivated", "name", &user.name),
+    )
+    .await;
     Ok(Redirect::to(&format!("/admin/users/{}", user.id)).into_response())
 }

@@ -16,8 +16,16 @@ pub fn routes() -> Vec<Route> {
         Route::post("/admin/users", admin, handlers::create_user),
         Route::get("/admin/users/{id}", one_user, handlers::show_user),
         Route::post("/admin/users/{id}/role", one_user, handlers::change_role),
-        Route::post("/admin/users/{id}/deactivate", one_user, handlers::deactivate_user),
-        Route::post("/admin/users/{id}/reactivate", one_user, handlers::reactivate_user),
+        Route::post(
+            "/admin/users/{id}/deactivate",
+            one_user,
+            handlers::deactivate_user,
+        ),
+        Route::post(
+            "/admin/users/{id}/reactivate",
+            one_user,
+            handlers::reactivate_user,
+        ),
     ]
 }
 
@@ -38,20 +46,31 @@ pub async fn create_from_cli(
         password: password.to_owned(),
     };
     let user = model::NewUser::parse(&input).map_err(|errors| {
-        anyhow::anyhow!("invalid user: {}", errors.fields().collect::<Vec<_>>().join(", "))
+        anyhow::anyhow!(
+            "invalid user: {}",
+            errors.fields().collect::<Vec<_>>().join(", ")
+        )
     })?;
     let tenant_id = crate::tenants::store::id_by_slug(pool, workspace)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no workspace {workspace:?}"))?;
-    let hash = tokio::task::spawn_blocking(move || user.password.hash().map(|h| (user, h))).await??;
+    let hash =
+        tokio::task::spawn_blocking(move || user.password.hash().map(|h| (user, h))).await??;
     let (user, hash) = hash;
     let mut tx = crate::db::begin_tenant_tx(pool, tenant_id).await?;
-    store::create(&mut tx, tenant_id, &user.email, &user.name, user.role, &hash)
-        .await
-        .map_err(|e| match e {
-            store::CreateError::EmailTaken => anyhow::anyhow!("e-mail {} already taken", user.email),
-            store::CreateError::Db(err) => anyhow::Error::new(err),
-        })?;
+    store::create(
+        &mut tx,
+        tenant_id,
+        &user.email,
+        &user.name,
+        user.role,
+        &hash,
+    )
+    .await
+    .map_err(|e| match e {
+        store::CreateError::EmailTaken => anyhow::anyhow!("e-mail {} already taken", user.email),
+        store::CreateError::Db(err) => anyhow::Error::new(err),
+    })?;
     tx.commit().await?;
     Ok(())
 }

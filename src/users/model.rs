@@ -67,7 +67,10 @@ impl NewUser {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", form::required_line(&input.name, 200));
         let email = errors.check("email", form::email(&input.email));
-        let role = errors.check("role", Role::parse(&input.role).ok_or("error-choose-option"));
+        let role = errors.check(
+            "role",
+            Role::parse(&input.role).ok_or("error-choose-option"),
+        );
         let password = errors.check("password", NewPassword::parse(&input.password));
         match (name, email, role, password) {
             (Some(name), Some(email), Some(role), Some(password)) => Ok(NewUser {

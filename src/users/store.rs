@@ -40,9 +40,12 @@ pub async fn list(tx: &mut PgConnection) -> Result<Vec<UserRow>, sqlx::Error> {
 }
 
 pub async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    let row = sqlx::query!("select id, email, name, role, active from users where id = $1", id)
-        .fetch_optional(tx)
-        .await?;
+    let row = sqlx::query!(
+        "select id, email, name, role, active from users where id = $1",
+        id
+    )
+    .fetch_optional(tx)
+    .await?;
     Ok(row.map(|r| UserRow {
         id: r.id,
         email: r.email,
@@ -87,9 +90,11 @@ pub async fn create(
 /// Active admins of the tenant, locked until the transaction ends so that
 /// concurrent demotions see each other.
 pub async fn lock_active_admins(tx: &mut PgConnection) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!("select id from users where role = 'admin' and active order by id for update")
-        .fetch_all(tx)
-        .await
+    sqlx::query_scalar!(
+        "select id from users where role = 'admin' and active order by id for update"
+    )
+    .fetch_all(tx)
+    .await
 }
 
 pub async fn set_role(tx: &mut PgConnection, id: Uuid, role: Role) -> Result<bool, sqlx::Error> {
@@ -103,7 +108,11 @@ pub async fn set_role(tx: &mut PgConnection, id: Uuid, role: Role) -> Result<boo
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_active(tx: &mut PgConnection, id: Uuid, active: bool) -> Result<bool, sqlx::Error> {
+pub async fn set_active(
+    tx: &mut PgConnection,
+    id: Uuid,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "update users set active = $2, updated_at = now() where id = $1",
         id,
@@ -125,7 +134,11 @@ pub async fn set_locale(tx: &mut PgConnection, id: Uuid, locale: Lang) -> Result
     Ok(())
 }
 
-pub async fn set_password_hash(tx: &mut PgConnection, id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
+pub async fn set_password_hash(
+    tx: &mut PgConnection,
+    id: Uuid,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update users set password_hash = $2, updated_at = now() where id = $1",
         id,
@@ -136,7 +149,10 @@ pub async fn set_password_hash(tx: &mut PgConnection, id: Uuid, hash: &str) -> R
     Ok(())
 }
 
-pub async fn find_by_email(tx: &mut PgConnection, email: &str) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn find_by_email(
+    tx: &mut PgConnection,
+    email: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!("select id from users where email = $1", email)
         .fetch_optional(tx)
         .await

@@ -33,11 +33,11 @@ pub fn new_token() -> String {
 
 /// The pre-session token, minted into a cookie when the browser has none.
 pub fn anonymous_token(jar: CookieJar) -> (CookieJar, String) {
-    if let Some(existing) = jar.get(PRE_SESSION_COOKIE) {
-        if is_well_formed(existing.value()) {
-            let token = existing.value().to_owned();
-            return (jar, token);
-        }
+    if let Some(existing) = jar.get(PRE_SESSION_COOKIE)
+        && is_well_formed(existing.value())
+    {
+        let token = existing.value().to_owned();
+        return (jar, token);
     }
     let token = new_token();
     let cookie = Cookie::build((PRE_SESSION_COOKIE, token.clone()))
@@ -75,8 +75,9 @@ pub async fn verify(
         return next.run(request).await;
     }
     let expected = match AuthSession::load(&session).await {
-        Some(auth) => Some(auth.csrf),
-        None => CookieJar::from_headers(request.headers())
+        Ok(Some(auth)) => Some(auth.csrf),
+        Err(unavailable) => return unavailable.into_response(),
+        Ok(None) => CookieJar::from_headers(request.headers())
             .get(PRE_SESSION_COOKIE)
             .map(|c| c.value().to_owned()),
     };
@@ -94,7 +95,8 @@ pub async fn verify(
         tracing::warn!(path = %parts.uri.path(), "request refused: missing or wrong CSRF token");
         return AppError::Forbidden.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn token_in_header(headers: &HeaderMap) -> Option<String> {

@@ -67,7 +67,9 @@ pub async fn render(mut request: Request, next: Next) -> Response {
     }
     let lang = slot.0.get().copied().unwrap_or(fallback_lang);
     let (title_key, message_key) = keys(status);
-    let shown_id = (status.is_server_error()).then_some(request_id.as_deref()).flatten();
+    let shown_id = (status.is_server_error())
+        .then_some(request_id.as_deref())
+        .flatten();
     let body = if is_htmx {
         ErrorFragment {
             message: lang.t(message_key),
@@ -95,8 +97,12 @@ pub async fn render(mut request: Request, next: Next) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     if is_htmx {
-        parts.headers.insert("hx-retarget", HeaderValue::from_static("#messages"));
-        parts.headers.insert("hx-reswap", HeaderValue::from_static("innerHTML"));
+        parts
+            .headers
+            .insert("hx-retarget", HeaderValue::from_static("#messages"));
+        parts
+            .headers
+            .insert("hx-reswap", HeaderValue::from_static("innerHTML"));
     }
     Response::from_parts(parts, Body::from(body))
 }

@@ -9,10 +9,10 @@ use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::response::IntoResponse;
 use axum::routing::MethodRouter;
+use tower_governor::GovernorError;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
-use tower_governor::GovernorError;
 
 use crate::app::AppState;
 use crate::error::AppError;

@@ -104,7 +104,14 @@ impl Lang {
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
-            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
+            .map(|(name, value)| {
+                // Numbers must reach Fluent as numbers for plural rules to apply.
+                let value = match value.parse::<i64>() {
+                    Ok(number) => FluentValue::from(number),
+                    Err(_) => FluentValue::from(value.clone()),
+                };
+                (Cow::Borrowed(*name), value)
+            })
             .collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
@@ -114,5 +121,142 @@ impl Lang {
         LOCALES
             .lookup_single_language::<&str>(self.id(), key, None)
             .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+
+    fn catalogue_keys(lang: &str) -> BTreeSet<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut keys = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("locale dir") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("ftl");
+            for line in text.lines() {
+                if let Some((key, _)) = line.split_once(" =")
+                    && !key.starts_with(['#', ' '])
+                    && !key.is_empty()
+                {
+                    keys.insert(key.trim().to_owned());
+                }
+            }
+        }
+        keys
+    }
+
+    /// Every message key the code and templates use: arguments of t()/t1(),
+    /// and the error and label keys the models hand to templates.
+    fn used_keys() -> BTreeSet<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let call = regex_lite_keys();
+        let mut keys = BTreeSet::new();
+        let mut stack = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).expect("dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let is_rust = path.extension().is_some_and(|e| e == "rs");
+                keys.extend(
+                    call(&text)
+                        .into_iter()
+                        .filter(|(literal, _)| is_rust || !literal)
+                        .map(|(_, k)| k),
+                );
+            }
+        }
+        keys
+    }
+
+    /// Finds `.t("key")`, `.t1("key"`, `t_args("key"` and, in Rust, `"error-…"` /
+    /// `"role-…"` literals; each with whether it was a bare literal.
+    fn regex_lite_keys() -> impl Fn(&str) -> Vec<(bool, String)> {
+        |text: &str| {
+            let mut found = Vec::new();
+            for (prefix, close) in [
+                (".t(\"", '"'),
+                (".t1(\"", '"'),
+                ("t_args(\"", '"'),
+                ("\"error-", '"'),
+                ("\"role-", '"'),
+            ] {
+                let mut rest = text;
+                while let Some(start) = rest.find(prefix) {
+                    let after = &rest[start + prefix.len()..];
+                    let Some(end) = after.find(close) else { break };
+                    let key = match prefix.strip_prefix('"') {
+                        Some(literal_start) => format!("{literal_start}{}", &after[..end]),
+                        None => after[..end].to_owned(),
+                    };
+                    let well_formed = key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                    if well_formed && key.contains('-') && !key.ends_with('-') {
+                        found.push((prefix.starts_with('"'), key));
+                    }
+                    rest = &after[end..];
+                }
+            }
+            found
+        }
+    }
+
+    #[test]
+    fn the_three_catalogues_have_the_same_keys() {
+        let pt = catalogue_keys("pt-BR");
+        for lang in ["en", "gl"] {
+            let other = catalogue_keys(lang);
+            let missing: Vec<_> = pt.difference(&other).collect();
+            let extra: Vec<_> = other.difference(&pt).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{lang}: missing {missing:?}, extra {extra:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_the_code_uses_is_in_the_catalogue() {
+        let known = catalogue_keys("pt-BR");
+        let unknown: Vec<_> = used_keys()
+            .into_iter()
+            .filter(|k| !known.contains(k))
+            .collect();
+        assert!(unknown.is_empty(), "keys without a message: {unknown:?}");
+    }
+
+    #[test]
+    fn accept_language_honours_quality_values() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT_LANGUAGE,
+            "fr;q=1, en;q=0.4, gl;q=0.8".parse().expect("header"),
+        );
+        assert_eq!(Lang::from_accept_language(&headers), Some(Lang::Gl));
+        headers.insert(ACCEPT_LANGUAGE, "de, fr".parse().expect("header"));
+        assert_eq!(Lang::from_accept_language(&headers), None);
+    }
+
+    #[test]
+    fn messages_take_arguments_and_plurals() {
+        assert_eq!(
+            Lang::En.t_args("user-created", &[("name", "Rita".into())]),
+            "User Rita created."
+        );
+        assert!(
+            Lang::PtBr
+                .t_args("sign-in-throttled", &[("minutes", "1".into())])
+                .contains("1 minuto.")
+        );
+        assert!(Lang::Gl.has("nav-cases"));
     }
 }

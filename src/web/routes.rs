@@ -40,7 +40,13 @@ pub struct Route {
 }
 
 impl Route {
-    fn new<H, T>(method: Method, filter: MethodFilter, path: &'static str, access: Access, handler: H) -> Route
+    fn new<H, T>(
+        method: Method,
+        filter: MethodFilter,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -54,11 +60,19 @@ impl Route {
         }
     }
 
-    pub fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Route {
+    pub fn get<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
         Route::new(Method::GET, MethodFilter::GET, path, access, handler)
     }
 
-    pub fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Route {
+    pub fn post<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
         Route::new(Method::POST, MethodFilter::POST, path, access, handler)
     }
 
@@ -74,7 +88,10 @@ impl Route {
 }
 
 /// Builds the router from the table; flood-guarded routes get the per-address limiter.
-pub fn build(routes: Vec<Route>, flood_guard: impl Fn(MethodRouter<AppState>) -> MethodRouter<AppState>) -> Router<AppState> {
+pub fn build(
+    routes: Vec<Route>,
+    flood_guard: impl Fn(MethodRouter<AppState>) -> MethodRouter<AppState>,
+) -> Router<AppState> {
     routes.into_iter().fold(Router::new(), |router, route| {
         let handler = if route.flood_guarded {
             flood_guard(route.handler)

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use crate::error::AppError;
+
 pub const AUTH_KEY: &str = "auth";
 pub const FLASH_KEY: &str = "flash";
 
@@ -20,8 +22,13 @@ pub struct AuthSession {
 }
 
 impl AuthSession {
-    pub async fn load(session: &Session) -> Option<AuthSession> {
-        session.get(AUTH_KEY).await.ok().flatten()
+    /// The signed-in state of the session. An error means the session store
+    /// (the database) could not be read, which is not the same as signed out.
+    pub async fn load(session: &Session) -> Result<Option<AuthSession>, AppError> {
+        session.get(AUTH_KEY).await.map_err(|err| {
+            tracing::warn!(error = %err, "session store unavailable");
+            AppError::Unavailable
+        })
     }
 }
 
@@ -51,7 +58,12 @@ pub struct Flash {
 }
 
 pub async fn push_flash(session: &Session, kind: FlashKind, text: String) {
-    let mut messages: Vec<Flash> = session.get(FLASH_KEY).await.ok().flatten().unwrap_or_default();
+    let mut messages: Vec<Flash> = session
+        .get(FLASH_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     messages.push(Flash { kind, text });
     if let Err(err) = session.insert(FLASH_KEY, messages).await {
         tracing::warn!(error = %err, "could not store a flash message");

@@ -57,7 +57,10 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let Some(mut auth) = AuthSession::load(&session).await else {
+        let loaded = AuthSession::load(&session)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(mut auth) = loaded else {
             return Err(to_sign_in(parts, false));
         };
         let now = state.clock().now();
@@ -157,7 +160,11 @@ impl<R: MinRole> axum::extract::OptionalFromRequestParts<AppState> for SignedIn<
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        if AuthSession::load(&session).await.is_none() {
+        if AuthSession::load(&session)
+            .await
+            .map_err(IntoResponse::into_response)?
+            .is_none()
+        {
             return Ok(None);
         }
         <Self as FromRequestParts<AppState>>::from_request_parts(parts, state)

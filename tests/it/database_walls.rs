@@ -1,0 +1,211 @@
+//! What keeps tenants apart in the database itself, pinned against the catalog
+//! and proven with queries made as a superuser.
+
+use atende::db::begin_tenant_tx;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, Row};
+use uuid::Uuid;
+
+use crate::support::{ACME, GLOBEX, TestApp};
+
+/// Tables that belong to no tenant, each for a stated reason.
+const SYSTEM_TABLES: [&str; 3] = [
+    "_sqlx_migrations", // migration bookkeeping
+    "sessions",         // read before any tenant is known; re-checked per request
+    "login_attempts",   // throttles sign-in before any tenant is known
+];
+
+async fn tenant_id(app: &TestApp, slug: &str) -> Uuid {
+    sqlx::query_scalar("select id from tenants where slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .expect("tenant")
+}
+
+#[tokio::test]
+async fn every_tenant_table_has_forced_row_level_security_on_the_tenant_setting() {
+    let app = TestApp::spawn().await;
+    let tables = sqlx::query(
+        "select c.relname::text as name, c.relrowsecurity, c.relforcerowsecurity,
+                exists (select from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped) as has_tenant_id,
+                coalesce((select bool_and(p.qual::text like '%app_tenant_id()%' and coalesce(p.with_check::text, p.qual::text) like '%app_tenant_id()%')
+                            from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname), false) as policy_on_tenant,
+                exists (select from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as has_policy
+           from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind in ('r', 'p')
+          order by 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("catalog");
+    let mut checked = 0;
+    for table in tables {
+        let name: String = table.get("name");
+        if SYSTEM_TABLES.contains(&name.as_str()) {
+            continue;
+        }
+        let has_tenant_id: bool = table.get("has_tenant_id");
+        assert!(
+            has_tenant_id || name == "tenants",
+            "{name} belongs to no tenant and is not a known system table"
+        );
+        assert!(
+            table.get::<bool, _>("relrowsecurity"),
+            "{name}: RLS not enabled"
+        );
+        assert!(
+            table.get::<bool, _>("relforcerowsecurity"),
+            "{name}: RLS not forced"
+        );
+        assert!(table.get::<bool, _>("has_policy"), "{name}: no policy");
+        assert!(
+            table.get::<bool, _>("policy_on_tenant"),
+            "{name}: a policy ignores app.tenant_id"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "expected tenant tables to check");
+}
+
+#[tokio::test]
+async fn the_app_role_cannot_bypass_rls_owns_nothing_and_nothing_runs_as_definer() {
+    let app = TestApp::spawn().await;
+    let (bypass, superuser): (bool, bool) =
+        sqlx::query_as("select rolbypassrls, rolsuper from pg_roles where rolname = 'atende_app'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("role");
+    assert!(!bypass && !superuser);
+    let owned: i64 = sqlx::query_scalar(
+        "select (select count(*) from pg_class where relowner = r.oid)
+              + (select count(*) from pg_proc where proowner = r.oid)
+              + (select count(*) from pg_namespace where nspowner = r.oid)
+              + (select count(*) from pg_type where typowner = r.oid)
+           from pg_roles r where r.rolname = 'atende_app'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("ownership");
+    assert_eq!(owned, 0);
+    let definers: i64 = sqlx::query_scalar(
+        "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = 'public' and p.prosecdef",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("functions");
+    assert_eq!(definers, 0);
+    let unsafe_views: Vec<String> = sqlx::query_scalar(
+        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind = 'v'
+            and not coalesce(c.reloptions @> array['security_invoker=true'], false)",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("views");
+    assert!(
+        unsafe_views.is_empty(),
+        "views without security_invoker: {unsafe_views:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_tenant_transaction_sees_only_its_own_rows_even_as_superuser() {
+    let app = TestApp::spawn().await;
+    let is_super: bool =
+        sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
+            .fetch_one(&app.pool)
+            .await
+            .expect("role");
+    let acme = tenant_id(&app, ACME).await;
+    let mut tx = begin_tenant_tx(&app.pool, acme).await.expect("tx");
+    let tenants_seen: Vec<Uuid> = sqlx::query_scalar("select distinct tenant_id from users")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("users");
+    assert_eq!(tenants_seen, vec![acme], "superuser connection: {is_super}");
+    let workspaces: i64 = sqlx::query_scalar("select count(*) from tenants")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("tenants");
+    assert_eq!(workspaces, 1);
+}
+
+#[tokio::test]
+async fn without_tenant_context_the_app_role_sees_nothing() {
+    let app = TestApp::spawn().await;
+    let mut tx = app.pool.begin().await.expect("tx");
+    sqlx::query("set local role atende_app")
+        .execute(&mut *tx)
+        .await
+        .expect("role");
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    let tenants: i64 = sqlx::query_scalar("select count(*) from tenants")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!((users, tenants), (0, 0));
+}
+
+#[tokio::test]
+async fn inserting_a_row_for_another_tenant_is_refused() {
+    let app = TestApp::spawn().await;
+    let acme = tenant_id(&app, ACME).await;
+    let globex = tenant_id(&app, GLOBEX).await;
+    let mut tx = begin_tenant_tx(&app.pool, acme).await.expect("tx");
+    let result = sqlx::query(
+        "insert into users (tenant_id, id, email, name, role, password_hash)
+         values ($1, $2, 'intruder@globex.test', 'Intruder', 'admin', 'x')",
+    )
+    .bind(globex)
+    .bind(Uuid::now_v7())
+    .execute(&mut *tx)
+    .await;
+    let err = result.expect_err("a foreign tenant_id must be refused");
+    assert!(err.to_string().contains("row-level security"), "{err}");
+}
+
+#[tokio::test]
+async fn tenant_context_does_not_leak_through_a_pooled_connection() {
+    let app = TestApp::spawn().await;
+    let options = app.pool.connect_options().as_ref().clone();
+    let single = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("pool");
+    let acme = tenant_id(&app, ACME).await;
+    let (before_user, backend): (String, i32) =
+        sqlx::query_as("select current_user::text, pg_backend_pid()")
+            .fetch_one(&single)
+            .await
+            .expect("who");
+    let tx = begin_tenant_tx(&single, acme).await.expect("tx");
+    tx.commit().await.expect("commit");
+    let mut conn = single.acquire().await.expect("same connection");
+    let row = sqlx::query("select current_user::text as who, coalesce(current_setting('app.tenant_id', true), '') as tenant, pg_backend_pid() as pid")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("after");
+    assert_eq!(
+        row.get::<i32, _>("pid"),
+        backend,
+        "the pool reused the connection"
+    );
+    assert_eq!(row.get::<String, _>("who"), before_user);
+    assert_eq!(row.get::<String, _>("tenant"), "");
+    let mut tx = conn.begin().await.expect("tx");
+    sqlx::query("set local role atende_app")
+        .execute(&mut *tx)
+        .await
+        .expect("role");
+    let visible: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!(visible, 0);
+}

@@ -1,0 +1,406 @@
+//! The test harness: a freshly migrated database per test (copied from a
+//! template that holds two fixture workspaces), the real router, and
+//! `Browser`s that keep cookies and speak like a user.
+
+pub mod html;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use atende::app::{self, AppState};
+use atende::clock::Clock;
+use atende::config::Config;
+use atende::db::{self, EmbeddedCluster};
+use atende::users::model::Role;
+use axum::Router;
+use axum::http::StatusCode;
+use axum_test::{TestResponse, TestServer};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::sync::OnceCell;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+/// The fixture workspaces: ACME speaks pt-BR, GLOBEX Galician.
+pub const ACME: &str = "acme";
+pub const GLOBEX: &str = "globex";
+const FIXTURE_VERSION: &str = "v1";
+
+pub fn email(workspace: &str, role: Role) -> String {
+    format!("{}@{workspace}.test", role.as_str())
+}
+
+struct Template {
+    server: PgConnectOptions,
+    name: String,
+}
+
+static TEMPLATE: OnceCell<Template> = OnceCell::const_new();
+static EMBEDDED: OnceCell<EmbeddedCluster> = OnceCell::const_new();
+
+/// The PostgreSQL server tests use: `DATABASE_URL`, else a private cluster
+/// under the target directory (started once, reused across runs).
+async fn server_options() -> PgConnectOptions {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        return PgConnectOptions::from_str(&url).expect("DATABASE_URL is a PostgreSQL URL");
+    }
+    let cluster = EMBEDDED
+        .get_or_init(|| async {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-pg");
+            EmbeddedCluster::start(&dir).await.expect(
+                "no DATABASE_URL and the embedded PostgreSQL did not start (install PostgreSQL)",
+            )
+        })
+        .await;
+    cluster.connect_options()
+}
+
+async fn template() -> &'static Template {
+    TEMPLATE
+        .get_or_init(|| async {
+            let server = server_options().await;
+            let name = template_name();
+            let mut admin = PgConnection::connect_with(&server.clone().database("postgres"))
+                .await
+                .expect("connect to the test PostgreSQL server");
+            // Several test processes may start at once; one builds the template.
+            sqlx::query("select pg_advisory_lock(74657374)")
+                .execute(&mut admin)
+                .await
+                .expect("advisory lock");
+            drop_stale_databases(&mut admin).await;
+            let exists: bool =
+                sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
+                    .bind(&name)
+                    .fetch_one(&mut admin)
+                    .await
+                    .expect("look up template");
+            if !exists {
+                let building = format!("{name}_building");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "drop database if exists {building} with (force)"
+                )))
+                .execute(&mut admin)
+                .await
+                .expect("drop half-built template");
+                sqlx::query(sqlx::AssertSqlSafe(format!("create database {building}")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create template");
+                let pool = PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(server.clone().database(&building))
+                    .await
+                    .expect("connect to template");
+                db::migrate(&pool).await.expect("migrate template");
+                load_fixtures(&pool).await;
+                pool.close().await;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "alter database {building} rename to {name}"
+                )))
+                .execute(&mut admin)
+                .await
+                .expect("publish template");
+            }
+            sqlx::query("select pg_advisory_unlock(74657374)")
+                .execute(&mut admin)
+                .await
+                .expect("advisory unlock");
+            Template { server, name }
+        })
+        .await
+}
+
+fn template_name() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    FIXTURE_VERSION.hash(&mut hasher);
+    for migration in db::MIGRATOR.iter() {
+        migration.checksum.hash(&mut hasher);
+    }
+    format!("atende_tpl_{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
+/// Test databases are named with their creation time; ones older than a few
+/// hours were left by killed runs.
+async fn drop_stale_databases(admin: &mut PgConnection) {
+    let now = chrono::Utc::now().timestamp();
+    let names: Vec<String> =
+        sqlx::query_scalar("select datname from pg_database where datname like 'atende_t\\_%'")
+            .fetch_all(&mut *admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let created: i64 = name
+            .split('_')
+            .nth(2)
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(now);
+        if now - created > 3 * 3600 {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name} with (force)"
+            )))
+            .execute(&mut *admin)
+            .await;
+        }
+    }
+}
+
+async fn load_fixtures(pool: &PgPool) {
+    for (slug, name) in [(ACME, "ACME Atendimento"), (GLOBEX, "Globex Galicia")] {
+        atende::tenants::create(
+            pool,
+            atende::tenants::NewTenant {
+                slug,
+                name,
+                admin_email: &email(slug, Role::Admin),
+                admin_name: &format!("Admin {slug}"),
+                admin_password: PASSWORD,
+            },
+        )
+        .await
+        .expect("fixture tenant");
+        for role in [Role::Supervisor, Role::Agent] {
+            atende::users::create_from_cli(
+                pool,
+                slug,
+                &email(slug, role),
+                &format!("{} {slug}", role.as_str()),
+                role,
+                PASSWORD,
+            )
+            .await
+            .expect("fixture user");
+        }
+    }
+    sqlx::query(
+        "update tenants set locale = 'gl', time_zone = 'Europe/Madrid' where slug = 'globex'",
+    )
+    .execute(pool)
+    .await
+    .expect("fixture locale");
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    /// A superuser-or-owner pool on the test database, for assertions that
+    /// look past row-level security.
+    pub pool: PgPool,
+    router: Router,
+    db_name: String,
+    server: PgConnectOptions,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        let template = template().await;
+        let db_name = format!(
+            "atende_t_{}_{}_{}",
+            chrono::Utc::now().timestamp(),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = PgConnection::connect_with(&template.server.clone().database("postgres"))
+            .await
+            .expect("connect admin");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "create database {db_name} template {}",
+            template.name
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+        admin.close().await.ok();
+
+        let mut config = Config::for_database("postgres://unused");
+        configure(&mut config);
+        let pool =
+            db::pool_options(&config).connect_lazy_with(template.server.clone().database(&db_name));
+        let state = AppState::new(pool.clone(), config, Clock::default());
+        let router = app::router(state.clone());
+        TestApp {
+            state,
+            pool,
+            router,
+            db_name,
+            server: template.server.clone(),
+        }
+    }
+
+    pub fn clock(&self) -> &Clock {
+        self.state.clock()
+    }
+
+    /// A new browser with its own cookie jar.
+    pub fn browser(&self) -> Browser {
+        let server = TestServer::builder()
+            .save_cookies()
+            .build(self.router.clone());
+        Browser { server, csrf: None }
+    }
+
+    /// A browser signed in to ACME with the given role.
+    pub async fn signed_in(&self, role: Role) -> Browser {
+        self.signed_in_to(ACME, role).await
+    }
+
+    pub async fn signed_in_to(&self, workspace: &str, role: Role) -> Browser {
+        let mut browser = self.browser();
+        let response = browser
+            .sign_in(workspace, &email(workspace, role), PASSWORD)
+            .await;
+        assert_eq!(
+            response.status_code(),
+            StatusCode::SEE_OTHER,
+            "sign-in as {role} failed: {}",
+            response.text()
+        );
+        browser
+    }
+
+    pub async fn user_id(&self, workspace: &str, role: Role) -> uuid::Uuid {
+        sqlx::query_scalar("select u.id from users u join tenants t on t.id = u.tenant_id where t.slug = $1 and u.email = $2")
+            .bind(workspace)
+            .bind(email(workspace, role))
+            .fetch_one(&self.pool)
+            .await
+            .expect("fixture user id")
+    }
+
+    /// A digest of every row of every table: equal before and after means nothing was written.
+    pub async fn fingerprint(&self) -> String {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "select quote_ident(tablename) from pg_tables where schemaname = 'public' order by 1",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .expect("list tables");
+        let mut digest = String::new();
+        for table in tables {
+            let part: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from {table} t"
+            )))
+            .fetch_one(&self.pool)
+            .await
+            .expect("table digest");
+            digest.push_str(&format!("{table}:{}\n", part.unwrap_or_default()));
+        }
+        digest
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let server = self.server.clone();
+        let name = self.db_name.clone();
+        // Drop is synchronous; a short-lived runtime on another thread does the async drop.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if let Ok(mut admin) =
+                    PgConnection::connect_with(&server.database("postgres")).await
+                {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "drop database if exists {name} with (force)"
+                    )))
+                    .execute(&mut admin)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct Browser {
+    pub server: TestServer,
+    pub csrf: Option<String>,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.server.get(path).await
+    }
+
+    /// Opens the sign-in page and submits it, like a person would.
+    pub async fn sign_in(&mut self, workspace: &str, email: &str, password: &str) -> TestResponse {
+        self.sign_in_with_next(workspace, email, password, "").await
+    }
+
+    pub async fn sign_in_with_next(
+        &mut self,
+        workspace: &str,
+        email: &str,
+        password: &str,
+        next: &str,
+    ) -> TestResponse {
+        let page = self.get("/login").await;
+        let token = html::csrf_token(&page.text()).expect("sign-in page has a CSRF token");
+        let response = self
+            .server
+            .post("/login")
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("workspace", workspace),
+                ("email", email),
+                ("password", password),
+                ("next", next),
+            ])
+            .await;
+        if response.status_code() == StatusCode::SEE_OTHER {
+            self.refresh_csrf().await;
+        }
+        response
+    }
+
+    /// Reads the session's CSRF token from a page, as htmx does from the meta tag.
+    pub async fn refresh_csrf(&mut self) {
+        let page = self.get("/admin/users").await;
+        let page = if page.status_code() == StatusCode::OK {
+            page
+        } else {
+            self.get("/cases").await
+        };
+        self.csrf = html::csrf_token(&page.text());
+    }
+
+    /// Submits a form with the session's CSRF token, as the page's form would.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.server.post(path).form(&all).await
+    }
+
+    /// Submits a form exactly as given: no token added.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        self.server.post(path).form(&fields).await
+    }
+}
+
+pub fn assert_redirect(response: &TestResponse, to: &str) {
+    assert_eq!(
+        response.status_code(),
+        StatusCode::SEE_OTHER,
+        "expected a redirect to {to}, got {}",
+        response.text()
+    );
+    assert_eq!(response.header("location").to_str().unwrap_or_default(), to);
+}
+
+pub fn location(response: &TestResponse) -> String {
+    response
+        .maybe_header("location")
+        .and_then(|v| v.to_str().ok().map(str::to_owned))
+        .unwrap_or_default()
+}
