@@ -134,7 +134,10 @@ async fn concurrent_demotions_of_two_admins_leave_one_admin() {
     // Whichever request runs second may find its author already demoted (403)
     // or be refused by the last-admin rule; either way one admin must remain.
     for status in [a.status_code(), b.status_code()] {
-        assert!(matches!(status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN), "{status}");
+        assert!(
+            matches!(status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN),
+            "{status}"
+        );
     }
     let admins: i64 = sqlx::query_scalar("select count(*) from users u join tenants t on t.id = u.tenant_id where t.slug = 'acme' and role = 'admin' and active")
         .fetch_one(&app.pool)
