@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -26,7 +27,7 @@ use crate::error::AppError;
 use crate::web::routes::{self, Route};
 use crate::web::session_store::PgSessionStore;
 use crate::web::{assets, csrf, error_pages, flood};
-use crate::{auth, ops, pages, users};
+use crate::{auth, catalog, customers, ops, pages, users};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -67,6 +68,8 @@ pub fn routes() -> Vec<Route> {
         auth::routes(),
         pages::routes(),
         users::routes(),
+        catalog::routes(),
+        customers::routes(),
         ops::routes(),
     ]
     .into_iter()
@@ -75,7 +78,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    let app = routes::build(routes(), flood::guard)
+    let app = routes::build(routes(), flood::guard, state.config().upload_limit_bytes)
         .merge(assets::router())
         .fallback(not_found);
     with_middleware(app, &state).with_state(state)
@@ -100,8 +103,10 @@ fn with_middleware(app: Router<AppState>, state: &AppState) -> Router<AppState> 
         .layer(sessions)
         // Cross-origin state changes are refused from headers alone, before any session work.
         .layer(CsrfLayer::new())
-        // Bodies beyond the limit are refused up front (413) rather than read.
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        // Forms are small; only routes that take uploads raise this.
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        // Bodies beyond the largest upload are refused up front (413) rather than read.
+        .layer(RequestBodyLimitLayer::new(config.upload_limit_bytes))
         // A request that outlives its budget gets 408 instead of holding a connection.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -81,9 +81,13 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
-    /// Largest accepted request body, in bytes (uploads have their own limit).
+    /// Largest accepted form body, in bytes.
     #[arg(long, env = "ATENDE_BODY_LIMIT_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
     pub body_limit_bytes: usize,
+
+    /// Largest accepted upload (attachments, CSV imports), in bytes.
+    #[arg(long, env = "ATENDE_UPLOAD_LIMIT_BYTES", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub upload_limit_bytes: usize,
 
     /// Run the background worker inside `serve` (turn off when workers run apart).
     #[arg(long, env = "ATENDE_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
@@ -132,6 +136,7 @@ impl Config {
             db_acquire_timeout_secs: 3,
             request_timeout_secs: 30,
             body_limit_bytes: 2 * 1024 * 1024,
+            upload_limit_bytes: 25 * 1024 * 1024,
             worker: false,
             worker_tick_secs: 5,
         }

@@ -2,9 +2,11 @@
 
 pub mod app;
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod customers;
 pub mod db;
 pub mod error;
 pub mod ops;

@@ -34,6 +34,14 @@ impl TenantTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }
+
+    /// Drops to `atende_app` for the rest of a provisioning transaction.
+    pub async fn enter_tenant_role(&mut self) -> Result<(), sqlx::Error> {
+        sqlx::query("select set_config('role', 'atende_app', true)")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
 }
 
 impl Deref for TenantTx {
@@ -50,9 +58,11 @@ impl DerefMut for TenantTx {
     }
 }
 
-/// A transaction for provisioning a tenant on the cross-tenant path: it keeps
-/// the owner's role (which may insert tenants) but still names the tenant, so
-/// the policies' checks pass even for an owner without BYPASSRLS.
+/// A transaction that creates a tenant, on the cross-tenant path: it starts
+/// with the owner's role, which alone may insert the tenant row, and names
+/// the tenant so the policies' checks pass even for an owner without
+/// BYPASSRLS. Call `TenantTx::enter_tenant_role` right after that insert, so
+/// everything else runs under row-level security like any request.
 pub async fn begin_provisioning_tx(
     pool: &PgPool,
     tenant_id: Uuid,

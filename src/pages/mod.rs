@@ -5,6 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::Redirect;
 
+use crate::catalog::model::ListKind;
 use crate::users::model::Role;
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, Route};
@@ -14,7 +15,6 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/", Access::Public, home),
         Route::get("/cases", Access::SignedIn, cases),
-        Route::get("/customers", Access::SignedIn, customers),
         Route::get("/queues", Access::SignedIn, queues),
         Route::get("/knowledge", Access::SignedIn, knowledge),
         Route::get("/dashboard", Access::Role(Role::Supervisor), dashboard),
@@ -46,10 +46,6 @@ async fn cases(s: SignedIn) -> ComingPage {
     coming(s.page, "nav-cases", "coming-cases")
 }
 
-async fn customers(s: SignedIn) -> ComingPage {
-    coming(s.page, "nav-customers", "coming-customers")
-}
-
 async fn queues(s: SignedIn) -> ComingPage {
     coming(s.page, "nav-queues", "coming-queues")
 }
@@ -66,8 +62,12 @@ async fn dashboard(s: SignedIn<Supervisor>) -> ComingPage {
 #[template(path = "pages/admin.html")]
 pub struct AdminPage {
     ctx: PageCtx,
+    kinds: [ListKind; 9],
 }
 
 async fn admin(s: SignedIn<Admin>) -> AdminPage {
-    AdminPage { ctx: s.page }
+    AdminPage {
+        ctx: s.page,
+        kinds: ListKind::ALL,
+    }
 }

@@ -1,10 +1,13 @@
 //! Demo data, so a newcomer signs in to a living service desk.
 
+mod demo_customers;
+pub mod names;
+
 use anyhow::Context;
 use sqlx::PgPool;
 
 use crate::auth::model::NewPassword;
-use crate::db::begin_provisioning_tx;
+use crate::db::begin_tenant_tx;
 use crate::tenants::{self, NewTenant};
 use crate::users;
 use crate::users::model::Role;
@@ -44,14 +47,21 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     let hash = tokio::task::spawn_blocking(|| NewPassword::parse(DEMO_PASSWORD).map(|p| p.hash()))
         .await?
         .map_err(|_| anyhow::anyhow!("demo password violates the policy"))??;
-    let mut tx = begin_provisioning_tx(pool, tenant_id).await?;
+    let mut tx = begin_tenant_tx(pool, tenant_id).await?;
+    let mut admin = None;
     for (email, name, role) in DEMO_USERS {
-        if users::store::find_by_email(&mut tx, email).await?.is_none() {
-            users::store::create(&mut tx, tenant_id, email, name, role, &hash)
+        let id = match users::store::find_by_email(&mut tx, email).await? {
+            Some(id) => id,
+            None => users::store::create(&mut tx, tenant_id, email, name, role, &hash)
                 .await
-                .map_err(|_| anyhow::anyhow!("creating demo user {email}"))?;
-        }
+                .map_err(|_| anyhow::anyhow!("creating demo user {email}"))?,
+        };
+        admin.get_or_insert(id);
     }
+    let admin = admin.ok_or_else(|| anyhow::anyhow!("the demo workspace has no admin"))?;
+    demo_customers::seed(&mut tx, admin)
+        .await
+        .context("seeding demo customers")?;
     tx.commit().await.context("committing demo data")?;
     Ok(())
 }

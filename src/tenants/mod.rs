@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::model::NewPassword;
+use crate::catalog;
 use crate::db::begin_provisioning_tx;
 use crate::users;
 use crate::users::model::Role;
@@ -38,12 +39,16 @@ pub async fn create(pool: &PgPool, new: NewTenant<'_>) -> anyhow::Result<Uuid> {
     if !store::insert(&mut tx, id, &slug, new.name.trim()).await? {
         bail!("workspace {slug:?} already exists");
     }
+    tx.enter_tenant_role().await?;
     users::store::create(&mut tx, id, &email, new.admin_name, Role::Admin, &hash)
         .await
         .map_err(|e| match e {
             users::store::CreateError::EmailTaken => anyhow::anyhow!("e-mail already taken"),
             users::store::CreateError::Db(err) => anyhow::Error::new(err),
         })?;
+    catalog::defaults::seed(&mut tx)
+        .await
+        .context("seeding the default catalogs")?;
     tx.commit().await.context("committing the new workspace")?;
     Ok(id)
 }

@@ -4,12 +4,11 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::error::{Result, not_found};
 use crate::users::model::{self, NewUser, NewUserForm, Role};
 use crate::users::store::{self, CreateError, UserRow};
-use crate::web::form::{FieldErrors, Form};
+use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{Admin, SignedIn};
@@ -112,10 +111,6 @@ pub struct UserPage {
     user: UserRow,
     roles: [Role; 3],
     is_me: bool,
-}
-
-fn parse_id(id: &str) -> Result<Uuid> {
-    Uuid::parse_str(id).map_err(|_| not_found())
 }
 
 pub async fn show_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<UserPage> {

@@ -9,7 +9,7 @@ use crate::web::routes::{Access, ObjectKind, Route};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
-    let one_user = Access::TenantObject(Role::Admin, ObjectKind::User);
+    let one_user = Access::TenantObject(Role::Admin, ObjectKind::Row("users"));
     vec![
         Route::get("/admin/users", admin, handlers::list_users),
         Route::get("/admin/users/new", admin, handlers::new_user),

@@ -82,7 +82,7 @@ pub async fn verify(
             .map(|c| c.value().to_owned()),
     };
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, state.config().body_limit_bytes).await {
+    let bytes = match axum::body::to_bytes(body, state.config().upload_limit_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };

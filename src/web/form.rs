@@ -59,6 +59,11 @@ fn error(status: StatusCode) -> Response {
     response
 }
 
+/// A record id from the path; anything unparsable is simply not found.
+pub fn parse_id(text: &str) -> Result<uuid::Uuid, crate::error::AppError> {
+    uuid::Uuid::parse_str(text).map_err(|_| crate::error::AppError::NotFound)
+}
+
 /// Per-field problems, as Fluent message keys.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(BTreeMap<&'static str, &'static str>);

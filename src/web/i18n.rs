@@ -150,11 +150,43 @@ mod tests {
         keys
     }
 
-    /// Every message key the code and templates use: arguments of t()/t1(),
-    /// and the error and label keys the models hand to templates.
+    /// Every message key the code and templates use: in templates, the
+    /// hyphenated literals inside `{{ }}` and `{% %}`; in Rust, hyphenated
+    /// literals with a message prefix.
     fn used_keys() -> BTreeSet<String> {
+        const PREFIXES: [&str; 20] = [
+            "error-",
+            "role-",
+            "catalog-",
+            "field-",
+            "customer-",
+            "product-",
+            "case-",
+            "alert-",
+            "econtact-",
+            "import-",
+            "subject-",
+            "team-",
+            "user-",
+            "sign-",
+            "nav-",
+            "coming-",
+            "status-",
+            "bundle-",
+            "admin-",
+            "reason-",
+        ];
+        // HTML tokens that look like keys.
+        const NOT_KEYS: [&str; 7] = [
+            "new-password",
+            "current-password",
+            "x-csrf-token",
+            "csrf-token",
+            "new-reason",
+            "status-reasons",
+            "customer-roles",
+        ];
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let call = regex_lite_keys();
         let mut keys = BTreeSet::new();
         let mut stack = vec![root.join("src"), root.join("templates")];
         while let Some(dir) = stack.pop() {
@@ -166,48 +198,33 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
                 let is_rust = path.extension().is_some_and(|e| e == "rs");
-                keys.extend(
-                    call(&text)
-                        .into_iter()
-                        .filter(|(literal, _)| is_rust || !literal)
-                        .map(|(_, k)| k),
-                );
+                let regions: Vec<&str> = if is_rust {
+                    vec![text.as_str()]
+                } else {
+                    text.split("{{")
+                        .skip(1)
+                        .chain(text.split("{%").skip(1))
+                        .filter_map(|r| r.split(['}', '%']).next())
+                        .collect()
+                };
+                for region in regions {
+                    for literal in region.split('"').skip(1).step_by(2) {
+                        let well_formed = !literal.is_empty()
+                            && literal.contains('-')
+                            && !literal.ends_with('-')
+                            && !literal.starts_with('-')
+                            && literal
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                        let prefixed = !is_rust || PREFIXES.iter().any(|p| literal.starts_with(p));
+                        if well_formed && prefixed && !NOT_KEYS.contains(&literal) {
+                            keys.insert(literal.to_owned());
+                        }
+                    }
+                }
             }
         }
         keys
-    }
-
-    /// Finds `.t("key")`, `.t1("key"`, `t_args("key"` and, in Rust, `"error-…"` /
-    /// `"role-…"` literals; each with whether it was a bare literal.
-    fn regex_lite_keys() -> impl Fn(&str) -> Vec<(bool, String)> {
-        |text: &str| {
-            let mut found = Vec::new();
-            for (prefix, close) in [
-                (".t(\"", '"'),
-                (".t1(\"", '"'),
-                ("t_args(\"", '"'),
-                ("\"error-", '"'),
-                ("\"role-", '"'),
-            ] {
-                let mut rest = text;
-                while let Some(start) = rest.find(prefix) {
-                    let after = &rest[start + prefix.len()..];
-                    let Some(end) = after.find(close) else { break };
-                    let key = match prefix.strip_prefix('"') {
-                        Some(literal_start) => format!("{literal_start}{}", &after[..end]),
-                        None => after[..end].to_owned(),
-                    };
-                    let well_formed = key
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-                    if well_formed && key.contains('-') && !key.ends_with('-') {
-                        found.push((prefix.starts_with('"'), key));
-                    }
-                    rest = &after[end..];
-                }
-            }
-            found
-        }
     }
 
     #[test]

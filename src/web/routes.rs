@@ -4,6 +4,7 @@
 //! 404 across tenants for tenant objects, 403 below the role.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -24,10 +25,11 @@ pub enum Access {
     TenantObject(Role, ObjectKind),
 }
 
-/// The kinds of tenant records that appear in paths.
+/// The tenant records that appear in paths, named by their table (tests use
+/// it to pick a real record of one tenant and ask for it from another).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
-    User,
+    Row(&'static str),
 }
 
 pub struct Route {
@@ -36,6 +38,8 @@ pub struct Route {
     pub access: Access,
     /// Sign-in is also limited per client address, in memory, against floods.
     pub flood_guarded: bool,
+    /// Takes file uploads: the body may be as large as the upload limit.
+    pub uploads: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -56,6 +60,7 @@ impl Route {
             path,
             access,
             flood_guarded: false,
+            uploads: false,
             handler: on(filter, handler),
         }
     }
@@ -81,23 +86,32 @@ impl Route {
         self
     }
 
+    pub fn accepts_uploads(mut self) -> Route {
+        self.uploads = true;
+        self
+    }
+
     /// Whether the route changes state and so must carry a CSRF token.
     pub fn is_state_changing(&self) -> bool {
         !matches!(self.method, Method::GET | Method::HEAD | Method::OPTIONS)
     }
 }
 
-/// Builds the router from the table; flood-guarded routes get the per-address limiter.
+/// Builds the router from the table: flood-guarded routes get the
+/// per-address limiter, upload routes the larger body limit.
 pub fn build(
     routes: Vec<Route>,
     flood_guard: impl Fn(MethodRouter<AppState>) -> MethodRouter<AppState>,
+    upload_limit: usize,
 ) -> Router<AppState> {
     routes.into_iter().fold(Router::new(), |router, route| {
-        let handler = if route.flood_guarded {
-            flood_guard(route.handler)
-        } else {
-            route.handler
-        };
+        let mut handler = route.handler;
+        if route.flood_guarded {
+            handler = flood_guard(handler);
+        }
+        if route.uploads {
+            handler = handler.layer(DefaultBodyLimit::max(upload_limit));
+        }
         router.route(route.path, handler)
     })
 }

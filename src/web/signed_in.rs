@@ -5,6 +5,8 @@
 
 use std::marker::PhantomData;
 
+use chrono::{DateTime, Utc};
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
@@ -44,6 +46,8 @@ pub struct SignedIn<R: MinRole = Agent> {
     pub tx: TenantTx,
     pub page: PageCtx,
     pub session: Session,
+    /// The request's "now", from the service clock.
+    pub now: DateTime<Utc>,
     role: PhantomData<R>,
 }
 
@@ -113,6 +117,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
             tx,
             page,
             session,
+            now,
             role: PhantomData,
         })
     }

@@ -11,8 +11,8 @@ use crate::support::{ACME, GLOBEX, TestApp};
 /// The concrete path of a route: tenant objects are filled with a record of `workspace`.
 async fn concrete_path(app: &TestApp, route: &Route, workspace: &str) -> String {
     match route.access {
-        Access::TenantObject(_, ObjectKind::User) => {
-            let id = app.user_id(workspace, Role::Agent).await;
+        Access::TenantObject(_, ObjectKind::Row(table)) => {
+            let id = app.any_row(table, workspace).await;
             route.path.replace("{id}", &id.to_string())
         }
         _ => route.path.to_owned(),

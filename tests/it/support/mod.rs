@@ -23,7 +23,7 @@ pub const PASSWORD: &str = "correct-horse-battery";
 /// The fixture workspaces: ACME speaks pt-BR, GLOBEX Galician.
 pub const ACME: &str = "acme";
 pub const GLOBEX: &str = "globex";
-const FIXTURE_VERSION: &str = "v1";
+const FIXTURE_VERSION: &str = "v4";
 
 pub fn email(workspace: &str, role: Role) -> String {
     format!("{}@{workspace}.test", role.as_str())
@@ -178,6 +178,69 @@ async fn load_fixtures(pool: &PgPool) {
     .execute(pool)
     .await
     .expect("fixture locale");
+    for (slug, cnpj, account, contact, cpf) in [
+        (
+            ACME,
+            "11.222.333/0001-81",
+            "Padaria São João Ltda",
+            "José da Silva",
+            "529.982.247-25",
+        ),
+        (
+            GLOBEX,
+            "45.723.174/0001-10",
+            "Conservas Galegas S.A.",
+            "Uxía Castro",
+            "111.444.777-35",
+        ),
+    ] {
+        load_customers(pool, slug, cnpj, account, contact, cpf).await;
+    }
+}
+
+/// One account with its primary contact, both with the "Cliente" role.
+async fn load_customers(
+    pool: &PgPool,
+    slug: &str,
+    cnpj: &str,
+    account: &str,
+    contact: &str,
+    cpf: &str,
+) {
+    use atende::customers::{model, store};
+    let tenant: uuid::Uuid = sqlx::query_scalar("select id from tenants where slug = $1")
+        .bind(slug)
+        .fetch_one(pool)
+        .await
+        .expect("tenant");
+    let mut tx = atende::db::begin_tenant_tx(pool, tenant).await.expect("tx");
+    let role: uuid::Uuid =
+        sqlx::query_scalar("select id from customer_roles where name = 'Cliente'")
+            .fetch_one(&mut *tx)
+            .await
+            .expect("role");
+    let input = |kind: &str, name: &str, document: &str| {
+        let form = model::CustomerForm {
+            kind: kind.into(),
+            name: name.into(),
+            document: document.into(),
+            roles: vec![role.to_string()],
+            ..Default::default()
+        };
+        model::CustomerInput::parse(&form).unwrap_or_else(|_| panic!("fixture {name} is valid"))
+    };
+    let account_id = match store::create(&mut tx, &input("account", account, cnpj), None).await {
+        Ok(id) => id,
+        Err(store::SaveError::DocumentTaken) => panic!("fixture account: document taken"),
+        Err(store::SaveError::Db(err)) => panic!("fixture account: {err}"),
+    };
+    if store::create(&mut tx, &input("contact", contact, cpf), Some(account_id))
+        .await
+        .is_err()
+    {
+        panic!("fixture contact");
+    }
+    tx.commit().await.expect("commit");
 }
 
 pub struct TestApp {
@@ -270,6 +333,18 @@ impl TestApp {
             .fetch_one(&self.pool)
             .await
             .expect("fixture user id")
+    }
+
+    /// Some record of `table` that belongs to `workspace` (the fixtures hold
+    /// at least one of every kind that appears in a path).
+    pub async fn any_row(&self, table: &str, workspace: &str) -> uuid::Uuid {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select r.id from {table} r join tenants t on t.id = r.tenant_id where t.slug = $1 order by r.id limit 1"
+        )))
+        .bind(workspace)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap_or_else(|e| panic!("no {table} row in {workspace}: {e}"))
     }
 
     /// A digest of every row of every table: equal before and after means nothing was written.

@@ -1,0 +1,118 @@
+//! The customer picker of forms: type a few letters, a CPF/CNPJ, an e-mail or
+//! a phone; pick from accounts and contacts together; or, when nobody is
+//! found, create the customer in a side panel without leaving the form.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::{HxRequest, HxReswap, HxRetarget, SwapOption};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::customers::store::{self, Alert, CustomerRow, SearchFilter, SearchText};
+use crate::error::{Result, not_found};
+use crate::web::form::parse_id;
+use crate::web::page::PageCtx;
+use crate::web::signed_in::SignedIn;
+
+const LOOKUP_LIMIT: i64 = 10;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LookupQuery {
+    q: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "customers/_lookup.html")]
+pub struct LookupFragment {
+    ctx: PageCtx,
+    q: String,
+    rows: Vec<CustomerRow>,
+}
+
+/// Type-ahead results: active accounts and contacts together, best match first.
+pub async fn lookup(
+    mut s: SignedIn,
+    HxRequest(htmx): HxRequest,
+    Query(query): Query<LookupQuery>,
+) -> Result<Response> {
+    if !htmx {
+        // Without JavaScript the full search page answers the same question.
+        let q = form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", &query.q)
+            .finish();
+        return Ok(Redirect::to(&format!("/customers?{q}")).into_response());
+    }
+    let text = SearchText::parse(&query.q);
+    let rows = if text == SearchText::All {
+        Vec::new()
+    } else {
+        store::search(
+            &mut s.tx,
+            &text,
+            &SearchFilter::default(),
+            None,
+            LOOKUP_LIMIT,
+        )
+        .await?
+    };
+    s.tx.commit().await?;
+    Ok(LookupFragment {
+        ctx: s.page,
+        q: query.q,
+        rows,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "customers/_picked.html")]
+pub struct PickedFragment {
+    ctx: PageCtx,
+    customer: CustomerRow,
+    alerts: Vec<Alert>,
+    roles: Vec<(Uuid, String)>,
+}
+
+async fn picked(s: &mut SignedIn, id: Uuid) -> Result<PickedFragment> {
+    let customer = store::find(&mut s.tx, id).await?.ok_or_else(not_found)?.row;
+    Ok(PickedFragment {
+        alerts: store::current_alerts(&mut s.tx, id, s.now).await?,
+        roles: store::role_names(&mut s.tx, id).await?,
+        ctx: s.page.clone(),
+        customer,
+    })
+}
+
+/// The picker with a customer chosen: its card (alerts first) and the hidden
+/// field the form submits.
+pub async fn pick(mut s: SignedIn, Path(id): Path<String>) -> Result<PickedFragment> {
+    let fragment = picked(&mut s, parse_id(&id)?).await?;
+    s.tx.commit().await?;
+    Ok(fragment)
+}
+
+/// After an inline creation: the new customer, chosen, in place of the picker.
+pub async fn picked_response(mut s: SignedIn, id: Uuid) -> Result<Response> {
+    let fragment = picked(&mut s, id).await?;
+    s.tx.commit().await?;
+    Ok((
+        HxRetarget("#customer-picker".into()),
+        HxReswap(SwapOption::OuterHtml),
+        fragment,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "customers/_picker.html")]
+pub struct PickerFragment {
+    ctx: PageCtx,
+}
+
+/// The empty picker, to choose another customer.
+pub async fn empty_picker(s: SignedIn) -> PickerFragment {
+    PickerFragment { ctx: s.page }
+}
