@@ -137,7 +137,7 @@ pub async fn create_item(
         ListKind::StatusReasons => query = query.bind(item.state.as_str()),
         _ => {}
     }
-    query.execute(tx).await?;
+    crate::db::execute_guarded(tx, query).await?;
     Ok(id)
 }
 
@@ -173,7 +173,7 @@ pub async fn update_item(
         ListKind::StatusReasons => query = query.bind(item.state.as_str()),
         _ => {}
     }
-    Ok(query.execute(tx).await?.rows_affected() == 1)
+    Ok(crate::db::execute_guarded(tx, query).await?.rows_affected() == 1)
 }
 
 async fn clear_default(tx: &mut PgConnection, kind: ListKind) -> Result<(), sqlx::Error> {
@@ -236,15 +236,13 @@ pub async fn create_subject(
     description: &str,
 ) -> Result<Uuid, WriteError> {
     let id = Uuid::now_v7();
-    sqlx::query!(
+    crate::db::execute_guarded(tx, sqlx::query!(
         "insert into subjects (tenant_id, id, parent_id, name, description) values (app_tenant_id(), $1, $2, $3, $4)",
         id,
         parent_id,
         name,
         description
-    )
-    .execute(tx)
-    .await?;
+    )).await?;
     Ok(id)
 }
 
@@ -255,14 +253,16 @@ pub async fn update_subject(
     name: &str,
     description: &str,
 ) -> Result<bool, WriteError> {
-    let done = sqlx::query!(
-        "update subjects set parent_id = $2, name = $3, description = $4 where id = $1",
-        id,
-        parent_id,
-        name,
-        description
+    let done = crate::db::execute_guarded(
+        tx,
+        sqlx::query!(
+            "update subjects set parent_id = $2, name = $3, description = $4 where id = $1",
+            id,
+            parent_id,
+            name,
+            description
+        ),
     )
-    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -350,17 +350,19 @@ pub async fn create_product(
     family_id: Option<Uuid>,
 ) -> Result<Uuid, WriteError> {
     let id = Uuid::now_v7();
-    sqlx::query!(
-        "insert into products (tenant_id, id, kind, code, name, description, family_id)
+    crate::db::execute_guarded(
+        tx,
+        sqlx::query!(
+            "insert into products (tenant_id, id, kind, code, name, description, family_id)
          values (app_tenant_id(), $1, $2, $3, $4, $5, $6)",
-        id,
-        kind.as_str(),
-        code,
-        name,
-        description,
-        family_id
+            id,
+            kind.as_str(),
+            code,
+            name,
+            description,
+            family_id
+        ),
     )
-    .execute(tx)
     .await?;
     Ok(id)
 }
@@ -373,16 +375,14 @@ pub async fn update_product(
     description: &str,
     family_id: Option<Uuid>,
 ) -> Result<bool, WriteError> {
-    let done = sqlx::query!(
+    let done = crate::db::execute_guarded(tx, sqlx::query!(
         "update products set code = $2, name = $3, description = $4, family_id = $5 where id = $1",
         id,
         code,
         name,
         description,
         family_id
-    )
-    .execute(tx)
-    .await?;
+    )).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -571,7 +571,7 @@ pub async fn create_level_item(
     if level.parent_column().is_some() {
         query = query.bind(parent);
     }
-    query.execute(tx).await?;
+    crate::db::execute_guarded(tx, query).await?;
     Ok(id)
 }
 
@@ -604,11 +604,8 @@ pub async fn rename_level_item(
     name: &str,
 ) -> Result<bool, WriteError> {
     let sql = format!("update {} set name = $2 where id = $1", level.table());
-    let done = sqlx::query(AssertSqlSafe(sql))
-        .bind(id)
-        .bind(name)
-        .execute(tx)
-        .await?;
+    let query = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(name);
+    let done = crate::db::execute_guarded(tx, query).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -737,20 +734,24 @@ pub async fn teams(tx: &mut PgConnection) -> Result<Vec<(Uuid, String, bool)>, s
 
 pub async fn create_team(tx: &mut PgConnection, name: &str) -> Result<Uuid, WriteError> {
     let id = Uuid::now_v7();
-    sqlx::query!(
-        "insert into teams (tenant_id, id, name) values (app_tenant_id(), $1, $2)",
-        id,
-        name
+    crate::db::execute_guarded(
+        tx,
+        sqlx::query!(
+            "insert into teams (tenant_id, id, name) values (app_tenant_id(), $1, $2)",
+            id,
+            name
+        ),
     )
-    .execute(tx)
     .await?;
     Ok(id)
 }
 
 pub async fn rename_team(tx: &mut PgConnection, id: Uuid, name: &str) -> Result<bool, WriteError> {
-    let done = sqlx::query!("update teams set name = $2 where id = $1", id, name)
-        .execute(tx)
-        .await?;
+    let done = crate::db::execute_guarded(
+        tx,
+        sqlx::query!("update teams set name = $2 where id = $1", id, name),
+    )
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

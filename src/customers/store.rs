@@ -149,9 +149,10 @@ pub async fn search(
                     .push_bind(like_escape(word))
                     .push(") || '%')");
             }
-            sql.push(" order by search_text(")
+            // Closest whole-name similarity first: "paula souza" before "ana paula souza lima".
+            sql.push(" order by c.search_name <-> search_text(")
                 .push_bind(words.join(" "))
-                .push(") <<-> c.search_name, c.name, c.id");
+                .push("), c.name, c.id");
         }
         SearchText::Number(number) => {
             sql.push(" and c.id in (select id from customers where document like ")
@@ -246,7 +247,7 @@ pub async fn create(
     account_id: Option<Uuid>,
 ) -> Result<Uuid, SaveError> {
     let id = Uuid::now_v7();
-    sqlx::query!(
+    crate::db::execute_guarded(&mut *tx, sqlx::query!(
         "insert into customers (tenant_id, id, kind, name, trade_name, document, account_id, service_level_id, notes)
          values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8)",
         id,
@@ -257,9 +258,7 @@ pub async fn create(
         account_id,
         input.service_level_id,
         input.notes
-    )
-    .execute(&mut *tx)
-    .await?;
+    )).await?;
     set_roles(tx, id, &input.roles).await?;
     if let Some(email) = &input.email {
         add_econtact(tx, id, EcontactKind::Email, email, true).await?;
@@ -289,7 +288,7 @@ pub async fn update(
     input: &CustomerInput,
     account_id: Option<Uuid>,
 ) -> Result<(), SaveError> {
-    sqlx::query!(
+    crate::db::execute_guarded(&mut *tx, sqlx::query!(
         "update customers set name = $2, trade_name = $3, document = $4, account_id = $5, service_level_id = $6,
                 notes = $7, updated_at = now()
           where id = $1",
@@ -300,20 +299,20 @@ pub async fn update(
         account_id,
         input.service_level_id,
         input.notes
-    )
-    .execute(&mut *tx)
-    .await?;
+    )).await?;
     set_roles(tx, id, &input.roles).await?;
     Ok(())
 }
 
 pub async fn set_active(tx: &mut PgConnection, id: Uuid, active: bool) -> Result<(), SaveError> {
-    sqlx::query!(
-        "update customers set active = $2, updated_at = now() where id = $1",
-        id,
-        active
+    crate::db::execute_guarded(
+        &mut *tx,
+        sqlx::query!(
+            "update customers set active = $2, updated_at = now() where id = $1",
+            id,
+            active
+        ),
     )
-    .execute(tx)
     .await?;
     Ok(())
 }

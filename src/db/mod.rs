@@ -80,3 +80,24 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
     }))
 }
+
+/// Runs a statement that may violate a constraint inside a savepoint, so a
+/// violation leaves the surrounding transaction usable: the handler can still
+/// read what it needs to show the form again with the error.
+pub async fn execute_guarded<'q>(
+    conn: &mut sqlx::PgConnection,
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+) -> Result<sqlx::postgres::PgQueryResult, sqlx::Error> {
+    use sqlx::Connection;
+    let mut savepoint = conn.begin().await?;
+    match query.execute(&mut *savepoint).await {
+        Ok(done) => {
+            savepoint.commit().await?;
+            Ok(done)
+        }
+        Err(err) => {
+            savepoint.rollback().await?;
+            Err(err)
+        }
+    }
+}

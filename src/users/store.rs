@@ -66,17 +66,19 @@ pub async fn create(
     password_hash: &str,
 ) -> Result<Uuid, CreateError> {
     let id = Uuid::now_v7();
-    let result = sqlx::query!(
-        "insert into users (tenant_id, id, email, name, role, password_hash)
+    let result = crate::db::execute_guarded(
+        tx,
+        sqlx::query!(
+            "insert into users (tenant_id, id, email, name, role, password_hash)
          values ($1, $2, $3, $4, $5, $6)",
-        tenant_id,
-        id,
-        email,
-        name,
-        role.as_str(),
-        password_hash
+            tenant_id,
+            id,
+            email,
+            name,
+            role.as_str(),
+            password_hash
+        ),
     )
-    .execute(tx)
     .await;
     match result {
         Ok(_) => Ok(id),

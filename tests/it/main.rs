@@ -1,5 +1,7 @@
 mod support;
 
+mod catalogs;
+mod customers;
 mod database_walls;
 mod edges;
 mod embedded_cluster;

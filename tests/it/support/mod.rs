@@ -479,3 +479,50 @@ pub fn location(response: &TestResponse) -> String {
         .and_then(|v| v.to_str().ok().map(str::to_owned))
         .unwrap_or_default()
 }
+
+impl Browser {
+    /// Uploads a file the way the import form does (token first, then the file).
+    pub async fn upload(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> TestResponse {
+        use axum_test::multipart::{MultipartForm, Part};
+        let form = MultipartForm::new()
+            .add_text("csrf_token", self.csrf.clone().unwrap_or_default())
+            .add_part(
+                field,
+                Part::bytes(bytes)
+                    .file_name(file_name)
+                    .mime_type("text/csv"),
+            );
+        self.server.post(path).multipart(form).await
+    }
+
+    /// A request as htmx sends it: with `HX-Request` and the token header.
+    pub async fn htmx_get(&self, path: &str) -> TestResponse {
+        self.server.get(path).add_header("hx-request", "true").await
+    }
+
+    pub async fn htmx_post(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        self.server
+            .post(path)
+            .add_header("hx-request", "true")
+            .add_header("x-csrf-token", self.csrf.clone().unwrap_or_default())
+            .form(&fields)
+            .await
+    }
+}
+
+impl TestApp {
+    /// The id of the customer with this exact name (fixtures have unique names).
+    pub async fn any_row_named(&self, name: &str) -> uuid::Uuid {
+        sqlx::query_scalar("select id from customers where name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no customer {name}: {e}"))
+    }
+}
