@@ -27,7 +27,7 @@ use crate::error::AppError;
 use crate::web::routes::{self, Route};
 use crate::web::session_store::PgSessionStore;
 use crate::web::{assets, csrf, error_pages, flood};
-use crate::{auth, catalog, customers, ops, pages, users};
+use crate::{auth, cases, catalog, customers, notifications, ops, pages, users};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -70,6 +70,8 @@ pub fn routes() -> Vec<Route> {
         users::routes(),
         catalog::routes(),
         customers::routes(),
+        cases::routes(),
+        notifications::routes(),
         ops::routes(),
     ]
     .into_iter()

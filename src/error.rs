@@ -26,6 +26,10 @@ pub enum AppError {
     Forbidden,
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("bad request")]
+    BadRequest,
     #[error("database unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -62,6 +66,8 @@ impl IntoResponse for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cases;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod notifications;
 pub mod ops;
 pub mod pages;
 pub mod seed;

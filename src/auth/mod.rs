@@ -24,6 +24,7 @@ pub struct CurrentUser {
     pub tenant_name: String,
     pub tenant_locale: Lang,
     pub time_zone: Tz,
+    pub unread_notifications: i64,
 }
 
 pub fn routes() -> Vec<Route> {

@@ -40,10 +40,11 @@ pub async fn current_user(
     user_id: Uuid,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = sqlx::query!(
-        "select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
-                t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone
+        r#"select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
+                t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone,
+                (select count(*) from notifications n where n.user_id = u.id and n.read_at is null) as "unread!"
            from users u join tenants t on t.id = u.tenant_id
-          where u.id = $1 and u.active",
+          where u.id = $1 and u.active"#,
         user_id
     )
     .fetch_optional(tx)
@@ -59,6 +60,7 @@ pub async fn current_user(
         tenant_name: r.tenant_name,
         tenant_locale: Lang::parse(&r.tenant_locale).unwrap_or_default(),
         time_zone: r.time_zone.parse().unwrap_or(chrono_tz::America::Sao_Paulo),
+        unread_notifications: r.unread,
     }))
 }
 

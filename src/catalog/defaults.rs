@@ -210,6 +210,19 @@ pub async fn seed(tx: &mut PgConnection) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    for (name, key) in [
+        ("Cliente", "customer"),
+        ("Parceiro", "partner"),
+        ("Fornecedor", "supplier"),
+    ] {
+        sqlx::query!(
+            "update customer_roles set system_key = $2 where name = $1",
+            name,
+            key
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     for name in TEAMS {
         store::create_team(tx, name).await.map_err(write_error)?;
     }

@@ -765,3 +765,45 @@ pub async fn set_team_active(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Status reasons of one case state, for forms (active ones only).
+pub async fn status_choices(
+    tx: &mut PgConnection,
+    state: &str,
+) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        Choice,
+        "select id, name from status_reasons where active and state = $1 order by sort_order, lower(name)",
+        state
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// The status reasons of a state, excluding one with a stable meaning
+/// (cancelling by hand does not offer "merged").
+pub async fn status_choices_except(
+    tx: &mut PgConnection,
+    state: &str,
+    key: &str,
+) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        Choice,
+        "select id, name from status_reasons where active and state = $1 and system_key is distinct from $2
+          order by sort_order, lower(name)",
+        state,
+        key
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// Active reasons, for the first level of the case form's cascade.
+pub async fn choices_of_reasons(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        Choice,
+        "select id, name from reasons where active order by sort_order, lower(name)"
+    )
+    .fetch_all(tx)
+    .await
+}

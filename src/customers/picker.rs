@@ -22,6 +22,9 @@ const LOOKUP_LIMIT: i64 = 10;
 #[serde(default)]
 pub struct LookupQuery {
     q: String,
+    /// "case" when the picker sits on the case form (choosing also fills the
+    /// contacts and shows recent cases there).
+    context: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -30,6 +33,7 @@ pub struct LookupFragment {
     ctx: PageCtx,
     q: String,
     rows: Vec<CustomerRow>,
+    pick_base: &'static str,
 }
 
 /// Type-ahead results: active accounts and contacts together, best match first.
@@ -63,6 +67,11 @@ pub async fn lookup(
         ctx: s.page,
         q: query.q,
         rows,
+        pick_base: if query.context == "case" {
+            "/cases/pick-customer"
+        } else {
+            "/customers"
+        },
     }
     .into_response())
 }
@@ -110,9 +119,14 @@ pub async fn picked_response(mut s: SignedIn, id: Uuid) -> Result<Response> {
 #[template(path = "customers/_picker.html")]
 pub struct PickerFragment {
     ctx: PageCtx,
+    context: String,
 }
 
-/// The empty picker, to choose another customer.
-pub async fn empty_picker(s: SignedIn) -> PickerFragment {
-    PickerFragment { ctx: s.page }
+/// The empty picker, to choose another customer. On the case form it also
+/// empties the contact list: a new customer means a new contact.
+pub async fn empty_picker(s: SignedIn, Query(query): Query<LookupQuery>) -> PickerFragment {
+    PickerFragment {
+        ctx: s.page,
+        context: query.context,
+    }
 }

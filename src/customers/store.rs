@@ -846,6 +846,41 @@ pub async fn export_extras(
         .collect())
 }
 
+/// Contacts a case of `customer` may name: the customer itself when a
+/// person, the people of its account, or of the account it belongs to.
+pub async fn contacts_for(
+    tx: &mut PgConnection,
+    customer: Uuid,
+) -> Result<Vec<crate::catalog::store::Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        crate::catalog::store::Choice,
+        "select k.id, k.name from customers k
+          where k.kind = 'contact' and k.active
+            and (k.id = $1 or k.account_id = $1 or k.account_id = (select account_id from customers where id = $1))
+          order by (k.id = $1) desc, lower(k.name)
+          limit 200",
+        customer
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// Active partners (customers with the partner role): where a case can be
+/// attended (isoCRM "Local").
+pub async fn partner_choices(
+    tx: &mut PgConnection,
+) -> Result<Vec<crate::catalog::store::Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        crate::catalog::store::Choice,
+        "select c.id, c.name from customers c
+          where c.active and exists (select from customer_role_links l join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
+                                      where l.customer_id = c.id and r.system_key = 'partner')
+          order by lower(c.name) limit 500"
+    )
+    .fetch_all(tx)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

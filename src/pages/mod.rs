@@ -14,7 +14,6 @@ use crate::web::signed_in::{Admin, SignedIn, Supervisor};
 pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/", Access::Public, home),
-        Route::get("/cases", Access::SignedIn, cases),
         Route::get("/queues", Access::SignedIn, queues),
         Route::get("/knowledge", Access::SignedIn, knowledge),
         Route::get("/dashboard", Access::Role(Role::Supervisor), dashboard),
@@ -40,10 +39,6 @@ fn coming(ctx: PageCtx, title_key: &'static str, body_key: &'static str) -> Comi
         title_key,
         body_key,
     }
-}
-
-async fn cases(s: SignedIn) -> ComingPage {
-    coming(s.page, "nav-cases", "coming-cases")
 }
 
 async fn queues(s: SignedIn) -> ComingPage {

@@ -1,5 +1,6 @@
 //! Demo data, so a newcomer signs in to a living service desk.
 
+mod demo_cases;
 mod demo_customers;
 pub mod names;
 
@@ -48,7 +49,7 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
         .await?
         .map_err(|_| anyhow::anyhow!("demo password violates the policy"))??;
     let mut tx = begin_tenant_tx(pool, tenant_id).await?;
-    let mut admin = None;
+    let mut ids = Vec::new();
     for (email, name, role) in DEMO_USERS {
         let id = match users::store::find_by_email(&mut tx, email).await? {
             Some(id) => id,
@@ -56,12 +57,17 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
                 .await
                 .map_err(|_| anyhow::anyhow!("creating demo user {email}"))?,
         };
-        admin.get_or_insert(id);
+        ids.push(id);
     }
-    let admin = admin.ok_or_else(|| anyhow::anyhow!("the demo workspace has no admin"))?;
+    let [admin, supervisor, agent] = ids[..] else {
+        anyhow::bail!("the demo workspace misses a user");
+    };
     demo_customers::seed(&mut tx, admin)
         .await
         .context("seeding demo customers")?;
+    demo_cases::seed(&mut tx, agent, supervisor, chrono::Utc::now())
+        .await
+        .context("seeding demo cases")?;
     tx.commit().await.context("committing demo data")?;
     Ok(())
 }

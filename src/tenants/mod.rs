@@ -39,6 +39,7 @@ pub async fn create(pool: &PgPool, new: NewTenant<'_>) -> anyhow::Result<Uuid> {
     if !store::insert(&mut tx, id, &slug, new.name.trim()).await? {
         bail!("workspace {slug:?} already exists");
     }
+    store::create_case_number_sequence(&mut tx, id).await?;
     tx.enter_tenant_role().await?;
     users::store::create(&mut tx, id, &email, new.admin_name, Role::Admin, &hash)
         .await

@@ -33,3 +33,14 @@ pub async fn id_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, sqlx:
         .fetch_optional(pool)
         .await
 }
+
+/// Each tenant numbers its cases from its own sequence (created by the owner).
+pub async fn create_case_number_sequence(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("select create_case_number_sequence($1)", id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -159,3 +159,15 @@ pub async fn find_by_email(
         .fetch_optional(tx)
         .await
 }
+
+/// Active users, for owner and assignee pickers.
+pub async fn active_choices(
+    tx: &mut PgConnection,
+) -> Result<Vec<crate::catalog::store::Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        crate::catalog::store::Choice,
+        "select id, name from users where active order by lower(name)"
+    )
+    .fetch_all(tx)
+    .await
+}

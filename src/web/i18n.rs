@@ -154,7 +154,7 @@ mod tests {
     /// hyphenated literals inside `{{ }}` and `{% %}`; in Rust, hyphenated
     /// literals with a message prefix.
     fn used_keys() -> BTreeSet<String> {
-        const PREFIXES: [&str; 20] = [
+        const PREFIXES: [&str; 31] = [
             "error-",
             "role-",
             "catalog-",
@@ -175,9 +175,20 @@ mod tests {
             "bundle-",
             "admin-",
             "reason-",
+            "view-",
+            "event-",
+            "activity-",
+            "tab-",
+            "chart-",
+            "timeline-",
+            "notification-",
+            "merge-",
+            "assign-",
+            "forward-",
+            "attachment-",
         ];
         // HTML tokens that look like keys.
-        const NOT_KEYS: [&str; 7] = [
+        const NOT_KEYS: [&str; 13] = [
             "new-password",
             "current-password",
             "x-csrf-token",
@@ -185,6 +196,12 @@ mod tests {
             "new-reason",
             "status-reasons",
             "customer-roles",
+            "datetime-local",
+            "activity-form",
+            "note-form",
+            "case-state",
+            "activity-forms",
+            "forward-reasons",
         ];
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut keys = BTreeSet::new();

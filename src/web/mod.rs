@@ -12,3 +12,4 @@ pub mod routes;
 pub mod session;
 pub mod session_store;
 pub mod signed_in;
+pub mod upload;

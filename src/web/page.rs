@@ -23,6 +23,7 @@ pub struct UserBadge {
     pub email: String,
     pub role: Role,
     pub workspace: String,
+    pub unread_notifications: i64,
 }
 
 #[derive(Debug, Clone)]

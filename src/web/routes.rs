@@ -30,6 +30,8 @@ pub enum Access {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
     Row(&'static str),
+    /// A case, named by its number (`{number}`, e.g. CAS-000123).
+    Case,
 }
 
 pub struct Route {

@@ -107,6 +107,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
                 email: user.email.clone(),
                 role: user.role,
                 workspace: user.tenant_slug.clone(),
+                unread_notifications: user.unread_notifications,
             }),
             flash: take_flash(&session).await,
             tz: user.time_zone,
@@ -175,5 +176,20 @@ impl<R: MinRole> axum::extract::OptionalFromRequestParts<AppState> for SignedIn<
         <Self as FromRequestParts<AppState>>::from_request_parts(parts, state)
             .await
             .map(Some)
+    }
+}
+
+impl<R: MinRole> SignedIn<R> {
+    /// The same request seen as any signed-in user, once the role is checked,
+    /// so helpers written for agents serve supervisors' routes too.
+    pub fn as_agent(self) -> SignedIn<Agent> {
+        SignedIn {
+            user: self.user,
+            tx: self.tx,
+            page: self.page,
+            session: self.session,
+            now: self.now,
+            role: PhantomData,
+        }
     }
 }

@@ -15,6 +15,10 @@ async fn concrete_path(app: &TestApp, route: &Route, workspace: &str) -> String 
             let id = app.any_row(table, workspace).await;
             route.path.replace("{id}", &id.to_string())
         }
+        Access::TenantObject(_, ObjectKind::Case) => {
+            let number = app.any_case_number(workspace).await;
+            route.path.replace("{number}", &number)
+        }
         _ => route.path.to_owned(),
     }
 }

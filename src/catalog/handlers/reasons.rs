@@ -321,6 +321,8 @@ pub struct OptionsFragment {
     ctx: PageCtx,
     choices: Vec<Choice>,
     selected: Option<Uuid>,
+    /// Empty the cause list too: a new reason means new occurrences and causes.
+    reset_causes: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -329,6 +331,7 @@ pub struct CascadeQuery {
     reason_id: String,
     occurrence_id: String,
     selected: String,
+    reset: String,
 }
 
 /// The `<option>`s of the occurrences of one reason: the case form swaps them
@@ -346,6 +349,7 @@ async fn occurrence_options(
         ctx: s.page,
         choices,
         selected: optional_id(&q.selected).ok().flatten(),
+        reset_causes: !q.reset.is_empty(),
     })
 }
 
@@ -359,5 +363,6 @@ async fn cause_options(mut s: SignedIn, Query(q): Query<CascadeQuery>) -> Result
         ctx: s.page,
         choices,
         selected: optional_id(&q.selected).ok().flatten(),
+        reset_causes: false,
     })
 }

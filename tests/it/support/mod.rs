@@ -23,7 +23,7 @@ pub const PASSWORD: &str = "correct-horse-battery";
 /// The fixture workspaces: ACME speaks pt-BR, GLOBEX Galician.
 pub const ACME: &str = "acme";
 pub const GLOBEX: &str = "globex";
-const FIXTURE_VERSION: &str = "v4";
+const FIXTURE_VERSION: &str = "v6";
 
 pub fn email(workspace: &str, role: Role) -> String {
     format!("{}@{workspace}.test", role.as_str())
@@ -240,7 +240,60 @@ async fn load_customers(
     {
         panic!("fixture contact");
     }
+    // ACME holds one case more than GLOBEX, so its last number does not exist
+    // in GLOBEX: asking for it there must be a 404, not somebody else's case.
+    let cases = if slug == ACME { 2 } else { 1 };
+    for _ in 0..cases {
+        load_case(&mut tx, slug, account_id).await;
+    }
     tx.commit().await.expect("commit");
+}
+
+/// One case of the account, with an attachment, owned by nobody.
+async fn load_case(tx: &mut atende::db::TenantTx, slug: &str, customer: uuid::Uuid) {
+    use atende::cases::{model, store};
+    let author: uuid::Uuid = sqlx::query_scalar("select id from users where email = $1")
+        .bind(email(slug, Role::Agent))
+        .fetch_one(&mut **tx)
+        .await
+        .expect("author");
+    let form = model::CaseForm {
+        title: format!("Fixture case of {slug}"),
+        customer_id: customer.to_string(),
+        ..Default::default()
+    };
+    let input = model::CaseInput::parse(&form, chrono_tz::UTC, chrono::Utc::now())
+        .unwrap_or_else(|_| panic!("fixture case is valid"));
+    let priority = store::default_priority(tx).await.expect("priority");
+    let status = store::status_by_key(tx, "in_progress")
+        .await
+        .expect("status");
+    let id = uuid::Uuid::now_v7();
+    let new = store::NewCase {
+        id,
+        input: &input,
+        priority_id: priority,
+        status_reason_id: status,
+        related_case_id: None,
+        parent_case_id: None,
+        now: chrono::Utc::now(),
+        author,
+    };
+    store::insert(tx, &new).await.expect("fixture case");
+    let attachment = store::NewAttachment {
+        case_id: id,
+        event_id: None,
+        activity_id: None,
+        file_name: "fixture.txt",
+        content_type: "text/plain",
+        data: b"fixture",
+        sha256: "4f5b8cbf0b9e1c4f6de5a2b1b4e1f8b3b4d2d8a5c6e7f8091a2b3c4d5e6f7081",
+        author,
+        now: chrono::Utc::now(),
+    };
+    store::add_attachment(tx, attachment)
+        .await
+        .expect("fixture attachment");
 }
 
 pub struct TestApp {
@@ -524,5 +577,19 @@ impl TestApp {
             .fetch_one(&self.pool)
             .await
             .unwrap_or_else(|e| panic!("no customer {name}: {e}"))
+    }
+}
+
+impl TestApp {
+    /// The number (CAS-…) of some case of `workspace`.
+    pub async fn any_case_number(&self, workspace: &str) -> String {
+        let number: i64 = sqlx::query_scalar(
+            "select c.number from cases c join tenants t on t.id = c.tenant_id where t.slug = $1 order by c.number desc limit 1",
+        )
+        .bind(workspace)
+        .fetch_one(&self.pool)
+        .await
+        .expect("a case of the workspace");
+        format!("CAS-{number:06}")
     }
 }

@@ -1,0 +1,618 @@
+//! What agents do to a case: start execution, take, assign, follow, forward,
+//! resolve, cancel and reactivate. Each locks the case row, checks the move
+//! with the pure rules of `model`, writes it and records it on the timeline.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::cases::handlers::{case_path, load};
+use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
+use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
+use crate::catalog::defaults::status;
+use crate::catalog::model::{ListKind, optional_id};
+use crate::catalog::store::{self as catalog, Choice};
+use crate::error::{Result, forbidden};
+use crate::notifications;
+use crate::web::form::{self, FieldErrors, Form};
+use crate::web::page::PageCtx;
+use crate::web::session::{FlashKind, push_flash};
+use crate::web::signed_in::{SignedIn, Supervisor};
+
+/// Loads and locks the case, so a move is checked against what is stored now.
+async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
+    let case = load(&mut s.tx, number).await?;
+    store::lock(&mut s.tx, case.id).await?;
+    Ok(store::find_by_id(&mut s.tx, case.id).await?.unwrap_or(case))
+}
+
+async fn event(
+    s: &mut SignedIn,
+    case_id: Uuid,
+    kind: EventKind,
+    body: &str,
+    data: serde_json::Value,
+) -> Result<Uuid> {
+    store::touch(&mut s.tx, case_id, s.user.id, s.now).await?;
+    Ok(store::add_event(
+        &mut s.tx,
+        NewEvent {
+            case_id,
+            at: s.now,
+            actor: Some(s.user.id),
+            kind,
+            body,
+            is_public: false,
+            data,
+        },
+    )
+    .await?)
+}
+
+/// Explains a refused move on the case page.
+async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -> Response {
+    let text = match refusal {
+        Refusal::OpenChildren(children) => s.page.t1(
+            refusal.key(),
+            "cases",
+            children
+                .iter()
+                .map(CaseNumber::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        other => s.page.t(other.key()),
+    };
+    push_flash(&s.session, FlashKind::Error, text).await;
+    Redirect::to(&case_path(case.number())).into_response()
+}
+
+pub async fn start_execution(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    let situation = store::situation(&mut s.tx, &case).await?;
+    let execution = match model::start_execution(&situation) {
+        Ok(execution) => execution,
+        Err(refusal) => return Ok(refuse(&s, &case, &refusal).await),
+    };
+    if execution.set_first_response {
+        store::set_first_response(&mut s.tx, case.id, s.now).await?;
+    }
+    if execution.take_ownership {
+        store::set_owner(&mut s.tx, case.id, Owner::User(s.user.id)).await?;
+    }
+    let in_progress = store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?;
+    store::set_status(&mut s.tx, case.id, in_progress).await?;
+    event(
+        &mut s,
+        case.id,
+        EventKind::Execution,
+        "",
+        json!({ "took": execution.take_ownership, "first_response": execution.set_first_response }),
+    )
+    .await?;
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+/// An agent takes an unassigned case (supervisors assign any case).
+pub async fn take_case(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    if let Err(refusal) = model::check_active(&store::situation(&mut s.tx, &case).await?) {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
+    if case.owner_user_id.is_some() && !s.page.has_role("supervisor") {
+        return Err(forbidden());
+    }
+    store::set_owner(&mut s.tx, case.id, Owner::User(s.user.id)).await?;
+    let old = case
+        .owner_user_name
+        .clone()
+        .or(case.owner_team_name.clone())
+        .unwrap_or_default();
+    let new = s.user.name.clone();
+    event(
+        &mut s,
+        case.id,
+        EventKind::Assignment,
+        "",
+        json!({ "field": "field-owner", "old": old, "new": new }),
+    )
+    .await?;
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    owner: String,
+}
+
+pub async fn assign_case(
+    s: SignedIn<Supervisor>,
+    Path(number): Path<String>,
+    Form(input): Form<AssignForm>,
+) -> Result<Response> {
+    let mut s = s.as_agent();
+    let case = load_locked(&mut s, &number).await?;
+    if let Err(refusal) = model::check_active(&store::situation(&mut s.tx, &case).await?) {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
+    let owner = Owner::parse(&input.owner).unwrap_or(Owner::Nobody);
+    let valid = match owner {
+        Owner::User(id) => crate::users::store::find(&mut s.tx, id)
+            .await?
+            .is_some_and(|u| u.active),
+        Owner::Team(id) => catalog::find_team(&mut s.tx, id)
+            .await?
+            .is_some_and(|(_, active)| active),
+        Owner::Nobody => true,
+    };
+    if !valid {
+        push_flash(
+            &s.session,
+            FlashKind::Error,
+            s.page.t("assign-choose-owner"),
+        )
+        .await;
+        return Ok(Redirect::to(&case_path(case.number())).into_response());
+    }
+    store::set_owner(&mut s.tx, case.id, owner).await?;
+    let after = store::find_by_id(&mut s.tx, case.id)
+        .await?
+        .unwrap_or(case.clone());
+    let name = |c: &CaseRecord| {
+        c.owner_user_name
+            .clone()
+            .or(c.owner_team_name.clone())
+            .unwrap_or_default()
+    };
+    event(
+        &mut s,
+        case.id,
+        EventKind::Assignment,
+        "",
+        json!({ "field": "field-owner", "old": name(&case), "new": name(&after) }),
+    )
+    .await?;
+    if let Owner::User(user) = owner {
+        notifications::store::notify(
+            &mut s.tx,
+            &[user],
+            Some(case.id),
+            notifications::Kind::Assigned,
+            s.user.id,
+            s.now,
+        )
+        .await?;
+    }
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+pub async fn follow_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    follow: bool,
+) -> Result<Response> {
+    let case = load(&mut s.tx, &number).await?;
+    if follow {
+        store::follow(&mut s.tx, case.id, s.user.id).await?;
+    } else {
+        store::unfollow(&mut s.tx, case.id, s.user.id).await?;
+    }
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+// Resolve and cancel: a small form each ---------------------------------------
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct CloseForm {
+    status_reason_id: String,
+    text: String,
+    billable: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/close.html")]
+pub struct ClosePage {
+    ctx: PageCtx,
+    case: CaseRecord,
+    /// "resolve" or "cancel".
+    mode: &'static str,
+    reasons: Vec<Choice>,
+    input: CloseForm,
+    errors: FieldErrors,
+    refusal: Option<String>,
+}
+
+impl ClosePage {
+    pub fn selected(&self, id: &Uuid) -> bool {
+        self.input.status_reason_id == id.to_string()
+    }
+}
+
+async fn close_page(
+    s: &mut SignedIn,
+    case: CaseRecord,
+    mode: &'static str,
+    input: Option<CloseForm>,
+    errors: FieldErrors,
+) -> Result<ClosePage> {
+    let reasons = if mode == "resolve" {
+        catalog::status_choices(&mut s.tx, "resolved").await?
+    } else {
+        catalog::status_choices_except(&mut s.tx, "cancelled", status::MERGED).await?
+    };
+    let situation = store::situation(&mut s.tx, &case).await?;
+    let check = if mode == "resolve" {
+        model::check_resolve(&situation)
+    } else {
+        model::check_cancel(&situation)
+    };
+    let refusal = check.err().map(|refusal| match &refusal {
+        Refusal::OpenChildren(children) => s.page.t1(
+            refusal.key(),
+            "cases",
+            children
+                .iter()
+                .map(CaseNumber::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        other => s.page.t(other.key()),
+    });
+    let input = input.unwrap_or_else(|| CloseForm {
+        status_reason_id: reasons
+            .first()
+            .map(|r| r.id.to_string())
+            .unwrap_or_default(),
+        text: String::new(),
+        billable: format_minutes(case.billable_minutes),
+    });
+    Ok(ClosePage {
+        ctx: s.page.clone(),
+        case,
+        mode,
+        reasons,
+        input,
+        errors,
+        refusal,
+    })
+}
+
+pub async fn close_form(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    mode: &'static str,
+) -> Result<ClosePage> {
+    let case = load(&mut s.tx, &number).await?;
+    let page = close_page(&mut s, case, mode, None, FieldErrors::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+pub async fn resolve_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    Form(input): Form<CloseForm>,
+) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    let situation = store::situation(&mut s.tx, &case).await?;
+    if model::check_resolve(&situation).is_err() {
+        // The page explains why (the open children are listed there).
+        let page = close_page(&mut s, case, "resolve", Some(input), FieldErrors::default()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let reasons = catalog::status_choices(&mut s.tx, "resolved").await?;
+    let mut errors = FieldErrors::default();
+    let reason = errors.check(
+        "status_reason_id",
+        optional_id(&input.status_reason_id)
+            .ok()
+            .flatten()
+            .filter(|id| reasons.iter().any(|r| r.id == *id))
+            .ok_or("error-choose-option"),
+    );
+    let text = errors.check(
+        "text",
+        form::multiline(&input.text, 20_000).and_then(|t| {
+            if t.is_empty() {
+                Err("error-required")
+            } else {
+                Ok(t)
+            }
+        }),
+    );
+    let billable = errors.check("billable", parse_minutes(&input.billable));
+    let (Some(reason), Some(text), Some(billable)) = (reason, text, billable) else {
+        let page = close_page(&mut s, case, "resolve", Some(input), errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    store::resolve(&mut s.tx, case.id, reason, &text, billable, s.now).await?;
+    let reason_name = reasons
+        .iter()
+        .find(|r| r.id == reason)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    event(
+        &mut s,
+        case.id,
+        EventKind::Resolved,
+        &text,
+        json!({ "reason": reason_name, "billable": format_minutes(billable) }),
+    )
+    .await?;
+    s.tx.commit().await?;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1("case-resolved-flash", "case", case.number()),
+    )
+    .await;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+pub async fn cancel_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    Form(input): Form<CloseForm>,
+) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    if model::check_cancel(&store::situation(&mut s.tx, &case).await?).is_err() {
+        let page = close_page(&mut s, case, "cancel", Some(input), FieldErrors::default()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let reasons = catalog::status_choices_except(&mut s.tx, "cancelled", status::MERGED).await?;
+    let mut errors = FieldErrors::default();
+    let reason = errors.check(
+        "status_reason_id",
+        optional_id(&input.status_reason_id)
+            .ok()
+            .flatten()
+            .filter(|id| reasons.iter().any(|r| r.id == *id))
+            .ok_or("error-choose-option"),
+    );
+    let text = errors.check("text", form::multiline(&input.text, 20_000));
+    let (Some(reason), Some(text)) = (reason, text) else {
+        let page = close_page(&mut s, case, "cancel", Some(input), errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    store::cancel(&mut s.tx, case.id, reason, s.now, None).await?;
+    let reason_name = reasons
+        .iter()
+        .find(|r| r.id == reason)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    event(
+        &mut s,
+        case.id,
+        EventKind::Cancelled,
+        &text,
+        json!({ "reason": reason_name }),
+    )
+    .await?;
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+pub async fn reactivate_case(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    if let Err(refusal) = model::check_reactivate(&store::situation(&mut s.tx, &case).await?) {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
+    let in_progress = store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?;
+    store::reactivate(&mut s.tx, case.id, in_progress).await?;
+    event(
+        &mut s,
+        case.id,
+        EventKind::Reactivated,
+        "",
+        json!({ "from": case.state }),
+    )
+    .await?;
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+// Forward (Encaminhar) --------------------------------------------------------
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ForwardForm {
+    reason_id: String,
+    team_id: String,
+    user_id: String,
+    request_type_id: String,
+    note: String,
+    action: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/forward.html")]
+pub struct ForwardPage {
+    ctx: PageCtx,
+    case: CaseRecord,
+    reasons: Vec<Choice>,
+    teams: Vec<Choice>,
+    members: Vec<Choice>,
+    request_types: Vec<Choice>,
+    input: ForwardForm,
+    errors: FieldErrors,
+}
+
+impl ForwardPage {
+    pub fn is(&self, value: &str, id: &Uuid) -> bool {
+        value == id.to_string()
+    }
+}
+
+async fn forward_page(
+    s: &mut SignedIn,
+    case: CaseRecord,
+    input: ForwardForm,
+    errors: FieldErrors,
+) -> Result<ForwardPage> {
+    let members = match optional_id(&input.team_id).ok().flatten() {
+        Some(team) => catalog::active_members(&mut s.tx, team).await?,
+        None => Vec::new(),
+    };
+    Ok(ForwardPage {
+        ctx: s.page.clone(),
+        case,
+        reasons: catalog::choices(&mut s.tx, ListKind::ForwardReasons).await?,
+        teams: catalog::active_teams(&mut s.tx).await?,
+        request_types: catalog::choices(&mut s.tx, ListKind::RequestTypes).await?,
+        members,
+        input,
+        errors,
+    })
+}
+
+pub async fn forward_form(mut s: SignedIn, Path(number): Path<String>) -> Result<ForwardPage> {
+    let case = load(&mut s.tx, &number).await?;
+    let input = ForwardForm {
+        request_type_id: case
+            .request_type_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        ..ForwardForm::default()
+    };
+    let page = forward_page(&mut s, case, input, FieldErrors::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MembersQuery {
+    team_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalog/_options.html")]
+pub struct MemberOptions {
+    ctx: PageCtx,
+    choices: Vec<Choice>,
+    selected: Option<Uuid>,
+    reset_causes: bool,
+}
+
+/// The users of a team, for the "to" select once the team is chosen.
+pub async fn team_members(mut s: SignedIn, Query(q): Query<MembersQuery>) -> Result<MemberOptions> {
+    let choices = match optional_id(&q.team_id).ok().flatten() {
+        Some(team) => catalog::active_members(&mut s.tx, team).await?,
+        None => Vec::new(),
+    };
+    s.tx.commit().await?;
+    Ok(MemberOptions {
+        ctx: s.page,
+        choices,
+        selected: None,
+        reset_causes: false,
+    })
+}
+
+/// Forwarding needs a reason, a team, a member of that team and a request
+/// type; the note is optional. The new owner is notified.
+pub async fn forward_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    Form(input): Form<ForwardForm>,
+) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    if input.action == "refresh" {
+        let page = forward_page(&mut s, case, input, FieldErrors::default()).await?;
+        return Ok(page.into_response());
+    }
+    if let Err(refusal) = model::check_active(&store::situation(&mut s.tx, &case).await?) {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
+    let mut errors = FieldErrors::default();
+    let required = |e: &mut FieldErrors, field: &'static str, text: &str| {
+        e.check(
+            field,
+            optional_id(text).and_then(|id| id.ok_or("error-required")),
+        )
+    };
+    let reason = required(&mut errors, "reason_id", &input.reason_id);
+    let team = required(&mut errors, "team_id", &input.team_id);
+    let user = required(&mut errors, "user_id", &input.user_id);
+    let request_type = required(&mut errors, "request_type_id", &input.request_type_id);
+    let note = errors
+        .check("note", form::multiline(&input.note, 20_000))
+        .unwrap_or_default();
+    let reasons = catalog::choices(&mut s.tx, ListKind::ForwardReasons).await?;
+    let request_types = catalog::choices(&mut s.tx, ListKind::RequestTypes).await?;
+    let teams = catalog::active_teams(&mut s.tx).await?;
+    let members = match team {
+        Some(team) => catalog::active_members(&mut s.tx, team).await?,
+        None => Vec::new(),
+    };
+    let name = |list: &[Choice], id: Option<Uuid>| {
+        id.and_then(|id| list.iter().find(|c| c.id == id).map(|c| c.name.clone()))
+    };
+    let (reason_name, team_name, user_name, type_name) = (
+        name(&reasons, reason),
+        name(&teams, team),
+        name(&members, user),
+        name(&request_types, request_type),
+    );
+    if reason.is_some() && reason_name.is_none() {
+        errors.add("reason_id", "error-choose-option");
+    }
+    if team.is_some() && team_name.is_none() {
+        errors.add("team_id", "error-choose-option");
+    }
+    if user.is_some() && user_name.is_none() {
+        errors.add("user_id", "error-not-team-member");
+    }
+    if request_type.is_some() && type_name.is_none() {
+        errors.add("request_type_id", "error-choose-option");
+    }
+    let (Some(team), Some(user), Some(request_type), true) =
+        (team, user, request_type, errors.is_empty())
+    else {
+        let page = forward_page(&mut s, case, input, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    store::forward(&mut s.tx, case.id, team, user, request_type).await?;
+    event(
+        &mut s,
+        case.id,
+        EventKind::Forward,
+        &note,
+        json!({
+            "reason": reason_name.unwrap_or_default(),
+            "team": team_name.unwrap_or_default(),
+            "user": user_name.clone().unwrap_or_default(),
+            "request_type": type_name.unwrap_or_default(),
+        }),
+    )
+    .await?;
+    notifications::store::notify(
+        &mut s.tx,
+        &[user],
+        Some(case.id),
+        notifications::Kind::Forwarded,
+        s.user.id,
+        s.now,
+    )
+    .await?;
+    s.tx.commit().await?;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page
+            .t1("forward-done", "name", user_name.unwrap_or_default()),
+    )
+    .await;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}

@@ -1,0 +1,703 @@
+//! The case form: new case (full page and side-panel quick create), editing
+//! with stale-edit conflicts, and everything the form does without
+//! JavaScript (finding a customer, creating one, refreshing the cascade).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Bytes;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::{HxRedirect, HxRequest};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::cases::audit;
+use crate::cases::handlers::{FormChoices, case_path, form_choices, is, load};
+use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
+use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
+use crate::catalog::defaults::status;
+use crate::catalog::model::{ListKind, optional_id};
+use crate::catalog::store::{self as catalog, Choice};
+use crate::customers::model::{CustomerForm, CustomerInput};
+use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
+use crate::error::{AppError, Result};
+use crate::notifications;
+use crate::web::form::{self, FieldErrors};
+use crate::web::page::PageCtx;
+use crate::web::signed_in::SignedIn;
+
+/// The customer chosen on the form, with what the agent must see at once.
+pub struct ChosenCustomer {
+    pub row: CustomerRow,
+    pub alerts: Vec<Alert>,
+}
+
+/// The short customer form inside the case form (no-JS inline creation).
+pub struct NewCustomerSection {
+    pub input: CustomerForm,
+    pub errors: FieldErrors,
+    pub roles: Vec<Choice>,
+}
+
+impl NewCustomerSection {
+    pub fn has_role(&self, id: &Uuid) -> bool {
+        self.input.roles.iter().any(|r| r == &id.to_string())
+    }
+}
+
+/// A field an edit conflicts on: the value the agent typed and the value
+/// saved meanwhile by someone else.
+pub struct Conflict {
+    pub field: &'static str,
+    pub yours: String,
+    pub theirs: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/form.html")]
+pub struct CaseFormPage {
+    pub ctx: PageCtx,
+    pub input: CaseForm,
+    pub errors: FieldErrors,
+    pub choices: FormChoices,
+    pub editing: Option<CaseRecord>,
+    pub conflicts: Vec<Conflict>,
+    pub customer: Option<ChosenCustomer>,
+    pub customer_q: String,
+    pub customer_results: Option<Vec<CustomerRow>>,
+    pub new_customer: Option<NewCustomerSection>,
+}
+
+impl CaseFormPage {
+    pub fn is(&self, value: &str, id: &Uuid) -> bool {
+        is(value, id)
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some(case) => format!("{}/edit", case_path(case.number())),
+            None => "/cases".to_owned(),
+        }
+    }
+
+    pub fn owner_user(&self, id: &Uuid) -> bool {
+        self.input.owner == Owner::User(*id).encode()
+    }
+
+    pub fn owner_team(&self, id: &Uuid) -> bool {
+        self.input.owner == Owner::Team(*id).encode()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/_quick.html")]
+pub struct QuickPanel {
+    pub ctx: PageCtx,
+    pub input: CaseForm,
+    pub choices: FormChoices,
+}
+
+impl QuickPanel {
+    pub fn is(&self, value: &str, id: &Uuid) -> bool {
+        is(value, id)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewCaseQuery {
+    customer: String,
+    parent: String,
+    quick: String,
+}
+
+/// Fields of a new case before anything is typed.
+fn fresh_form(s: &SignedIn) -> CaseForm {
+    CaseForm {
+        direction: "inbound".into(),
+        received_at: local_input(s.now, s.page.tz),
+        idempotency_key: Uuid::now_v7().to_string(),
+        ..CaseForm::default()
+    }
+}
+
+pub async fn new_case(
+    mut s: SignedIn,
+    HxRequest(htmx): HxRequest,
+    Query(q): Query<NewCaseQuery>,
+) -> Result<Response> {
+    let mut input = fresh_form(&s);
+    input.priority_id = store::default_priority(&mut s.tx).await?.to_string();
+    if let Ok(Some(customer)) = optional_id(&q.customer) {
+        input.customer_id = customer.to_string();
+    }
+    // A child case starts with its parent's customer, contact, product, subject and channel.
+    if let Some(parent) = CaseNumber::parse(&q.parent)
+        && let Some(parent) = store::find(&mut s.tx, parent).await?
+    {
+        input.parent_case = parent.number().to_string();
+        input.customer_id = parent.customer_id.to_string();
+        input.contact_id = id_text(parent.contact_id);
+        input.product_id = id_text(parent.product_id);
+        input.subject_id = id_text(parent.subject_id);
+        input.channel_id = id_text(parent.channel_id);
+    }
+    if htmx && !q.quick.is_empty() {
+        let choices = form_choices(&mut s.tx, &input).await?;
+        s.tx.commit().await?;
+        return Ok(QuickPanel {
+            ctx: s.page,
+            input,
+            choices,
+        }
+        .into_response());
+    }
+    let page = form_page(&mut s, input, FieldErrors::default(), None).await?;
+    s.tx.commit().await?;
+    Ok(page.into_response())
+}
+
+fn id_text(id: Option<Uuid>) -> String {
+    id.map(|i| i.to_string()).unwrap_or_default()
+}
+
+async fn form_page(
+    s: &mut SignedIn,
+    input: CaseForm,
+    errors: FieldErrors,
+    editing: Option<CaseRecord>,
+) -> Result<CaseFormPage> {
+    let choices = form_choices(&mut s.tx, &input).await?;
+    let customer = match optional_id(&input.customer_id).ok().flatten() {
+        Some(id) => match customers::find(&mut s.tx, id).await? {
+            Some(found) => Some(ChosenCustomer {
+                alerts: customers::current_alerts(&mut s.tx, id, s.now).await?,
+                row: found.row,
+            }),
+            None => None,
+        },
+        None => None,
+    };
+    Ok(CaseFormPage {
+        ctx: s.page.clone(),
+        input,
+        errors,
+        choices,
+        editing,
+        conflicts: Vec::new(),
+        customer,
+        customer_q: String::new(),
+        customer_results: None,
+        new_customer: None,
+    })
+}
+
+/// The submit buttons of the form: saving, or one of the no-JS helpers.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FormAction {
+    action: String,
+    /// The customer search typed into the picker.
+    q: String,
+}
+
+/// The inline customer fields, prefixed so they never mix with the case's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PrefixedCustomer {
+    nc_kind: String,
+    nc_name: String,
+    nc_document: String,
+    nc_email: String,
+    nc_phone: String,
+    nc_roles: Vec<String>,
+}
+
+impl PrefixedCustomer {
+    fn form(self) -> CustomerForm {
+        CustomerForm {
+            kind: if self.nc_kind.is_empty() {
+                "contact".into()
+            } else {
+                self.nc_kind
+            },
+            name: self.nc_name,
+            document: self.nc_document,
+            email: self.nc_email,
+            phone: self.nc_phone,
+            roles: self.nc_roles,
+            ..CustomerForm::default()
+        }
+    }
+}
+
+/// POST /cases: saves the case, or serves one of the no-JS helpers.
+pub async fn create_case(
+    mut s: SignedIn,
+    HxRequest(htmx): HxRequest,
+    body: Bytes,
+) -> Result<Response> {
+    let input: CaseForm = form::parse(&body).ok_or(AppError::NotFound)?;
+    let action: FormAction = form::parse(&body).unwrap_or_default();
+    match action.action.as_str() {
+        "refresh" => Ok(form_page(&mut s, input, FieldErrors::default(), None)
+            .await?
+            .into_response()),
+        "change_customer" => {
+            let input = CaseForm {
+                customer_id: String::new(),
+                contact_id: String::new(),
+                ..input
+            };
+            Ok(form_page(&mut s, input, FieldErrors::default(), None)
+                .await?
+                .into_response())
+        }
+        "find_customer" => {
+            let mut page = form_page(&mut s, input, FieldErrors::default(), None).await?;
+            let text = SearchText::parse(&action.q);
+            page.customer_results = Some(if text == SearchText::All {
+                Vec::new()
+            } else {
+                customers::search(&mut s.tx, &text, &SearchFilter::default(), None, 20).await?
+            });
+            page.customer_q = action.q;
+            Ok(page.into_response())
+        }
+        "new_customer" => {
+            let mut page = form_page(&mut s, input, FieldErrors::default(), None).await?;
+            let roles = catalog::choices(&mut s.tx, ListKind::CustomerRoles).await?;
+            page.new_customer = Some(NewCustomerSection {
+                input: CustomerForm {
+                    kind: "contact".into(),
+                    name: action.q,
+                    roles: roles
+                        .first()
+                        .map(|r| r.id.to_string())
+                        .into_iter()
+                        .collect(),
+                    ..CustomerForm::default()
+                },
+                errors: FieldErrors::default(),
+                roles,
+            });
+            Ok(page.into_response())
+        }
+        "create_customer" => create_customer_inline(s, input, &body).await,
+        _ => save_new(s, htmx, input).await,
+    }
+}
+
+async fn create_customer_inline(
+    mut s: SignedIn,
+    mut input: CaseForm,
+    body: &[u8],
+) -> Result<Response> {
+    let fields: PrefixedCustomer = form::parse(body).unwrap_or_default();
+    let customer_form = fields.form();
+    let roles = catalog::choices(&mut s.tx, ListKind::CustomerRoles).await?;
+    let mut errors = FieldErrors::default();
+    if let Ok(parsed) = CustomerInput::parse(&customer_form).map_err(|e| errors = e) {
+        let (level_ok, roles_ok) =
+            customers::valid_references(&mut s.tx, None, &parsed.roles).await?;
+        if !level_ok || !roles_ok {
+            errors.add("roles", "error-choose-option");
+        } else {
+            match customers::create(&mut s.tx, &parsed, None).await {
+                Ok(id) => {
+                    input.customer_id = id.to_string();
+                    input.contact_id = String::new();
+                    let page = form_page(&mut s, input, FieldErrors::default(), None).await?;
+                    s.tx.commit().await?;
+                    return Ok(page.into_response());
+                }
+                Err(customers::SaveError::DocumentTaken) => {
+                    errors.add("document", "error-document-taken")
+                }
+                Err(customers::SaveError::Db(err)) => return Err(err.into()),
+            }
+        }
+    }
+    let mut page = form_page(&mut s, input, FieldErrors::default(), None).await?;
+    page.new_customer = Some(NewCustomerSection {
+        input: customer_form,
+        errors,
+        roles,
+    });
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Response> {
+    let mut errors = FieldErrors::default();
+    let parsed = CaseInput::parse(&input, s.page.tz, s.now)
+        .map_err(|e| errors = e)
+        .ok();
+    let resolved = match &parsed {
+        Some(parsed) => Some(store::check_references(&mut s.tx, parsed, None, &mut errors).await?),
+        None => None,
+    };
+    let (Some(parsed), Some(resolved), true) = (parsed, resolved, errors.is_empty()) else {
+        let page = form_page(&mut s, input, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let priority_id = match parsed.priority_id {
+        Some(id) => id,
+        None => store::default_priority(&mut s.tx).await?,
+    };
+    let status_reason_id = match parsed.status_reason_id {
+        Some(id) => id,
+        None => store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?,
+    };
+    let id = Uuid::now_v7();
+    let created = store::insert(
+        &mut s.tx,
+        &NewCase {
+            id,
+            input: &parsed,
+            priority_id,
+            status_reason_id,
+            related_case_id: resolved.related_case_id,
+            parent_case_id: resolved.parent_case_id,
+            now: s.now,
+            author: s.user.id,
+        },
+    )
+    .await?;
+    let number = match created {
+        Created::Existing(number) => {
+            // The same form came twice: one case, and the agent lands on it.
+            s.tx.commit().await?;
+            return Ok(to_case(htmx, number));
+        }
+        Created::New(number) => number,
+    };
+    store::add_event(
+        &mut s.tx,
+        NewEvent {
+            case_id: id,
+            at: s.now,
+            actor: Some(s.user.id),
+            kind: EventKind::Created,
+            body: "",
+            is_public: false,
+            data: json!({ "number": number.to_string() }),
+        },
+    )
+    .await?;
+    if let Some(parent) = resolved.parent_case_id {
+        store::add_event(
+            &mut s.tx,
+            NewEvent {
+                case_id: parent,
+                at: s.now,
+                actor: Some(s.user.id),
+                kind: EventKind::Child,
+                body: "",
+                is_public: false,
+                data: json!({ "child": number.to_string() }),
+            },
+        )
+        .await?;
+    }
+    if let Owner::User(owner) = parsed.owner
+        && owner != s.user.id
+    {
+        notifications::store::notify(
+            &mut s.tx,
+            &[owner],
+            Some(id),
+            notifications::Kind::Assigned,
+            s.user.id,
+            s.now,
+        )
+        .await?;
+    }
+    s.tx.commit().await?;
+    tracing::info!(case = %number, "case created");
+    Ok(to_case(htmx, number))
+}
+
+fn to_case(htmx: bool, number: CaseNumber) -> Response {
+    let path = case_path(number);
+    if htmx {
+        return (HxRedirect(path.clone()), StatusCode::OK).into_response();
+    }
+    Redirect::to(&path).into_response()
+}
+
+fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
+    CaseForm {
+        title: case.title.clone(),
+        customer_id: case.customer_id.to_string(),
+        contact_id: id_text(case.contact_id),
+        subject_id: id_text(case.subject_id),
+        channel_id: id_text(case.channel_id),
+        direction: case.direction.clone(),
+        received_at: local_input(case.received_at, s.page.tz),
+        product_id: id_text(case.product_id),
+        serial_number: case.serial_number.clone(),
+        lot_number: case.lot_number.clone(),
+        manufactured_on: case
+            .manufactured_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        expires_on: case.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        priority_id: case.priority_id.to_string(),
+        status_reason_id: case.status_reason_id.to_string(),
+        owner: case.owner().encode(),
+        reason_id: id_text(case.reason_id),
+        occurrence_id: id_text(case.occurrence_id),
+        cause_id: id_text(case.cause_id),
+        unit_id: id_text(case.unit_id),
+        location_id: id_text(case.location_id),
+        location_note: case.location_note.clone(),
+        request_type_id: id_text(case.request_type_id),
+        related_case: case.related().map(|n| n.to_string()).unwrap_or_default(),
+        parent_case: case.parent().map(|n| n.to_string()).unwrap_or_default(),
+        description: case.description.clone(),
+        complementary_data: case.complementary_data.clone(),
+        idempotency_key: String::new(),
+        version: case.version.to_string(),
+        quick: String::new(),
+    }
+}
+
+pub async fn edit_case(mut s: SignedIn, Path(number): Path<String>) -> Result<CaseFormPage> {
+    let case = load(&mut s.tx, &number).await?;
+    let input = form_of(&case, &s);
+    let page = form_page(&mut s, input, FieldErrors::default(), Some(case)).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+pub async fn update_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let before = load(&mut s.tx, &number).await?;
+    let input: CaseForm = form::parse(&body).ok_or(AppError::NotFound)?;
+    let action: FormAction = form::parse(&body).unwrap_or_default();
+    if action.action == "refresh" {
+        return Ok(
+            form_page(&mut s, input, FieldErrors::default(), Some(before))
+                .await?
+                .into_response(),
+        );
+    }
+    let mut errors = FieldErrors::default();
+    let parsed = CaseInput::parse(&input, s.page.tz, s.now)
+        .map_err(|e| errors = e)
+        .ok();
+    let resolved = match &parsed {
+        Some(parsed) => {
+            Some(store::check_references(&mut s.tx, parsed, Some(&before), &mut errors).await?)
+        }
+        None => None,
+    };
+    if let Some(parent) = resolved.as_ref().and_then(|r| r.parent_case_id)
+        && parent != before.parent_case_id.unwrap_or_default()
+        && store::is_ancestor(&mut s.tx, before.id, parent).await?
+    {
+        errors.add("parent_case", "error-parent-loop");
+    }
+    let (Some(parsed), Some(resolved), true) = (parsed, resolved, errors.is_empty()) else {
+        let page = form_page(&mut s, input, errors, Some(before)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let version: i32 = input.version.trim().parse().unwrap_or(0);
+    store::lock(&mut s.tx, before.id).await?;
+    let priority = parsed.priority_id.unwrap_or(before.priority_id);
+    let status_reason = parsed.status_reason_id.unwrap_or(before.status_reason_id);
+    let edit = store::CaseUpdate {
+        id: before.id,
+        version,
+        input: &parsed,
+        refs: &resolved,
+        priority_id: priority,
+        status_reason_id: status_reason,
+        author: s.user.id,
+        now: s.now,
+    };
+    let written = store::update(&mut s.tx, &edit).await?;
+    if !written {
+        return conflict(s, input, before).await;
+    }
+    let after = store::find_by_id(&mut s.tx, before.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record_changes(&mut s, &before, &after).await?;
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(after.number())).into_response())
+}
+
+/// Writes the audit of an edit: one timeline entry per changed field, and a
+/// notification when the case got a new owner.
+async fn record_changes(s: &mut SignedIn, before: &CaseRecord, after: &CaseRecord) -> Result<()> {
+    for change in audit::diff(before, after) {
+        let kind = match change.field {
+            "field-owner" => EventKind::Assignment,
+            "field-status-reason" => EventKind::Status,
+            _ => EventKind::Field,
+        };
+        store::add_event(
+            &mut s.tx,
+            NewEvent {
+                case_id: after.id,
+                at: s.now,
+                actor: Some(s.user.id),
+                kind,
+                body: "",
+                is_public: false,
+                data: change.to_json(),
+            },
+        )
+        .await?;
+    }
+    if let Some(owner) = after.owner_user_id
+        && after.owner_user_id != before.owner_user_id
+        && owner != s.user.id
+    {
+        notifications::store::notify(
+            &mut s.tx,
+            &[owner],
+            Some(after.id),
+            notifications::Kind::Assigned,
+            s.user.id,
+            s.now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Someone saved this case after the form was drawn: show both values of
+/// each field that differs, keep what the agent typed, and let them save
+/// again knowingly (the form now carries the newer version).
+async fn conflict(mut s: SignedIn, input: CaseForm, before: CaseRecord) -> Result<Response> {
+    let current = store::find_by_id(&mut s.tx, before.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let theirs = form_of(&current, &s);
+    let page_input = CaseForm {
+        version: current.version.to_string(),
+        ..input.clone()
+    };
+    let mut page = form_page(&mut s, page_input, FieldErrors::default(), Some(current)).await?;
+    page.conflicts = conflicts(&input, &theirs, &page.choices);
+    Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+fn conflicts(yours: &CaseForm, theirs: &CaseForm, choices: &FormChoices) -> Vec<Conflict> {
+    let name = |list: &[Choice], id: &str| {
+        list.iter()
+            .find(|c| c.id.to_string() == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let owner = |value: &str| match Owner::parse(value) {
+        Ok(Owner::User(id)) => name(&choices.users, &id.to_string()),
+        Ok(Owner::Team(id)) => name(&choices.teams, &id.to_string()),
+        _ => String::new(),
+    };
+    let pairs: Vec<(&'static str, String, String)> = vec![
+        ("field-title", yours.title.clone(), theirs.title.clone()),
+        (
+            "field-priority",
+            name(&choices.priorities, &yours.priority_id),
+            name(&choices.priorities, &theirs.priority_id),
+        ),
+        (
+            "field-status-reason",
+            name(&choices.statuses, &yours.status_reason_id),
+            name(&choices.statuses, &theirs.status_reason_id),
+        ),
+        ("field-owner", owner(&yours.owner), owner(&theirs.owner)),
+        (
+            "field-channel",
+            name(&choices.channels, &yours.channel_id),
+            name(&choices.channels, &theirs.channel_id),
+        ),
+        (
+            "field-product",
+            name(&choices.products, &yours.product_id),
+            name(&choices.products, &theirs.product_id),
+        ),
+        (
+            "field-description",
+            yours.description.clone(),
+            theirs.description.clone(),
+        ),
+        (
+            "field-complementary-data",
+            yours.complementary_data.clone(),
+            theirs.complementary_data.clone(),
+        ),
+        (
+            "field-serial-number",
+            yours.serial_number.clone(),
+            theirs.serial_number.clone(),
+        ),
+        (
+            "field-lot-number",
+            yours.lot_number.clone(),
+            theirs.lot_number.clone(),
+        ),
+        (
+            "field-location-note",
+            yours.location_note.clone(),
+            theirs.location_note.clone(),
+        ),
+        (
+            "field-related-case",
+            yours.related_case.clone(),
+            theirs.related_case.clone(),
+        ),
+        (
+            "field-parent-case",
+            yours.parent_case.clone(),
+            theirs.parent_case.clone(),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(field, yours, theirs)| Conflict {
+            field,
+            yours,
+            theirs,
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/_picked_customer.html")]
+pub struct PickedForCase {
+    ctx: PageCtx,
+    chosen: ChosenCustomer,
+    contacts: Vec<Choice>,
+    recent_cases: Vec<CaseRow>,
+}
+
+/// The case form's picker after choosing a customer: the card with alerts,
+/// and (out of band) the customer's contacts and recent cases. Choosing a
+/// new customer clears the contact.
+pub async fn pick_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<PickedForCase> {
+    let id = crate::web::form::parse_id(&id)?;
+    let found = customers::find(&mut s.tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let fragment = PickedForCase {
+        chosen: ChosenCustomer {
+            alerts: customers::current_alerts(&mut s.tx, id, s.now).await?,
+            row: found.row,
+        },
+        contacts: customers::contacts_for(&mut s.tx, id).await?,
+        recent_cases: store::customer_cases(&mut s.tx, id, 5).await?,
+        ctx: s.page.clone(),
+    };
+    s.tx.commit().await?;
+    Ok(fragment)
+}

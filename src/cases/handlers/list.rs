@@ -1,0 +1,338 @@
+//! The case views: filters, sort, keyset pages, quick search, bulk assign and
+//! the chart of the current view.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Bytes;
+use axum::extract::Query;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::cases::model::{CaseNumber, Owner};
+use crate::cases::store::{self, CaseRow, ChartGroup, EventKind, NewEvent};
+use crate::cases::views::{PAGE_SIZES, Sort, View, ViewQuery, ViewSpec};
+use crate::catalog::model::{ListKind, TreeRow, subject_tree};
+use crate::catalog::store::{self as catalog, Choice};
+use crate::error::Result;
+use crate::notifications;
+use crate::web::form;
+use crate::web::page::PageCtx;
+use crate::web::session::{FlashKind, push_flash};
+use crate::web::signed_in::{SignedIn, Supervisor};
+
+/// One bar of the chart, with its geometry worked out here so the SVG
+/// template stays a plain drawing.
+pub struct Bar {
+    pub label: String,
+    pub color: String,
+    pub total: i64,
+    pub y: i64,
+    pub width: i64,
+}
+
+pub struct Chart {
+    pub group: ChartGroup,
+    pub bars: Vec<Bar>,
+    pub height: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/list.html")]
+pub struct CaseListPage {
+    pub ctx: PageCtx,
+    pub spec: ViewSpec,
+    pub query: ViewQuery,
+    pub rows: Vec<CaseRow>,
+    pub next_page: Option<String>,
+    pub chart: Option<Chart>,
+    pub views: [View; 7],
+    pub sorts: [Sort; 9],
+    pub groups: [ChartGroup; 3],
+    pub page_sizes: [i64; 3],
+    pub statuses: Vec<Choice>,
+    pub priorities: Vec<Choice>,
+    pub subjects: Vec<TreeRow>,
+    pub users: Vec<Choice>,
+    pub teams: Vec<Choice>,
+    pub channels: Vec<Choice>,
+}
+
+impl CaseListPage {
+    /// This view's URL with some parameters changed (and the cursor dropped:
+    /// a new sort or filter starts from the first page).
+    pub fn link(&self, changes: &[(&str, &str)]) -> String {
+        let q = &self.query;
+        let current = [
+            ("view", self.spec.view.as_str()),
+            ("q", q.q.as_str()),
+            ("status", q.status.as_str()),
+            ("priority", q.priority.as_str()),
+            ("subject", q.subject.as_str()),
+            ("owner", q.owner.as_str()),
+            ("team", q.team.as_str()),
+            ("customer", q.customer.as_str()),
+            ("channel", q.channel.as_str()),
+            ("from", q.from.as_str()),
+            ("to", q.to.as_str()),
+            ("sort", q.sort.as_str()),
+            ("dir", q.dir.as_str()),
+            ("per", q.per.as_str()),
+            ("chart", q.chart.as_str()),
+        ];
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in current {
+            let value = changes
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| *v)
+                .unwrap_or(value);
+            if !value.is_empty() {
+                pairs.append_pair(key, value);
+            }
+        }
+        for (key, value) in changes {
+            if !current.iter().any(|(k, _)| k == key) && !value.is_empty() {
+                pairs.append_pair(key, value);
+            }
+        }
+        format!("/cases?{}", pairs.finish())
+    }
+
+    /// The link a column header points to: sort by it, or flip the direction.
+    pub fn sort_link(&self, sort: &Sort) -> String {
+        let dir = if self.spec.sort == *sort && !self.spec.descending {
+            "desc"
+        } else if self.spec.sort == *sort {
+            "asc"
+        } else {
+            ""
+        };
+        self.link(&[("sort", sort.as_str()), ("dir", dir)])
+    }
+
+    pub fn sort_mark(&self, sort: &Sort) -> &'static str {
+        match (self.spec.sort == *sort, self.spec.descending) {
+            (false, _) => "",
+            (true, true) => "▼",
+            (true, false) => "▲",
+        }
+    }
+
+    pub fn aria_sort(&self, sort: &Sort) -> &'static str {
+        match (self.spec.sort == *sort, self.spec.descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        }
+    }
+
+    pub fn chart_link(&self, group: &str) -> String {
+        self.link(&[("chart", group)])
+    }
+
+    pub fn here(&self) -> String {
+        self.link(&[])
+    }
+
+    pub fn can_assign(&self) -> bool {
+        self.ctx.has_role("supervisor")
+    }
+
+    pub fn selected(&self, value: &str, id: &Uuid) -> bool {
+        value == id.to_string()
+    }
+}
+
+pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Result<CaseListPage> {
+    let spec = ViewSpec::parse(&query);
+    let mut rows = store::list(&mut s.tx, &spec, s.user.id, s.page.tz).await?;
+    let has_more = rows.len() as i64 > spec.per_page;
+    rows.truncate(spec.per_page as usize);
+    let chart = match ChartGroup::parse(&query.chart) {
+        Some(group) => Some(chart(
+            store::chart(&mut s.tx, &spec, s.user.id, s.page.tz, group).await?,
+            group,
+        )),
+        None => None,
+    };
+    let mut page = CaseListPage {
+        statuses: catalog::status_choices(
+            &mut s.tx,
+            match spec.view {
+                View::Resolved => "resolved",
+                View::Cancelled => "cancelled",
+                _ => "active",
+            },
+        )
+        .await?,
+        priorities: catalog::choices(&mut s.tx, ListKind::Priorities).await?,
+        subjects: subject_tree(&catalog::subjects(&mut s.tx).await?),
+        users: crate::users::store::active_choices(&mut s.tx).await?,
+        teams: catalog::active_teams(&mut s.tx).await?,
+        channels: catalog::choices(&mut s.tx, ListKind::Channels).await?,
+        ctx: s.page.clone(),
+        spec,
+        query,
+        rows,
+        next_page: None,
+        chart,
+        views: View::ALL,
+        sorts: Sort::ALL,
+        groups: ChartGroup::ALL,
+        page_sizes: PAGE_SIZES,
+    };
+    s.tx.commit().await?;
+    if has_more && let Some(last) = page.rows.last() {
+        let cursor = last.cursor(&page.spec).encode();
+        page.next_page = Some(page.link(&[("after", &cursor)]));
+    }
+    Ok(page)
+}
+
+const BAR_HEIGHT: i64 = 28;
+const BAR_WIDTH: i64 = 420;
+
+fn chart(groups: Vec<(String, String, i64)>, group: ChartGroup) -> Chart {
+    let max = groups.iter().map(|(_, _, n)| *n).max().unwrap_or(1).max(1);
+    let bars: Vec<Bar> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, color, total))| Bar {
+            label,
+            color,
+            total,
+            y: i as i64 * BAR_HEIGHT,
+            width: (total * BAR_WIDTH / max).max(2),
+        })
+        .collect();
+    Chart {
+        group,
+        height: (bars.len() as i64 * BAR_HEIGHT).max(BAR_HEIGHT),
+        bars,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BulkAssign {
+    cases: Vec<String>,
+    owner: String,
+    next: String,
+}
+
+/// Supervisors select cases in a view and give them to a user or a team.
+pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Response> {
+    let input: BulkAssign = form::parse(&body).unwrap_or_default();
+    let back = crate::auth::model::safe_next(&input.next).unwrap_or_else(|| "/cases".to_owned());
+    let owner = match Owner::parse(&input.owner) {
+        Ok(owner) if owner != Owner::Nobody => owner,
+        _ => {
+            push_flash(
+                &s.session,
+                FlashKind::Error,
+                s.page.t("assign-choose-owner"),
+            )
+            .await;
+            return Ok(Redirect::to(&back).into_response());
+        }
+    };
+    let owner_ok = match owner {
+        Owner::User(id) => crate::users::store::find(&mut s.tx, id)
+            .await?
+            .is_some_and(|u| u.active),
+        Owner::Team(id) => catalog::find_team(&mut s.tx, id)
+            .await?
+            .is_some_and(|(_, active)| active),
+        Owner::Nobody => false,
+    };
+    if !owner_ok {
+        push_flash(
+            &s.session,
+            FlashKind::Error,
+            s.page.t("assign-choose-owner"),
+        )
+        .await;
+        return Ok(Redirect::to(&back).into_response());
+    }
+    let mut assigned = 0;
+    for number in input
+        .cases
+        .iter()
+        .filter_map(|n| CaseNumber::parse(n))
+        .take(100)
+    {
+        let Some(case) = store::find(&mut s.tx, number).await? else {
+            continue;
+        };
+        if !case.is_active() || case.owner() == owner {
+            continue;
+        }
+        store::lock(&mut s.tx, case.id).await?;
+        store::set_owner(&mut s.tx, case.id, owner).await?;
+        store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
+        let after = store::find_by_id(&mut s.tx, case.id).await?;
+        let new_owner = after
+            .as_ref()
+            .and_then(|a| {
+                a.owner_user_name
+                    .clone()
+                    .or_else(|| a.owner_team_name.clone())
+            })
+            .unwrap_or_default();
+        let old_owner = case
+            .owner_user_name
+            .clone()
+            .or_else(|| case.owner_team_name.clone())
+            .unwrap_or_default();
+        store::add_event(
+            &mut s.tx,
+            NewEvent {
+                case_id: case.id,
+                at: s.now,
+                actor: Some(s.user.id),
+                kind: EventKind::Assignment,
+                body: "",
+                is_public: false,
+                data: json!({ "field": "field-owner", "old": old_owner, "new": new_owner }),
+            },
+        )
+        .await?;
+        if let Owner::User(user) = owner {
+            notifications::store::notify(
+                &mut s.tx,
+                &[user],
+                Some(case.id),
+                notifications::Kind::Assigned,
+                s.user.id,
+                s.now,
+            )
+            .await?;
+        }
+        assigned += 1;
+    }
+    s.tx.commit().await?;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1("assign-done", "count", assigned),
+    )
+    .await;
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The column label of a sort.
+pub fn sort_key(sort: &Sort) -> &'static str {
+    match sort {
+        Sort::Number => "field-number-case",
+        Sort::Title => "field-title",
+        Sort::Customer => "field-customer",
+        Sort::Priority => "field-priority",
+        Sort::Status => "field-status-reason",
+        Sort::Owner => "field-owner",
+        Sort::Opened => "field-opened-at",
+        Sort::Updated => "field-updated-at",
+        Sort::Resolved => "field-resolved-at",
+    }
+}

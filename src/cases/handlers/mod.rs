@@ -1,0 +1,93 @@
+//! HTTP handlers of cases, one file per page or group of actions.
+
+pub mod actions;
+pub mod attachments;
+pub mod form;
+pub mod list;
+pub mod notes;
+pub mod relations;
+pub mod show;
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::cases::model::{CaseForm, CaseNumber};
+use crate::cases::store::{self, CaseRecord, CaseRow};
+use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
+use crate::catalog::store::{self as catalog, Choice};
+use crate::customers::store as customers;
+use crate::error::{Result, not_found};
+
+/// The case named in the path, or 404 (also for another tenant's number).
+pub async fn load(tx: &mut PgConnection, number: &str) -> Result<CaseRecord> {
+    let number = CaseNumber::parse(number).ok_or_else(not_found)?;
+    store::find(tx, number).await?.ok_or_else(not_found)
+}
+
+pub fn case_path(number: CaseNumber) -> String {
+    format!("/cases/{number}")
+}
+
+/// Everything the case form offers, filtered by what is already chosen
+/// (the occurrences of the chosen reason, the contacts of the customer).
+pub struct FormChoices {
+    pub subjects: Vec<TreeRow>,
+    pub channels: Vec<Choice>,
+    pub products: Vec<Choice>,
+    pub priorities: Vec<Choice>,
+    pub statuses: Vec<Choice>,
+    pub users: Vec<Choice>,
+    pub teams: Vec<Choice>,
+    pub reasons: Vec<Choice>,
+    pub occurrences: Vec<Choice>,
+    pub causes: Vec<Choice>,
+    pub units: Vec<Choice>,
+    pub request_types: Vec<Choice>,
+    pub partners: Vec<Choice>,
+    pub contacts: Vec<Choice>,
+    pub recent_cases: Vec<CaseRow>,
+}
+
+pub async fn form_choices(tx: &mut PgConnection, input: &CaseForm) -> Result<FormChoices> {
+    let reason = optional_id(&input.reason_id).ok().flatten();
+    let occurrence = optional_id(&input.occurrence_id).ok().flatten();
+    let customer = optional_id(&input.customer_id).ok().flatten();
+    let subjects = subject_tree(&catalog::subjects(tx).await?)
+        .into_iter()
+        .filter(|row| row.offered)
+        .collect();
+    Ok(FormChoices {
+        subjects,
+        channels: catalog::choices(tx, ListKind::Channels).await?,
+        products: catalog::case_products(tx).await?,
+        priorities: catalog::choices(tx, ListKind::Priorities).await?,
+        statuses: catalog::status_choices(tx, "active").await?,
+        users: crate::users::store::active_choices(tx).await?,
+        teams: catalog::active_teams(tx).await?,
+        reasons: catalog::choices_of_reasons(tx).await?,
+        occurrences: match reason {
+            Some(reason) => catalog::occurrence_choices(tx, reason).await?,
+            None => Vec::new(),
+        },
+        causes: match occurrence {
+            Some(occurrence) => catalog::cause_choices(tx, occurrence).await?,
+            None => Vec::new(),
+        },
+        units: catalog::choices(tx, ListKind::Units).await?,
+        request_types: catalog::choices(tx, ListKind::RequestTypes).await?,
+        partners: customers::partner_choices(tx).await?,
+        contacts: match customer {
+            Some(customer) => customers::contacts_for(tx, customer).await?,
+            None => Vec::new(),
+        },
+        recent_cases: match customer {
+            Some(customer) => store::customer_cases(tx, customer, 5).await?,
+            None => Vec::new(),
+        },
+    })
+}
+
+/// Whether a string form value names this id (for `selected` in templates).
+pub fn is(value: &str, id: &Uuid) -> bool {
+    value == id.to_string()
+}

@@ -1,0 +1,195 @@
+//! Notes (relatos) and activities on a case, each with an optional file.
+
+use axum::extract::{Path, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::cases::handlers::attachments::store_file;
+use crate::cases::handlers::show::{Tab, case_page};
+use crate::cases::handlers::{case_path, load};
+use crate::cases::model::{ActivityForm, ActivityInput, format_minutes};
+use crate::cases::store::{self, EventKind, NewEvent, TimelineFilter};
+use crate::catalog::model::optional_id;
+use crate::error::Result;
+use crate::notifications;
+use crate::web::form::{self, FieldErrors};
+use crate::web::session::{FlashKind, push_flash};
+use crate::web::signed_in::SignedIn;
+use crate::web::upload;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoteForm {
+    body: String,
+    /// "public" or "private"
+    visibility: String,
+    notify: String,
+    priority_id: String,
+    status_reason_id: String,
+}
+
+/// A note (relato): public or private, optionally notifying the owner and
+/// followers, optionally changing the priority or the status on the way.
+pub async fn add_note(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    request: Request,
+) -> Result<Response> {
+    let case = load(&mut s.tx, &number).await?;
+    let (input, file) = upload::read_request::<NoteForm>(request).await?;
+    let body = match form::multiline(&input.body, 50_000) {
+        Ok(body) if !body.is_empty() => body,
+        Ok(_) => return refuse(&mut s, case, &input.body, "error-required").await,
+        Err(key) => return refuse(&mut s, case, &input.body, key).await,
+    };
+    store::lock(&mut s.tx, case.id).await?;
+    let priority = optional_id(&input.priority_id)
+        .ok()
+        .flatten()
+        .filter(|p| *p != case.priority_id);
+    let status_reason = optional_id(&input.status_reason_id)
+        .ok()
+        .flatten()
+        .filter(|p| *p != case.status_reason_id);
+    if (priority.is_some() || status_reason.is_some()) && !case.is_active() {
+        return refuse(&mut s, case, &input.body, "case-refused-not-active").await;
+    }
+    let event_id = store::add_event(
+        &mut s.tx,
+        NewEvent {
+            case_id: case.id,
+            at: s.now,
+            actor: Some(s.user.id),
+            kind: EventKind::Note,
+            body: &body,
+            is_public: input.visibility == "public",
+            data: json!({ "notified": !input.notify.is_empty() }),
+        },
+    )
+    .await?;
+    if let Some(file) = file {
+        store_file(&mut s, case.id, Some(event_id), None, file).await?;
+    }
+    let before = store::find_by_id(&mut s.tx, case.id)
+        .await?
+        .unwrap_or(case.clone());
+    if let Some(priority) = priority {
+        store::set_priority(&mut s.tx, case.id, priority).await?;
+    }
+    if let Some(status_reason) = status_reason {
+        store::set_status(&mut s.tx, case.id, status_reason).await?;
+    }
+    if priority.is_some() || status_reason.is_some() {
+        let after = store::find_by_id(&mut s.tx, case.id)
+            .await?
+            .unwrap_or(case.clone());
+        for change in crate::cases::audit::diff(&before, &after) {
+            let kind = if change.field == "field-status-reason" {
+                EventKind::Status
+            } else {
+                EventKind::Field
+            };
+            store::add_event(
+                &mut s.tx,
+                NewEvent {
+                    case_id: case.id,
+                    at: s.now,
+                    actor: Some(s.user.id),
+                    kind,
+                    body: "",
+                    is_public: false,
+                    data: change.to_json(),
+                },
+            )
+            .await?;
+        }
+    }
+    store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
+    if !input.notify.is_empty() {
+        let audience = store::audience(&mut s.tx, case.id, s.user.id).await?;
+        notifications::store::notify(
+            &mut s.tx,
+            &audience,
+            Some(case.id),
+            notifications::Kind::Note,
+            s.user.id,
+            s.now,
+        )
+        .await?;
+    }
+    s.tx.commit().await?;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+/// Shows the case page again with the note as typed and the error beside it.
+async fn refuse(
+    s: &mut SignedIn,
+    case: crate::cases::store::CaseRecord,
+    typed: &str,
+    key: &'static str,
+) -> Result<Response> {
+    let mut page = case_page(s, case, Tab::Summary, TimelineFilter::All).await?;
+    page.note_errors.add("body", key);
+    page.note_body = typed.to_owned();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// An activity (call, e-mail, task, appointment, technician report, service
+/// record) with its time; the case's totals grow with it.
+pub async fn add_activity(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    request: Request,
+) -> Result<Response> {
+    let case = load(&mut s.tx, &number).await?;
+    let (input, file) = upload::read_request::<ActivityForm>(request).await?;
+    let parsed = ActivityInput::parse(&input, s.page.tz);
+    let mut errors = FieldErrors::default();
+    let activity = match parsed {
+        Ok(activity) => {
+            for field in store::activity_references_ok(&mut s.tx, &activity).await? {
+                errors.add(field, "error-choose-option");
+            }
+            Some(activity)
+        }
+        Err(e) => {
+            errors = e;
+            None
+        }
+    };
+    let Some(activity) = activity.filter(|_| errors.is_empty()) else {
+        let mut page = case_page(&mut s, case, Tab::Activities, TimelineFilter::All).await?;
+        page.activity_errors = errors;
+        page.activity_input = input;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    store::lock(&mut s.tx, case.id).await?;
+    let activity_id = store::add_activity(&mut s.tx, case.id, &activity, s.user.id, s.now).await?;
+    let event_id = store::add_event(
+        &mut s.tx,
+        NewEvent {
+            case_id: case.id,
+            at: s.now,
+            actor: Some(s.user.id),
+            kind: EventKind::Activity,
+            body: "",
+            is_public: false,
+            data: json!({ "activity_id": activity_id, "minutes": format_minutes(activity.duration_minutes) }),
+        },
+    )
+    .await?;
+    if let Some(file) = file {
+        store_file(&mut s, case.id, Some(event_id), Some(activity_id), file).await?;
+    }
+    store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
+    s.tx.commit().await?;
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t("activity-recorded"),
+    )
+    .await;
+    Ok(Redirect::to(&format!("{}?tab=activities", case_path(case.number()))).into_response())
+}

@@ -1,0 +1,87 @@
+//! Cases (atendimentos): opening, working and closing them, and the views
+//! agents and supervisors watch all day.
+
+pub mod audit;
+mod handlers;
+pub mod model;
+pub mod store;
+pub mod views;
+
+use axum::extract::Path;
+
+use crate::users::model::Role;
+use crate::web::routes::{Access, ObjectKind, Route};
+use crate::web::signed_in::SignedIn;
+
+pub fn routes() -> Vec<Route> {
+    use handlers::{actions, attachments, form, list, notes, relations, show};
+    let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
+    let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
+    vec![
+        Route::get("/cases", Access::SignedIn, list::list_cases),
+        Route::post("/cases", Access::SignedIn, form::create_case),
+        Route::get("/cases/new", Access::SignedIn, form::new_case),
+        Route::post(
+            "/cases/assign",
+            Access::Role(Role::Supervisor),
+            list::assign_cases,
+        ),
+        Route::get(
+            "/cases/forward-members",
+            Access::SignedIn,
+            actions::team_members,
+        ),
+        Route::get(
+            "/cases/pick-customer/{id}",
+            Access::TenantObject(Role::Agent, ObjectKind::Row("customers")),
+            form::pick_customer,
+        ),
+        Route::get("/cases/{number}", case, show::show_case),
+        Route::get("/cases/{number}/edit", case, form::edit_case),
+        Route::post("/cases/{number}/edit", case, form::update_case),
+        Route::get("/cases/{number}/print", case, show::print_case),
+        Route::post("/cases/{number}/start", case, actions::start_execution),
+        Route::post("/cases/{number}/take", case, actions::take_case),
+        Route::post("/cases/{number}/assign", supervised, actions::assign_case),
+        Route::post(
+            "/cases/{number}/follow",
+            case,
+            |s: SignedIn, p: Path<String>| actions::follow_case(s, p, true),
+        ),
+        Route::post(
+            "/cases/{number}/unfollow",
+            case,
+            |s: SignedIn, p: Path<String>| actions::follow_case(s, p, false),
+        ),
+        Route::get(
+            "/cases/{number}/resolve",
+            case,
+            |s: SignedIn, p: Path<String>| actions::close_form(s, p, "resolve"),
+        ),
+        Route::post("/cases/{number}/resolve", case, actions::resolve_case),
+        Route::get(
+            "/cases/{number}/cancel",
+            case,
+            |s: SignedIn, p: Path<String>| actions::close_form(s, p, "cancel"),
+        ),
+        Route::post("/cases/{number}/cancel", case, actions::cancel_case),
+        Route::post("/cases/{number}/reactivate", case, actions::reactivate_case),
+        Route::get("/cases/{number}/forward", case, actions::forward_form),
+        Route::post("/cases/{number}/forward", case, actions::forward_case),
+        Route::post("/cases/{number}/notes", case, notes::add_note).accepts_uploads(),
+        Route::post("/cases/{number}/activities", case, notes::add_activity).accepts_uploads(),
+        Route::post(
+            "/cases/{number}/attachments",
+            case,
+            attachments::upload_attachment,
+        )
+        .accepts_uploads(),
+        Route::post("/cases/{number}/children", case, relations::attach_child),
+        Route::post("/cases/{number}/merge", case, relations::merge_cases),
+        Route::get(
+            "/attachments/{id}",
+            Access::TenantObject(Role::Agent, ObjectKind::Row("attachments")),
+            attachments::download_attachment,
+        ),
+    ]
+}

@@ -1,0 +1,306 @@
+//! The case views: one query built from the view, filters, sort and cursor,
+//! reading one page plus one row (to know whether there is a next page).
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::cases::model::{CaseNumber, State};
+use crate::cases::views::{Cursor, CursorValue, SortType, View, ViewSpec};
+
+/// Stands for "not resolved" in the resolved-time sort; matches the SQL side.
+const NEVER: DateTime<Utc> = DateTime::from_timestamp_nanos(-2_208_988_800_000_000_000);
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub priority_name: String,
+    pub priority_color: String,
+    pub priority_order: i64,
+    pub state: String,
+    pub status_name: String,
+    pub owner_name: Option<String>,
+    pub channel_name: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub worked_minutes: i32,
+}
+
+impl CaseRow {
+    pub fn number(&self) -> CaseNumber {
+        CaseNumber(self.number)
+    }
+
+    pub fn state(&self) -> State {
+        State::parse(&self.state)
+    }
+
+    /// The cursor that continues the list after this row.
+    pub fn cursor(&self, spec: &ViewSpec) -> Cursor {
+        use crate::cases::views::Sort;
+        let value = match spec.sort {
+            Sort::Number => CursorValue::Int(self.number),
+            Sort::Title => CursorValue::Text(self.title.to_lowercase()),
+            Sort::Customer => CursorValue::Text(self.customer_name.to_lowercase()),
+            Sort::Priority => CursorValue::Int(self.priority_order),
+            Sort::Status => CursorValue::Text(self.status_name.to_lowercase()),
+            Sort::Owner => {
+                CursorValue::Text(self.owner_name.clone().unwrap_or_default().to_lowercase())
+            }
+            Sort::Opened => CursorValue::Time(self.opened_at),
+            Sort::Updated => CursorValue::Time(self.updated_at),
+            Sort::Resolved => CursorValue::Time(self.resolved_at.unwrap_or(NEVER)),
+        };
+        Cursor { value, id: self.id }
+    }
+}
+
+const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, cu.name as customer_name,
+        pr.name as priority_name, pr.color as priority_color, pr.sort_order::bigint as priority_order,
+        c.state, sr.name as status_name, coalesce(ou.name, ot.name) as owner_name, ch.name as channel_name,
+        c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes";
+
+const FROM: &str = " from cases c
+   join customers cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id
+   join priorities pr on pr.tenant_id = c.tenant_id and pr.id = c.priority_id
+   join status_reasons sr on sr.tenant_id = c.tenant_id and sr.id = c.status_reason_id
+   left join users ou on ou.tenant_id = c.tenant_id and ou.id = c.owner_user_id
+   left join teams ot on ot.tenant_id = c.tenant_id and ot.id = c.owner_team_id
+   left join channels ch on ch.tenant_id = c.tenant_id and ch.id = c.channel_id
+  where true";
+
+/// Adds the view's and the filters' conditions.
+fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, tz: chrono_tz::Tz) {
+    match spec.view {
+        View::Mine => {
+            sql.push(" and c.owner_user_id = ")
+                .push_bind(me)
+                .push(" and c.state = 'active'");
+        }
+        View::Active => {
+            sql.push(" and c.state = 'active'");
+        }
+        View::Unassigned => {
+            sql.push(" and c.owner_user_id is null and c.state = 'active'");
+        }
+        View::Resolved => {
+            sql.push(" and c.state = 'resolved'");
+        }
+        View::Cancelled => {
+            sql.push(" and c.state = 'cancelled'");
+        }
+        View::Created => {
+            sql.push(" and c.created_by = ").push_bind(me);
+        }
+        View::Following => {
+            sql.push(" and c.id in (select case_id from case_followers where user_id = ")
+                .push_bind(me)
+                .push(")");
+        }
+    }
+    for (column, value) in [
+        ("c.status_reason_id", spec.status),
+        ("c.priority_id", spec.priority),
+        ("c.subject_id", spec.subject),
+        ("c.owner_user_id", spec.owner),
+        ("c.owner_team_id", spec.team),
+        ("c.customer_id", spec.customer),
+        ("c.channel_id", spec.channel),
+    ] {
+        if let Some(id) = value {
+            sql.push(format!(" and {column} = ")).push_bind(id);
+        }
+    }
+    let day_start = |date: chrono::NaiveDate| {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    if let Some(from) = spec.from.and_then(day_start) {
+        sql.push(" and c.opened_at >= ").push_bind(from);
+    }
+    if let Some(to) = spec.to.and_then(|d| d.succ_opt()).and_then(day_start) {
+        sql.push(" and c.opened_at < ").push_bind(to);
+    }
+    let q = spec.q.trim();
+    if !q.is_empty() {
+        match CaseNumber::parse(q) {
+            Some(number) => {
+                sql.push(" and c.number = ").push_bind(number.0);
+            }
+            None => {
+                let pattern = format!(
+                    "%{}%",
+                    q.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                sql.push(" and (c.search_title like search_text(")
+                    .push_bind(pattern.clone())
+                    .push(") or c.customer_id in (select id from customers where search_name like search_text(")
+                    .push_bind(pattern)
+                    .push(")))");
+            }
+        }
+    }
+}
+
+/// One page of the view (and one more row, if there is a next page).
+pub async fn list(
+    tx: &mut PgConnection,
+    spec: &ViewSpec,
+    me: Uuid,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT);
+    sql.push(FROM);
+    push_conditions(&mut sql, spec, me, tz);
+    let (expression, kind) = spec.sort.expression();
+    let (cmp, dir) = if spec.descending {
+        ("<", "desc")
+    } else {
+        (">", "asc")
+    };
+    if let Some(cursor) = &spec.after {
+        sql.push(format!(" and ({expression}, c.id) {cmp} ("));
+        match (&cursor.value, kind) {
+            (CursorValue::Int(n), SortType::Int) => sql.push_bind(*n),
+            (CursorValue::Text(t), SortType::Text) => sql.push_bind(t.clone()),
+            (CursorValue::Time(t), SortType::Time) => sql.push_bind(*t),
+            _ => sql.push("null"),
+        };
+        sql.push(", ").push_bind(cursor.id).push(")");
+    }
+    sql.push(format!(" order by {expression} {dir}, c.id {dir} limit "))
+        .push_bind(spec.per_page + 1);
+    sql.build_query_as().fetch_all(tx).await
+}
+
+/// Counts of the view (all its pages) grouped by status, priority or owner,
+/// for the chart.
+pub async fn chart(
+    tx: &mut PgConnection,
+    spec: &ViewSpec,
+    me: Uuid,
+    tz: chrono_tz::Tz,
+    group: ChartGroup,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    let (label, color) = match group {
+        ChartGroup::Status => ("sr.name", "'#0b5cad'"),
+        ChartGroup::Priority => ("pr.name", "min(pr.color)"),
+        ChartGroup::Owner => ("coalesce(ou.name, ot.name, '')", "'#5b6676'"),
+    };
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "select {label} as label, {color} as color, count(*) as total"
+    ));
+    sql.push(FROM);
+    push_conditions(&mut sql, spec, me, tz);
+    sql.push(" group by 1 order by 3 desc, 1 limit 20");
+    sql.build_query_as().fetch_all(tx).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartGroup {
+    Status,
+    Priority,
+    Owner,
+}
+
+impl ChartGroup {
+    pub const ALL: [ChartGroup; 3] = [ChartGroup::Status, ChartGroup::Priority, ChartGroup::Owner];
+
+    pub fn parse(text: &str) -> Option<ChartGroup> {
+        ChartGroup::ALL.into_iter().find(|g| g.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartGroup::Status => "status",
+            ChartGroup::Priority => "priority",
+            ChartGroup::Owner => "owner",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ChartGroup::Status => "chart-by-status",
+            ChartGroup::Priority => "chart-by-priority",
+            ChartGroup::Owner => "chart-by-owner",
+        }
+    }
+}
+
+/// A customer's cases for the customer page and the case form: open first,
+/// newest first.
+pub async fn customer_cases(
+    tx: &mut PgConnection,
+    customer: Uuid,
+    limit: i64,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT);
+    sql.push(FROM);
+    sql.push(" and c.customer_id = ").push_bind(customer);
+    sql.push(" order by (c.state = 'active') desc, c.opened_at desc limit ")
+        .push_bind(limit);
+    sql.build_query_as().fetch_all(tx).await
+}
+
+/// Total and billable minutes worked for a customer, over all its cases.
+pub async fn customer_time(
+    tx: &mut PgConnection,
+    customer: Uuid,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select coalesce(sum(worked_minutes), 0)::bigint as "worked!", coalesce(sum(billable_minutes), 0)::bigint as "billable!"
+             from cases where customer_id = $1"#,
+        customer
+    )
+    .fetch_one(tx)
+    .await?;
+    Ok((row.worked, row.billable))
+}
+
+/// Cases listed by id (children, merged cases), in number order.
+pub async fn rows_where(
+    tx: &mut PgConnection,
+    column: Relation,
+    case: Uuid,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT);
+    sql.push(FROM);
+    sql.push(match column {
+        Relation::Children => " and c.parent_case_id = ",
+        Relation::Merged => " and c.merged_into_id = ",
+        Relation::RelatedTo => " and c.related_case_id = ",
+    });
+    sql.push_bind(case).push(" order by c.number");
+    sql.build_query_as().fetch_all(tx).await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Relation {
+    Children,
+    Merged,
+    RelatedTo,
+}
+
+/// Active cases of a customer other than `except`, to merge with or attach.
+pub async fn active_of_customer(
+    tx: &mut PgConnection,
+    customer: Uuid,
+    except: Uuid,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT);
+    sql.push(FROM);
+    sql.push(" and c.customer_id = ").push_bind(customer);
+    sql.push(" and c.state = 'active' and c.merged_into_id is null and c.id <> ")
+        .push_bind(except);
+    sql.push(" order by c.number desc limit 50");
+    sql.build_query_as().fetch_all(tx).await
+}

@@ -1,0 +1,764 @@
+//! SQL of cases: creating, reading and changing one case, and checking that
+//! what a form refers to exists in the workspace and may be used.
+
+mod list;
+mod timeline;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+pub use list::*;
+pub use timeline::*;
+
+use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};
+use crate::catalog::model::{ProductKind, ProductState, case_refusal};
+use crate::web::form::FieldErrors;
+
+/// Everything the case page shows of a case, names resolved.
+#[derive(Debug, Clone, FromRow)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub contact_id: Option<Uuid>,
+    pub contact_name: Option<String>,
+    pub subject_id: Option<Uuid>,
+    pub subject_name: Option<String>,
+    pub channel_id: Option<Uuid>,
+    pub channel_name: Option<String>,
+    pub direction: String,
+    pub received_at: DateTime<Utc>,
+    pub opened_at: DateTime<Utc>,
+    pub product_id: Option<Uuid>,
+    pub product_name: Option<String>,
+    pub serial_number: String,
+    pub lot_number: String,
+    pub manufactured_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+    pub priority_id: Uuid,
+    pub priority_name: String,
+    pub priority_color: String,
+    pub state: String,
+    pub status_reason_id: Uuid,
+    pub status_name: String,
+    pub status_key: Option<String>,
+    pub owner_user_id: Option<Uuid>,
+    pub owner_user_name: Option<String>,
+    pub owner_team_id: Option<Uuid>,
+    pub owner_team_name: Option<String>,
+    pub reason_id: Option<Uuid>,
+    pub reason_name: Option<String>,
+    pub occurrence_id: Option<Uuid>,
+    pub occurrence_name: Option<String>,
+    pub cause_id: Option<Uuid>,
+    pub cause_name: Option<String>,
+    pub unit_id: Option<Uuid>,
+    pub unit_name: Option<String>,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub location_note: String,
+    pub request_type_id: Option<Uuid>,
+    pub request_type_name: Option<String>,
+    pub related_case_id: Option<Uuid>,
+    pub related_number: Option<i64>,
+    pub parent_case_id: Option<Uuid>,
+    pub parent_number: Option<i64>,
+    pub merged_into_id: Option<Uuid>,
+    pub merged_into_number: Option<i64>,
+    pub description: String,
+    pub complementary_data: String,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolution_text: String,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub worked_minutes: i32,
+    pub billable_minutes: i32,
+    pub resolved_billable_minutes: Option<i32>,
+    pub created_by: Uuid,
+    pub created_by_name: String,
+    pub updated_by_name: String,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl CaseRecord {
+    pub fn number(&self) -> CaseNumber {
+        CaseNumber(self.number)
+    }
+
+    pub fn state(&self) -> State {
+        State::parse(&self.state)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.state() == State::Active
+    }
+
+    pub fn owner(&self) -> Owner {
+        match (self.owner_user_id, self.owner_team_id) {
+            (Some(user), _) => Owner::User(user),
+            (None, Some(team)) => Owner::Team(team),
+            _ => Owner::Nobody,
+        }
+    }
+
+    pub fn parent(&self) -> Option<CaseNumber> {
+        self.parent_number.map(CaseNumber)
+    }
+
+    pub fn related(&self) -> Option<CaseNumber> {
+        self.related_number.map(CaseNumber)
+    }
+
+    pub fn merged_into(&self) -> Option<CaseNumber> {
+        self.merged_into_number.map(CaseNumber)
+    }
+}
+
+const RECORD_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, cu.name as customer_name,
+        c.contact_id, ct.name as contact_name, c.subject_id, s.name as subject_name,
+        c.channel_id, ch.name as channel_name, c.direction, c.received_at, c.opened_at,
+        c.product_id, p.name as product_name, c.serial_number, c.lot_number, c.manufactured_on, c.expires_on,
+        c.priority_id, pr.name as priority_name, pr.color as priority_color,
+        c.state, c.status_reason_id, sr.name as status_name, sr.system_key as status_key,
+        c.owner_user_id, ou.name as owner_user_name, c.owner_team_id, ot.name as owner_team_name,
+        c.reason_id, r.name as reason_name, c.occurrence_id, o.name as occurrence_name, c.cause_id, ca.name as cause_name,
+        c.unit_id, un.name as unit_name, c.location_id, lo.name as location_name, c.location_note,
+        c.request_type_id, rt.name as request_type_name,
+        c.related_case_id, rel.number as related_number, c.parent_case_id, par.number as parent_number,
+        c.merged_into_id, mer.number as merged_into_number,
+        c.description, c.complementary_data, c.first_response_at, c.resolved_at, c.resolution_text, c.cancelled_at,
+        c.worked_minutes, c.billable_minutes, c.resolved_billable_minutes,
+        c.created_by, cb.name as created_by_name, ub.name as updated_by_name, c.updated_at, c.version
+   from cases c
+   join customers cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id
+   join priorities pr on pr.tenant_id = c.tenant_id and pr.id = c.priority_id
+   join status_reasons sr on sr.tenant_id = c.tenant_id and sr.id = c.status_reason_id
+   join users cb on cb.tenant_id = c.tenant_id and cb.id = c.created_by
+   join users ub on ub.tenant_id = c.tenant_id and ub.id = c.updated_by
+   left join customers ct on ct.tenant_id = c.tenant_id and ct.id = c.contact_id
+   left join subjects s on s.tenant_id = c.tenant_id and s.id = c.subject_id
+   left join channels ch on ch.tenant_id = c.tenant_id and ch.id = c.channel_id
+   left join products p on p.tenant_id = c.tenant_id and p.id = c.product_id
+   left join users ou on ou.tenant_id = c.tenant_id and ou.id = c.owner_user_id
+   left join teams ot on ot.tenant_id = c.tenant_id and ot.id = c.owner_team_id
+   left join reasons r on r.tenant_id = c.tenant_id and r.id = c.reason_id
+   left join occurrences o on o.tenant_id = c.tenant_id and o.id = c.occurrence_id
+   left join causes ca on ca.tenant_id = c.tenant_id and ca.id = c.cause_id
+   left join units un on un.tenant_id = c.tenant_id and un.id = c.unit_id
+   left join customers lo on lo.tenant_id = c.tenant_id and lo.id = c.location_id
+   left join request_types rt on rt.tenant_id = c.tenant_id and rt.id = c.request_type_id
+   left join cases rel on rel.tenant_id = c.tenant_id and rel.id = c.related_case_id
+   left join cases par on par.tenant_id = c.tenant_id and par.id = c.parent_case_id
+   left join cases mer on mer.tenant_id = c.tenant_id and mer.id = c.merged_into_id";
+
+pub async fn find(
+    tx: &mut PgConnection,
+    number: CaseNumber,
+) -> Result<Option<CaseRecord>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{RECORD_SELECT} where c.number = $1"
+    )))
+    .bind(number.0)
+    .fetch_optional(tx)
+    .await
+}
+
+pub async fn find_by_id(
+    tx: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<CaseRecord>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{RECORD_SELECT} where c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(tx)
+    .await
+}
+
+/// Locks the case row for a state change, so two agents' moves are applied
+/// one after the other against what the first left.
+pub async fn lock(tx: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("select id from cases where id = $1 for update", id)
+        .fetch_optional(tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn situation(tx: &mut PgConnection, case: &CaseRecord) -> Result<Situation, sqlx::Error> {
+    let open_children = sqlx::query_scalar!(
+        "select number from cases where parent_case_id = $1 and state = 'active' order by number",
+        case.id
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(Situation {
+        state: case.state(),
+        merged: case.merged_into_id.is_some(),
+        has_first_response: case.first_response_at.is_some(),
+        owner: case.owner_user_id,
+        open_children: open_children.into_iter().map(CaseNumber).collect(),
+    })
+}
+
+pub async fn id_by_number(
+    tx: &mut PgConnection,
+    number: CaseNumber,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!("select id from cases where number = $1", number.0)
+        .fetch_optional(tx)
+        .await
+}
+
+/// The status reason with a stable meaning (in_progress, merged, ...).
+pub async fn status_by_key(tx: &mut PgConnection, key: &str) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!("select id from status_reasons where system_key = $1", key)
+        .fetch_one(tx)
+        .await
+}
+
+pub async fn default_priority(tx: &mut PgConnection) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select id from priorities where active order by is_default desc, sort_order limit 1"
+    )
+    .fetch_one(tx)
+    .await
+}
+
+/// References of a case form, checked together in one round trip: each must
+/// exist in this workspace, be active, and fit the others.
+#[derive(Debug, FromRow)]
+struct ReferenceCheck {
+    customer_found: bool,
+    customer_active: bool,
+    customer_has_role: bool,
+    contact_ok: bool,
+    subject_ok: bool,
+    channel_ok: bool,
+    product_kind: Option<String>,
+    product_state: Option<String>,
+    priority_ok: bool,
+    status_ok: bool,
+    owner_user_ok: bool,
+    owner_team_ok: bool,
+    reason_ok: bool,
+    occurrence_ok: bool,
+    cause_ok: bool,
+    unit_ok: bool,
+    location_ok: bool,
+    request_type_ok: bool,
+    related_id: Option<Uuid>,
+    parent_id: Option<Uuid>,
+}
+
+/// What the references resolve to when every check passes.
+pub struct Resolved {
+    pub related_case_id: Option<Uuid>,
+    pub parent_case_id: Option<Uuid>,
+}
+
+/// Files a field error for every reference that does not hold. `editing` is
+/// the case being edited: its current references stay acceptable even if
+/// they were deactivated since (deactivating keeps items on old records).
+pub async fn check_references(
+    tx: &mut PgConnection,
+    input: &CaseInput,
+    editing: Option<&CaseRecord>,
+    errors: &mut FieldErrors,
+) -> Result<Resolved, sqlx::Error> {
+    let keep = |current: Option<Uuid>, chosen: Option<Uuid>| editing.is_some() && current == chosen;
+    let (owner_user, owner_team) = match input.owner {
+        Owner::User(id) => (Some(id), None),
+        Owner::Team(id) => (None, Some(id)),
+        Owner::Nobody => (None, None),
+    };
+    let row: ReferenceCheck = sqlx::query_as(
+        "select
+            exists (select from customers where id = $1) as customer_found,
+            exists (select from customers where id = $1 and active) as customer_active,
+            exists (select from customer_role_links where customer_id = $1) as customer_has_role,
+            ($2::uuid is null or exists (select from customers k where k.id = $2 and k.kind = 'contact'
+                 and (k.active or $19)
+                 and (k.id = $1 or k.account_id = $1 or k.account_id = (select account_id from customers where id = $1)))) as contact_ok,
+            ($3::uuid is null or $20 or exists (
+                with recursive up as (
+                    select id, parent_id, active from subjects where id = $3
+                    union all
+                    select s.id, s.parent_id, s.active from subjects s join up on s.id = up.parent_id
+                ) select from up having bool_and(active))) as subject_ok,
+            ($4::uuid is null or $21 or exists (select from channels where id = $4 and active)) as channel_ok,
+            (select kind from products where id = $5) as product_kind,
+            (select state from products where id = $5) as product_state,
+            ($6::uuid is null or $22 or exists (select from priorities where id = $6 and active)) as priority_ok,
+            ($7::uuid is null or $23 or exists (select from status_reasons where id = $7 and active and state = 'active')) as status_ok,
+            ($8::uuid is null or exists (select from users where id = $8 and active)) as owner_user_ok,
+            ($9::uuid is null or exists (select from teams where id = $9 and active)) as owner_team_ok,
+            ($10::uuid is null or $24 or exists (select from reasons where id = $10 and active)) as reason_ok,
+            ($11::uuid is null or $24 or exists (select from occurrences where id = $11 and reason_id = $10 and active)) as occurrence_ok,
+            ($12::uuid is null or $24 or exists (select from causes where id = $12 and occurrence_id = $11 and active)) as cause_ok,
+            ($13::uuid is null or $25 or exists (select from units where id = $13 and active)) as unit_ok,
+            ($14::uuid is null or exists (select from customers c join customer_role_links l on l.tenant_id = c.tenant_id and l.customer_id = c.id
+                  join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
+                 where c.id = $14 and r.system_key = 'partner')) as location_ok,
+            ($15::uuid is null or $26 or exists (select from request_types where id = $15 and active)) as request_type_ok,
+            (select id from cases where number = $16) as related_id,
+            (select id from cases where number = $17) as parent_id,
+            $18::uuid is not null as editing",
+    )
+    .bind(input.customer_id)
+    .bind(input.contact_id)
+    .bind(input.subject_id)
+    .bind(input.channel_id)
+    .bind(input.product_id)
+    .bind(input.priority_id)
+    .bind(input.status_reason_id)
+    .bind(owner_user)
+    .bind(owner_team)
+    .bind(input.reason_id)
+    .bind(input.occurrence_id)
+    .bind(input.cause_id)
+    .bind(input.unit_id)
+    .bind(input.location_id)
+    .bind(input.request_type_id)
+    .bind(input.related_case.map(|n| n.0))
+    .bind(input.parent_case.map(|n| n.0))
+    .bind(editing.map(|c| c.id))
+    .bind(editing.is_some_and(|c| c.contact_id == input.contact_id))
+    .bind(keep(editing.and_then(|c| c.subject_id), input.subject_id))
+    .bind(keep(editing.and_then(|c| c.channel_id), input.channel_id))
+    .bind(keep(editing.map(|c| c.priority_id), input.priority_id))
+    .bind(keep(editing.map(|c| c.status_reason_id), input.status_reason_id))
+    .bind(editing.is_some_and(|c| c.reason_id == input.reason_id && c.occurrence_id == input.occurrence_id && c.cause_id == input.cause_id))
+    .bind(keep(editing.and_then(|c| c.unit_id), input.unit_id))
+    .bind(keep(editing.and_then(|c| c.request_type_id), input.request_type_id))
+    .fetch_one(tx)
+    .await?;
+
+    let same_customer = editing.is_some_and(|c| c.customer_id == input.customer_id);
+    if !row.customer_found {
+        errors.add("customer_id", "error-customer-required");
+    } else if !row.customer_active && !same_customer {
+        errors.add("customer_id", "error-customer-inactive");
+    } else if !row.customer_has_role {
+        errors.add("customer_id", "error-customer-without-role");
+    }
+    let product_changed = editing.is_none_or(|c| c.product_id != input.product_id);
+    if let (Some(kind), Some(state)) = (row.product_kind.as_deref(), row.product_state.as_deref()) {
+        let kind = ProductKind::parse(kind).unwrap_or(ProductKind::Family);
+        let state = ProductState::parse(state).unwrap_or(ProductState::Draft);
+        if let Some(key) = case_refusal(kind, state).filter(|_| product_changed) {
+            errors.add("product_id", key);
+        }
+    } else if input.product_id.is_some() {
+        errors.add("product_id", "error-choose-option");
+    }
+    for (field, ok) in [
+        ("contact_id", row.contact_ok),
+        ("subject_id", row.subject_ok),
+        ("channel_id", row.channel_ok),
+        ("priority_id", row.priority_ok),
+        ("status_reason_id", row.status_ok),
+        ("owner", row.owner_user_ok && row.owner_team_ok),
+        ("reason_id", row.reason_ok),
+        ("occurrence_id", row.occurrence_ok),
+        ("cause_id", row.cause_ok),
+        ("unit_id", row.unit_ok),
+        ("location_id", row.location_ok),
+        ("request_type_id", row.request_type_ok),
+    ] {
+        if !ok {
+            errors.add(
+                field,
+                if field == "location_id" {
+                    "error-location-partner"
+                } else {
+                    "error-choose-option"
+                },
+            );
+        }
+    }
+    if input.related_case.is_some() && row.related_id.is_none() {
+        errors.add("related_case", "error-case-not-found");
+    }
+    if input.parent_case.is_some() && row.parent_id.is_none() {
+        errors.add("parent_case", "error-case-not-found");
+    }
+    if let Some(case) = editing
+        && (row.parent_id == Some(case.id) || row.related_id == Some(case.id))
+    {
+        errors.add(
+            if row.parent_id == Some(case.id) {
+                "parent_case"
+            } else {
+                "related_case"
+            },
+            "error-case-itself",
+        );
+    }
+    Ok(Resolved {
+        related_case_id: row.related_id,
+        parent_case_id: row.parent_id,
+    })
+}
+
+/// A case about to be inserted, every reference checked.
+pub struct NewCase<'a> {
+    pub id: Uuid,
+    pub input: &'a CaseInput,
+    pub priority_id: Uuid,
+    pub status_reason_id: Uuid,
+    pub related_case_id: Option<Uuid>,
+    pub parent_case_id: Option<Uuid>,
+    pub now: DateTime<Utc>,
+    pub author: Uuid,
+}
+
+pub enum Created {
+    New(CaseNumber),
+    /// The form was submitted before: this is the case it created.
+    Existing(CaseNumber),
+}
+
+pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created, sqlx::Error> {
+    let input = case.input;
+    let (owner_user, owner_team) = match input.owner {
+        Owner::User(id) => (Some(id), None),
+        Owner::Team(id) => (None, Some(id)),
+        Owner::Nobody => (None, None),
+    };
+    let inserted = sqlx::query_scalar!(
+        "insert into cases (tenant_id, id, number, title, subject_id, customer_id, contact_id, channel_id, direction,
+                            received_at, opened_at, product_id, serial_number, lot_number, manufactured_on, expires_on,
+                            priority_id, status_reason_id, owner_user_id, owner_team_id, reason_id, occurrence_id, cause_id,
+                            unit_id, location_id, location_note, request_type_id, related_case_id, parent_case_id,
+                            description, complementary_data, created_by, updated_by, updated_at, idempotency_key)
+         values (app_tenant_id(), $1, next_case_number(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                 $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $9, $31)
+         on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
+         returning number",
+        case.id,
+        input.title,
+        input.subject_id,
+        input.customer_id,
+        input.contact_id,
+        input.channel_id,
+        if input.inbound { "inbound" } else { "outbound" },
+        input.received_at.unwrap_or(case.now),
+        case.now,
+        input.product_id,
+        input.serial_number,
+        input.lot_number,
+        input.manufactured_on,
+        input.expires_on,
+        case.priority_id,
+        case.status_reason_id,
+        owner_user,
+        owner_team,
+        input.reason_id,
+        input.occurrence_id,
+        input.cause_id,
+        input.unit_id,
+        input.location_id,
+        input.location_note,
+        input.request_type_id,
+        case.related_case_id,
+        case.parent_case_id,
+        input.description,
+        input.complementary_data,
+        case.author,
+        input.idempotency_key
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(number) = inserted {
+        return Ok(Created::New(CaseNumber(number)));
+    }
+    let existing = sqlx::query_scalar!(
+        "select number from cases where idempotency_key = $1",
+        input.idempotency_key
+    )
+    .fetch_one(tx)
+    .await?;
+    Ok(Created::Existing(CaseNumber(existing)))
+}
+
+/// Writes an edit if the case is still at `version`; false means someone
+/// saved in between and nothing was written.
+/// An edit of a case, every reference checked.
+pub struct CaseUpdate<'a> {
+    pub id: Uuid,
+    /// The version the edit was drawn from.
+    pub version: i32,
+    pub input: &'a CaseInput,
+    pub refs: &'a Resolved,
+    pub priority_id: Uuid,
+    pub status_reason_id: Uuid,
+    pub author: Uuid,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn update(tx: &mut PgConnection, edit: &CaseUpdate<'_>) -> Result<bool, sqlx::Error> {
+    let input = edit.input;
+    let (owner_user, owner_team) = match input.owner {
+        Owner::User(id) => (Some(id), None),
+        Owner::Team(id) => (None, Some(id)),
+        Owner::Nobody => (None, None),
+    };
+    let done = sqlx::query!(
+        "update cases set title = $3, subject_id = $4, customer_id = $5, contact_id = $6, channel_id = $7, direction = $8,
+                received_at = coalesce($9, received_at), product_id = $10, serial_number = $11, lot_number = $12,
+                manufactured_on = $13, expires_on = $14, priority_id = $15, status_reason_id = $16,
+                owner_user_id = $17, owner_team_id = $18, reason_id = $19, occurrence_id = $20, cause_id = $21,
+                unit_id = $22, location_id = $23, location_note = $24, request_type_id = $25, related_case_id = $26,
+                parent_case_id = $27, description = $28, complementary_data = $29,
+                updated_by = $30, updated_at = $31, version = version + 1
+          where id = $1 and version = $2",
+        edit.id,
+        edit.version,
+        input.title,
+        input.subject_id,
+        input.customer_id,
+        input.contact_id,
+        input.channel_id,
+        if input.inbound { "inbound" } else { "outbound" },
+        input.received_at,
+        input.product_id,
+        input.serial_number,
+        input.lot_number,
+        input.manufactured_on,
+        input.expires_on,
+        edit.priority_id,
+        edit.status_reason_id,
+        owner_user,
+        owner_team,
+        input.reason_id,
+        input.occurrence_id,
+        input.cause_id,
+        input.unit_id,
+        input.location_id,
+        input.location_note,
+        input.request_type_id,
+        edit.refs.related_case_id,
+        edit.refs.parent_case_id,
+        input.description,
+        input.complementary_data,
+        edit.author,
+        edit.now
+    )
+    .execute(tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks a case changed by `author` (every action bumps the version, so an
+/// open edit form drawn before it becomes stale).
+pub async fn touch(
+    tx: &mut PgConnection,
+    id: Uuid,
+    author: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set updated_by = $2, updated_at = $3, version = version + 1 where id = $1",
+        id,
+        author,
+        now
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    tx: &mut PgConnection,
+    id: Uuid,
+    status_reason_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set status_reason_id = $2 where id = $1",
+        id,
+        status_reason_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_priority(
+    tx: &mut PgConnection,
+    id: Uuid,
+    priority_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set priority_id = $2 where id = $1",
+        id,
+        priority_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_first_response(
+    tx: &mut PgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set first_response_at = coalesce(first_response_at, $2) where id = $1",
+        id,
+        at
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_owner(tx: &mut PgConnection, id: Uuid, owner: Owner) -> Result<(), sqlx::Error> {
+    let (user, team) = match owner {
+        Owner::User(id) => (Some(id), None),
+        Owner::Team(id) => (None, Some(id)),
+        Owner::Nobody => (None, None),
+    };
+    sqlx::query!(
+        "update cases set owner_user_id = $2, owner_team_id = coalesce($3, case when $2::uuid is null then null else owner_team_id end)
+          where id = $1",
+        id,
+        user,
+        team
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Forwarding sets the team and the user together, and the request type.
+pub async fn forward(
+    tx: &mut PgConnection,
+    id: Uuid,
+    team: Uuid,
+    user: Uuid,
+    request_type: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set owner_team_id = $2, owner_user_id = $3, request_type_id = $4 where id = $1",
+        id,
+        team,
+        user,
+        request_type
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn resolve(
+    tx: &mut PgConnection,
+    id: Uuid,
+    status_reason_id: Uuid,
+    text: &str,
+    billable_minutes: i32,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set state = 'resolved', status_reason_id = $2, resolution_text = $3,
+                resolved_billable_minutes = $4, resolved_at = $5, first_response_at = coalesce(first_response_at, $5)
+          where id = $1",
+        id,
+        status_reason_id,
+        text,
+        billable_minutes,
+        at
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn cancel(
+    tx: &mut PgConnection,
+    id: Uuid,
+    status_reason_id: Uuid,
+    at: DateTime<Utc>,
+    merged_into: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set state = 'cancelled', status_reason_id = $2, cancelled_at = $3, merged_into_id = $4 where id = $1",
+        id,
+        status_reason_id,
+        at,
+        merged_into
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn reactivate(
+    tx: &mut PgConnection,
+    id: Uuid,
+    status_reason_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set state = 'active', status_reason_id = $2, resolved_at = null, cancelled_at = null,
+                resolved_billable_minutes = null
+          where id = $1",
+        id,
+        status_reason_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_parent(tx: &mut PgConnection, id: Uuid, parent: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update cases set parent_case_id = $2 where id = $1",
+        id,
+        parent
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether making `parent` the parent of `child` would close a loop.
+pub async fn is_ancestor(
+    tx: &mut PgConnection,
+    child: Uuid,
+    parent: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar!(
+        r#"with recursive up as (
+               select id, parent_case_id, 0 as depth from cases where id = $2
+               union all
+               select c.id, c.parent_case_id, up.depth + 1 from cases c join up on c.id = up.parent_case_id where up.depth < 100
+           ) select exists (select from up where id = $1) as "found!""#,
+        child,
+        parent
+    )
+    .fetch_one(tx)
+    .await?;
+    Ok(found)
+}
+
+/// Names of catalog rows, for audit lines and messages.
+pub async fn name_of(
+    tx: &mut PgConnection,
+    table: &'static str,
+    id: Option<Uuid>,
+) -> Result<String, sqlx::Error> {
+    let Some(id) = id else {
+        return Ok(String::new());
+    };
+    let name: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select name from {table} where id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(tx)
+    .await?;
+    Ok(name.unwrap_or_default())
+}

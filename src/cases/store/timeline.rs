@@ -1,0 +1,470 @@
+//! The timeline of a case (and of the cases merged into it), notes,
+//! activities with their time, attachments and followers.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+use crate::cases::model::ActivityInput;
+
+/// Kinds of timeline entries, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    Note,
+    Activity,
+    Status,
+    Assignment,
+    Forward,
+    Field,
+    Resolved,
+    Cancelled,
+    Reactivated,
+    Merged,
+    Child,
+    Attachment,
+    Execution,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Note => "note",
+            EventKind::Activity => "activity",
+            EventKind::Status => "status",
+            EventKind::Assignment => "assignment",
+            EventKind::Forward => "forward",
+            EventKind::Field => "field",
+            EventKind::Resolved => "resolved",
+            EventKind::Cancelled => "cancelled",
+            EventKind::Reactivated => "reactivated",
+            EventKind::Merged => "merged",
+            EventKind::Child => "child",
+            EventKind::Attachment => "attachment",
+            EventKind::Execution => "execution",
+        }
+    }
+}
+
+/// The timeline filter offered to the agent: groups of kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineFilter {
+    All,
+    Notes,
+    Activities,
+    Changes,
+}
+
+impl TimelineFilter {
+    pub const ALL: [TimelineFilter; 4] = [
+        TimelineFilter::All,
+        TimelineFilter::Notes,
+        TimelineFilter::Activities,
+        TimelineFilter::Changes,
+    ];
+
+    pub fn parse(text: &str) -> TimelineFilter {
+        TimelineFilter::ALL
+            .into_iter()
+            .find(|f| f.as_str() == text)
+            .unwrap_or(TimelineFilter::All)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineFilter::All => "all",
+            TimelineFilter::Notes => "notes",
+            TimelineFilter::Activities => "activities",
+            TimelineFilter::Changes => "changes",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TimelineFilter::All => "timeline-all",
+            TimelineFilter::Notes => "timeline-notes",
+            TimelineFilter::Activities => "timeline-activities",
+            TimelineFilter::Changes => "timeline-changes",
+        }
+    }
+
+    fn kinds(self) -> Option<&'static [&'static str]> {
+        match self {
+            TimelineFilter::All => None,
+            TimelineFilter::Notes => Some(&["note"]),
+            TimelineFilter::Activities => Some(&["activity"]),
+            TimelineFilter::Changes => Some(&[
+                "created",
+                "status",
+                "assignment",
+                "forward",
+                "field",
+                "resolved",
+                "cancelled",
+                "reactivated",
+                "merged",
+                "child",
+                "execution",
+                "attachment",
+            ]),
+        }
+    }
+}
+
+pub struct NewEvent<'a> {
+    pub case_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: Option<Uuid>,
+    pub kind: EventKind,
+    pub body: &'a str,
+    pub is_public: bool,
+    pub data: Value,
+}
+
+pub async fn add_event(tx: &mut PgConnection, event: NewEvent<'_>) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, is_public, data)
+         values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        event.case_id,
+        event.at,
+        event.actor,
+        event.kind.as_str(),
+        event.body,
+        event.is_public,
+        event.data
+    )
+    .execute(tx)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub case_number: i64,
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub body: String,
+    pub is_public: bool,
+    pub data: Value,
+    /// For activity entries: the activity itself.
+    pub activity_kind: Option<String>,
+    pub activity_subject: Option<String>,
+    pub activity_description: Option<String>,
+    pub activity_minutes: Option<i32>,
+    pub activity_billable: Option<bool>,
+    pub activity_started_at: Option<DateTime<Utc>>,
+    pub activity_ended_at: Option<DateTime<Utc>>,
+}
+
+impl EventRow {
+    /// The case the entry belongs to (another one when it was merged in).
+    pub fn number(&self) -> crate::cases::model::CaseNumber {
+        crate::cases::model::CaseNumber(self.case_number)
+    }
+
+    /// A text value of the entry's data, e.g. `text("field")`.
+    pub fn text(&self, key: &str) -> String {
+        match self.data.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Bool(b)) => b.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The timeline of a case and of every case merged into it, newest first.
+pub async fn timeline(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    filter: TimelineFilter,
+    limit: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    let kinds: Option<Vec<String>> = filter
+        .kinds()
+        .map(|k| k.iter().map(|s| (*s).to_owned()).collect());
+    sqlx::query_as!(
+        EventRow,
+        r#"select e.id, e.case_id, c.number as case_number, e.at, u.name as "actor_name?", e.kind, e.body, e.is_public, e.data,
+                  a.kind as "activity_kind?", a.subject as "activity_subject?", a.description as "activity_description?",
+                  a.duration_minutes as "activity_minutes?", a.billable as "activity_billable?",
+                  a.started_at as "activity_started_at?", a.ended_at as "activity_ended_at?"
+             from case_events e
+             join cases c on c.tenant_id = e.tenant_id and c.id = e.case_id
+             left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_id
+             left join case_activities a on a.tenant_id = e.tenant_id and e.kind = 'activity'
+                  and a.id = (e.data->>'activity_id')::uuid
+            where (e.case_id = $1 or e.case_id in (select id from cases where merged_into_id = $1))
+              and ($2::text[] is null or e.kind = any($2))
+            order by e.at desc, e.id desc
+            limit $3"#,
+        case_id,
+        kinds.as_deref(),
+        limit
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// Records an activity and adds its time to the case's totals.
+pub async fn add_activity(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    activity: &ActivityInput,
+    author: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into case_activities (tenant_id, id, case_id, kind, subject, description, direction, person_id, contact_id,
+                                      reason_id, activity_form_id, started_at, ended_at, duration_minutes, billable,
+                                      created_by, created_at)
+         values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        id,
+        case_id,
+        activity.kind.as_str(),
+        activity.subject,
+        activity.description,
+        activity.inbound.map(|i| if i { "inbound" } else { "outbound" }),
+        activity.person_id,
+        activity.contact_id,
+        activity.reason_id,
+        activity.activity_form_id,
+        activity.started_at,
+        activity.ended_at,
+        activity.duration_minutes,
+        activity.billable,
+        author,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update cases set worked_minutes = worked_minutes + $2,
+                billable_minutes = billable_minutes + case when $3 then $2 else 0 end
+          where id = $1",
+        case_id,
+        activity.duration_minutes,
+        activity.billable
+    )
+    .execute(tx)
+    .await?;
+    Ok(id)
+}
+
+/// Checks the references of an activity form in this workspace.
+pub async fn activity_references_ok(
+    tx: &mut PgConnection,
+    activity: &ActivityInput,
+) -> Result<Vec<&'static str>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select ($1::uuid is null or exists (select from customers where id = $1)) as "person!",
+                  ($2::uuid is null or exists (select from customers where id = $2)) as "contact!",
+                  ($3::uuid is null or exists (select from reasons where id = $3 and active)) as "reason!",
+                  ($4::uuid is null or exists (select from activity_forms where id = $4 and active)) as "form!""#,
+        activity.person_id,
+        activity.contact_id,
+        activity.reason_id,
+        activity.activity_form_id
+    )
+    .fetch_one(tx)
+    .await?;
+    Ok([
+        ("person_id", row.person),
+        ("contact_id", row.contact),
+        ("reason_id", row.reason),
+        ("activity_form_id", row.form),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(field, _)| field)
+    .collect())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ActivityRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub subject: String,
+    pub description: String,
+    pub duration_minutes: i32,
+    pub billable: bool,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub author: String,
+    pub person_name: Option<String>,
+    pub form_name: Option<String>,
+}
+
+pub async fn activities(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+) -> Result<Vec<ActivityRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ActivityRow,
+        r#"select a.id, a.kind, a.subject, a.description, a.duration_minutes, a.billable, a.started_at, a.ended_at,
+                  a.created_at, u.name as author, p.name as "person_name?", f.name as "form_name?"
+             from case_activities a
+             join users u on u.tenant_id = a.tenant_id and u.id = a.created_by
+             left join customers p on p.tenant_id = a.tenant_id and p.id = a.person_id
+             left join activity_forms f on f.tenant_id = a.tenant_id and f.id = a.activity_form_id
+            where a.case_id = $1 or a.case_id in (select id from cases where merged_into_id = $1)
+            order by a.created_at desc"#,
+        case_id
+    )
+    .fetch_all(tx)
+    .await
+}
+
+// Attachments ---------------------------------------------------------------
+
+pub struct NewAttachment<'a> {
+    pub case_id: Uuid,
+    pub event_id: Option<Uuid>,
+    pub activity_id: Option<Uuid>,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub data: &'a [u8],
+    pub sha256: &'a str,
+    pub author: Uuid,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn add_attachment(
+    tx: &mut PgConnection,
+    a: NewAttachment<'_>,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into attachments (tenant_id, id, case_id, event_id, activity_id, file_name, content_type, size_bytes,
+                                  sha256, data, uploaded_by, created_at)
+         values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        id,
+        a.case_id,
+        a.event_id,
+        a.activity_id,
+        a.file_name,
+        a.content_type,
+        a.data.len() as i64,
+        a.sha256,
+        a.data,
+        a.author,
+        a.now
+    )
+    .execute(tx)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub event_id: Option<Uuid>,
+    pub activity_id: Option<Uuid>,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+    pub author: String,
+}
+
+/// Attachments of a case and of the cases merged into it.
+pub async fn attachments(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+) -> Result<Vec<AttachmentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AttachmentRow,
+        "select a.id, a.case_id, a.event_id, a.activity_id, a.file_name, a.size_bytes, a.sha256, a.created_at, u.name as author
+           from attachments a join users u on u.tenant_id = a.tenant_id and u.id = a.uploaded_by
+          where a.case_id = $1 or a.case_id in (select id from cases where merged_into_id = $1)
+          order by a.created_at desc",
+        case_id
+    )
+    .fetch_all(tx)
+    .await
+}
+
+pub struct AttachmentFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub data: Vec<u8>,
+}
+
+pub async fn attachment_file(
+    tx: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<AttachmentFile>, sqlx::Error> {
+    sqlx::query_as!(
+        AttachmentFile,
+        "select file_name, content_type, sha256, data from attachments where id = $1",
+        id
+    )
+    .fetch_optional(tx)
+    .await
+}
+
+// Followers -------------------------------------------------------------------
+
+pub async fn follow(tx: &mut PgConnection, case_id: Uuid, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into case_followers (tenant_id, case_id, user_id) values (app_tenant_id(), $1, $2) on conflict do nothing",
+        case_id,
+        user
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn unfollow(tx: &mut PgConnection, case_id: Uuid, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from case_followers where case_id = $1 and user_id = $2",
+        case_id,
+        user
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn is_following(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    user: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists (select from case_followers where case_id = $1 and user_id = $2) as "following!""#,
+        case_id,
+        user
+    )
+    .fetch_one(tx)
+    .await
+}
+
+/// Who hears about a note: the owner and the followers, except its author.
+pub async fn audience(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    author: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select user_id as "user_id!" from case_followers where case_id = $1 and user_id <> $2
+           union
+           select owner_user_id from cases where id = $1 and owner_user_id is not null and owner_user_id <> $2"#,
+        case_id,
+        author
+    )
+    .fetch_all(tx)
+    .await
+}

@@ -1,0 +1,350 @@
+//! The case views and what narrows them: the view, filters, sort, page size
+//! and the keyset cursor, all read from (and written back to) the URL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::catalog::model::optional_id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Mine,
+    Active,
+    Unassigned,
+    Resolved,
+    Cancelled,
+    Created,
+    Following,
+}
+
+impl View {
+    pub const ALL: [View; 7] = [
+        View::Mine,
+        View::Active,
+        View::Unassigned,
+        View::Resolved,
+        View::Cancelled,
+        View::Created,
+        View::Following,
+    ];
+
+    pub fn parse(text: &str) -> View {
+        View::ALL
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .unwrap_or(View::Mine)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Mine => "mine",
+            View::Active => "active",
+            View::Unassigned => "unassigned",
+            View::Resolved => "resolved",
+            View::Cancelled => "cancelled",
+            View::Created => "created",
+            View::Following => "following",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            View::Mine => "view-mine",
+            View::Active => "view-active",
+            View::Unassigned => "view-unassigned",
+            View::Resolved => "view-resolved",
+            View::Cancelled => "view-cancelled",
+            View::Created => "view-created",
+            View::Following => "view-following",
+        }
+    }
+
+    /// Closed views read best newest-closed first.
+    pub fn default_sort(self) -> (Sort, bool) {
+        match self {
+            View::Resolved => (Sort::Resolved, true),
+            _ => (Sort::Opened, true),
+        }
+    }
+}
+
+/// Columns a view can be sorted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Number,
+    Title,
+    Customer,
+    Priority,
+    Status,
+    Owner,
+    Opened,
+    Updated,
+    Resolved,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 9] = [
+        Sort::Number,
+        Sort::Title,
+        Sort::Customer,
+        Sort::Priority,
+        Sort::Status,
+        Sort::Owner,
+        Sort::Opened,
+        Sort::Updated,
+        Sort::Resolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Number => "number",
+            Sort::Title => "title",
+            Sort::Customer => "customer",
+            Sort::Priority => "priority",
+            Sort::Status => "status",
+            Sort::Owner => "owner",
+            Sort::Opened => "opened",
+            Sort::Updated => "updated",
+            Sort::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The SQL expression sorted on (fixed text, never user input) and
+    /// whether it is text, so the cursor is compared in the right type.
+    pub fn expression(self) -> (&'static str, SortType) {
+        match self {
+            Sort::Number => ("c.number", SortType::Int),
+            Sort::Title => ("lower(c.title)", SortType::Text),
+            Sort::Customer => ("lower(cu.name)", SortType::Text),
+            Sort::Priority => ("pr.sort_order::bigint", SortType::Int),
+            Sort::Status => ("lower(sr.name)", SortType::Text),
+            Sort::Owner => ("lower(coalesce(ou.name, ot.name, ''))", SortType::Text),
+            Sort::Opened => ("c.opened_at", SortType::Time),
+            Sort::Updated => ("c.updated_at", SortType::Time),
+            Sort::Resolved => (
+                "coalesce(c.resolved_at, '1900-01-01T00:00:00Z'::timestamptz)",
+                SortType::Time,
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortType {
+    Int,
+    Text,
+    Time,
+}
+
+/// The value of the sort column at the last row shown, and that row's id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorValue {
+    Int(i64),
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    pub value: CursorValue,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    /// "<value>~<uuid>", value in the sort's own type.
+    pub fn parse(text: &str, kind: SortType) -> Option<Cursor> {
+        let (value, id) = text.rsplit_once('~')?;
+        let id = Uuid::parse_str(id).ok()?;
+        let value = match kind {
+            SortType::Int => CursorValue::Int(value.parse().ok()?),
+            SortType::Text => CursorValue::Text(value.to_owned()),
+            SortType::Time => CursorValue::Time(
+                DateTime::parse_from_rfc3339(value)
+                    .ok()?
+                    .with_timezone(&Utc),
+            ),
+        };
+        Some(Cursor { value, id })
+    }
+
+    pub fn encode(&self) -> String {
+        let value = match &self.value {
+            CursorValue::Int(n) => n.to_string(),
+            CursorValue::Text(t) => t.clone(),
+            CursorValue::Time(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        };
+        format!("{value}~{}", self.id)
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ViewQuery {
+    pub view: String,
+    pub q: String,
+    pub status: String,
+    pub priority: String,
+    pub subject: String,
+    pub owner: String,
+    pub team: String,
+    pub customer: String,
+    pub channel: String,
+    pub from: String,
+    pub to: String,
+    pub sort: String,
+    pub dir: String,
+    pub per: String,
+    pub after: String,
+    pub chart: String,
+}
+
+/// The parsed view: what the list shows and in which order.
+#[derive(Debug, Clone)]
+pub struct ViewSpec {
+    pub view: View,
+    pub q: String,
+    pub status: Option<Uuid>,
+    pub priority: Option<Uuid>,
+    pub subject: Option<Uuid>,
+    pub owner: Option<Uuid>,
+    pub team: Option<Uuid>,
+    pub customer: Option<Uuid>,
+    pub channel: Option<Uuid>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub descending: bool,
+    pub per_page: i64,
+    pub after: Option<Cursor>,
+}
+
+pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
+
+impl ViewSpec {
+    /// Reads the query leniently: anything malformed (a bad id, an unknown
+    /// sort) falls back to the default rather than failing the list.
+    pub fn parse(query: &ViewQuery) -> ViewSpec {
+        let view = View::parse(&query.view);
+        let (default_sort, default_desc) = view.default_sort();
+        let sort = Sort::parse(&query.sort).unwrap_or(default_sort);
+        let descending = match query.dir.as_str() {
+            "asc" => false,
+            "desc" => true,
+            _ if Sort::parse(&query.sort).is_some() => !matches!(
+                sort,
+                Sort::Title | Sort::Customer | Sort::Status | Sort::Owner
+            ),
+            _ => default_desc,
+        };
+        let id = |text: &str| optional_id(text).ok().flatten();
+        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        ViewSpec {
+            view,
+            q: query.q.trim().chars().take(200).collect(),
+            status: id(&query.status),
+            priority: id(&query.priority),
+            subject: id(&query.subject),
+            owner: id(&query.owner),
+            team: id(&query.team),
+            customer: id(&query.customer),
+            channel: id(&query.channel),
+            from: date(&query.from),
+            to: date(&query.to),
+            sort,
+            descending,
+            per_page: query
+                .per
+                .parse()
+                .ok()
+                .filter(|n| PAGE_SIZES.contains(n))
+                .unwrap_or(25),
+            after: Cursor::parse(&query.after, sort.expression().1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_or_missing_parameters_fall_back_to_my_active_cases() {
+        let spec = ViewSpec::parse(&ViewQuery {
+            view: "everything".into(),
+            sort: "drop table".into(),
+            per: "1000".into(),
+            status: "not-a-uuid".into(),
+            ..ViewQuery::default()
+        });
+        assert_eq!(spec.view, View::Mine);
+        assert_eq!((spec.sort, spec.descending), (Sort::Opened, true));
+        assert_eq!(spec.per_page, 25);
+        assert_eq!(spec.status, None);
+    }
+
+    #[test]
+    fn cursors_round_trip_in_their_own_type() {
+        let id = Uuid::now_v7();
+        let at = Utc::now();
+        for (cursor, kind) in [
+            (
+                Cursor {
+                    value: CursorValue::Int(42),
+                    id,
+                },
+                SortType::Int,
+            ),
+            (
+                Cursor {
+                    value: CursorValue::Text("padaria ~ são joão".into()),
+                    id,
+                },
+                SortType::Text,
+            ),
+            (
+                Cursor {
+                    value: CursorValue::Time(at),
+                    id,
+                },
+                SortType::Time,
+            ),
+        ] {
+            let parsed = Cursor::parse(&cursor.encode(), kind).expect("parses");
+            assert_eq!(parsed.id, id);
+            if let (CursorValue::Time(a), CursorValue::Time(b)) = (&parsed.value, &cursor.value) {
+                assert_eq!(a.timestamp_micros(), b.timestamp_micros());
+            } else {
+                assert_eq!(parsed, cursor);
+            }
+        }
+        assert_eq!(Cursor::parse("abc~not-a-uuid", SortType::Text), None);
+        assert_eq!(
+            Cursor::parse("abc~00000000-0000-0000-0000-000000000000", SortType::Int),
+            None
+        );
+    }
+
+    #[test]
+    fn text_columns_sort_ascending_and_dates_descending_by_default() {
+        let by = |sort: &str| {
+            ViewSpec::parse(&ViewQuery {
+                sort: sort.into(),
+                ..ViewQuery::default()
+            })
+            .descending
+        };
+        assert!(!by("title"));
+        assert!(by("opened"));
+        assert!(by("priority"));
+        let resolved = ViewSpec::parse(&ViewQuery {
+            view: "resolved".into(),
+            ..ViewQuery::default()
+        });
+        assert_eq!(resolved.sort, Sort::Resolved);
+    }
+}
