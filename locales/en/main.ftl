@@ -243,7 +243,6 @@ customer-primary-contact-set = Primary contact changed.
 customer-alerts = Alerts
 customer-no-alerts = No active alerts.
 customer-recent-cases = Recent cases
-customer-recent-cases-coming = The customer's cases will show here, open ones first.
 customer-entitlements = Entitlements
 customer-entitlements-coming = The customer's entitlements and remaining terms will show here.
 customer-history = History

@@ -243,7 +243,6 @@ customer-primary-contact-set = Contacto principal cambiado.
 customer-alerts = Alertas
 customer-no-alerts = Ningunha alerta activa.
 customer-recent-cases = Casos recentes
-customer-recent-cases-coming = Os casos do cliente aparecerán aquí, os abertos primeiro.
 customer-entitlements = Dereitos
 customer-entitlements-coming = Os dereitos de soporte do cliente e os seus termos restantes aparecerán aquí.
 customer-history = Historial

@@ -243,7 +243,6 @@ customer-primary-contact-set = Contato principal alterado.
 customer-alerts = Alertas
 customer-no-alerts = Nenhum alerta ativo.
 customer-recent-cases = Casos recentes
-customer-recent-cases-coming = Os casos do cliente aparecerão aqui, os abertos primeiro.
 customer-entitlements = Direitos
 customer-entitlements-coming = Os direitos de suporte do cliente e seus termos restantes aparecerão aqui.
 customer-history = Histórico

@@ -132,13 +132,27 @@ pub struct CustomerPage {
     contacts: Vec<CustomerRow>,
     alert_priorities: [AlertPriority; 3],
     econtact_kinds: [EcontactKind; 5],
+    cases: Vec<crate::cases::store::CaseRow>,
+    worked_minutes: i64,
+    billable_minutes: i64,
+}
+
+impl CustomerPage {
+    pub fn minutes(&self, minutes: &i64) -> String {
+        crate::cases::model::format_minutes(i32::try_from(*minutes).unwrap_or(i32::MAX))
+    }
 }
 
 pub async fn show_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<CustomerPage> {
     let id = parse_id(&id)?;
     let customer = store::find(&mut s.tx, id).await?.ok_or_else(not_found)?;
     let now = s.now;
+    let (worked_minutes, billable_minutes) =
+        crate::cases::store::customer_time(&mut s.tx, id).await?;
     let page = CustomerPage {
+        cases: crate::cases::store::customer_cases(&mut s.tx, id, 20).await?,
+        worked_minutes,
+        billable_minutes,
         roles: store::role_names(&mut s.tx, id).await?,
         alerts: store::current_alerts(&mut s.tx, id, now).await?,
         addresses: store::addresses(&mut s.tx, id).await?,

@@ -1,5 +1,6 @@
 mod support;
 
+mod cases;
 mod catalogs;
 mod customers;
 mod database_walls;

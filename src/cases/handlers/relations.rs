@@ -44,7 +44,7 @@ pub async fn attach_child(
         .await;
         return Ok(Redirect::to(&back).into_response());
     };
-    if child.id == parent.id || store::is_ancestor(&mut s.tx, parent.id, child.id).await? {
+    if child.id == parent.id || store::is_ancestor(&mut s.tx, child.id, parent.id).await? {
         push_flash(&s.session, FlashKind::Error, s.page.t("error-parent-loop")).await;
         return Ok(Redirect::to(&back).into_response());
     }

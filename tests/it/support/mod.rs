@@ -542,14 +542,24 @@ impl Browser {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> TestResponse {
+        self.upload_as(path, field, file_name, "text/csv", bytes)
+            .await
+    }
+
+    pub async fn upload_as(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> TestResponse {
         use axum_test::multipart::{MultipartForm, Part};
         let form = MultipartForm::new()
             .add_text("csrf_token", self.csrf.clone().unwrap_or_default())
             .add_part(
                 field,
-                Part::bytes(bytes)
-                    .file_name(file_name)
-                    .mime_type("text/csv"),
+                Part::bytes(bytes).file_name(file_name).mime_type(mime),
             );
         self.server.post(path).multipart(form).await
     }
@@ -591,5 +601,18 @@ impl TestApp {
         .await
         .expect("a case of the workspace");
         format!("CAS-{number:06}")
+    }
+}
+
+impl Browser {
+    /// Submits a form that may carry a file (notes, activities) without one.
+    pub async fn upload_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        use axum_test::multipart::MultipartForm;
+        let mut form =
+            MultipartForm::new().add_text("csrf_token", self.csrf.clone().unwrap_or_default());
+        for (name, value) in fields {
+            form = form.add_text(name.to_string(), value.to_string());
+        }
+        self.server.post(path).multipart(form).await
     }
 }
