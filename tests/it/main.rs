@@ -4,6 +4,7 @@ mod cases;
 mod catalogs;
 mod customers;
 mod database_walls;
+mod e2e;
 mod edges;
 mod embedded_cluster;
 mod languages;

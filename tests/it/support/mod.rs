@@ -616,3 +616,22 @@ impl Browser {
         self.server.post(path).multipart(form).await
     }
 }
+
+impl TestApp {
+    /// Serves the app on a real loopback port (for a real browser) and
+    /// returns its base URL; the server lives as long as the test's runtime.
+    pub async fn serve_http(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let service = self
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, service).await;
+        });
+        format!("http://{address}")
+    }
+}
