@@ -99,6 +99,21 @@ pub enum UserCommand {
 pub enum SeedCommand {
     /// Create (or complete) the demo workspace `demo`.
     Demo,
+    /// Create benchmark workspaces bulk-01.. with deterministic data.
+    Bulk {
+        /// Number of workspaces.
+        #[arg(long, default_value_t = 10)]
+        tenants: u32,
+        /// Customers of the first (largest) workspace; the others get a tenth.
+        #[arg(long, default_value_t = 100_000)]
+        customers: u32,
+        /// Cases in all workspaces together (the first gets a double share).
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -153,6 +168,34 @@ pub async fn run(cli: Cli) -> ExitCode {
                 let role = Role::parse(&role).context("role must be agent, supervisor or admin")?;
                 users::create_from_cli(&db.pool, &tenant, &email, &name, role, &password).await?;
                 println!("User {email} created in {tenant}");
+                Ok(())
+            })
+            .await
+        }
+        Command::Seed(SeedCommand::Bulk {
+            tenants,
+            customers,
+            cases,
+            seed,
+        }) => {
+            with_database(&config, |db| async move {
+                db::migrate(&db.pool).await?;
+                let options = seed::bulk::BulkOptions {
+                    tenants,
+                    customers,
+                    cases,
+                    seed,
+                };
+                let report = seed::bulk::bulk(&db.pool, options).await?;
+                println!(
+                    "{} workspaces, {} customers, {} cases, {} timeline entries in {:.1} s (password {})",
+                    report.tenants,
+                    report.customers,
+                    report.cases,
+                    report.events,
+                    report.seconds,
+                    seed::bulk::BULK_PASSWORD
+                );
                 Ok(())
             })
             .await

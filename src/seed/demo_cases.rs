@@ -313,3 +313,13 @@ pub async fn seed(
     }
     Ok(())
 }
+
+/// A case title as agents write them.
+pub fn title(rng: &mut Rng) -> &'static str {
+    TITLES[rng.below(TITLES.len() as u64) as usize]
+}
+
+/// A note as agents write them.
+pub fn note(rng: &mut Rng) -> &'static str {
+    NOTES[rng.below(NOTES.len() as u64) as usize]
+}

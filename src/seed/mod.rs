@@ -1,5 +1,6 @@
 //! Demo data, so a newcomer signs in to a living service desk.
 
+pub mod bulk;
 mod demo_cases;
 mod demo_customers;
 pub mod names;

@@ -1180,3 +1180,34 @@ async fn the_printable_report_holds_details_timeline_and_totals() {
     assert!(html::text(&page, ".print-timeline").contains("Relato impresso"));
     assert!(page.contains("print"), "uses the print stylesheet");
 }
+
+#[tokio::test]
+async fn a_note_written_meanwhile_does_not_make_an_open_edit_stale() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let supervisor = app.signed_in(Role::Supervisor).await;
+    let path = open_case(&agent, &app, "Editando", &[]).await;
+    let form = agent.get(&format!("{path}/edit")).await.text();
+    supervisor
+        .upload_form(&format!("{path}/notes"), &[("body", "Só uma nota")])
+        .await;
+    let action = format!("{path}/edit");
+    let mut fields: Vec<(String, String)> = [
+        "customer_id",
+        "version",
+        "priority_id",
+        "status_reason_id",
+        "received_at",
+    ]
+    .iter()
+    .map(|n| {
+        (
+            (*n).to_owned(),
+            html::form_value(&form, &action, n).unwrap_or_default(),
+        )
+    })
+    .collect();
+    fields.push(("title".into(), "Editado".into()));
+    let response = save_edit(&agent, &action, fields).await;
+    assert_eq!(response.status_code(), StatusCode::SEE_OTHER);
+}

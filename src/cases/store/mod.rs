@@ -553,8 +553,9 @@ pub async fn update(tx: &mut PgConnection, edit: &CaseUpdate<'_>) -> Result<bool
     Ok(done.rows_affected() == 1)
 }
 
-/// Marks a case changed by `author` (every action bumps the version, so an
-/// open edit form drawn before it becomes stale).
+/// Marks a case changed by `author`. The version is left alone: it guards the
+/// fields of the edit form, and each statement below that changes one of
+/// them bumps it itself (a note alone does not make an open edit stale).
 pub async fn touch(
     tx: &mut PgConnection,
     id: Uuid,
@@ -562,7 +563,7 @@ pub async fn touch(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update cases set updated_by = $2, updated_at = $3, version = version + 1 where id = $1",
+        "update cases set updated_by = $2, updated_at = $3 where id = $1",
         id,
         author,
         now
@@ -578,7 +579,7 @@ pub async fn set_status(
     status_reason_id: Uuid,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update cases set status_reason_id = $2 where id = $1",
+        "update cases set status_reason_id = $2, version = version + 1 where id = $1",
         id,
         status_reason_id
     )
@@ -593,7 +594,7 @@ pub async fn set_priority(
     priority_id: Uuid,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update cases set priority_id = $2 where id = $1",
+        "update cases set priority_id = $2, version = version + 1 where id = $1",
         id,
         priority_id
     )
@@ -624,7 +625,8 @@ pub async fn set_owner(tx: &mut PgConnection, id: Uuid, owner: Owner) -> Result<
         Owner::Nobody => (None, None),
     };
     sqlx::query!(
-        "update cases set owner_user_id = $2, owner_team_id = coalesce($3, case when $2::uuid is null then null else owner_team_id end)
+        "update cases set owner_user_id = $2, owner_team_id = coalesce($3, case when $2::uuid is null then null else owner_team_id end),
+                version = version + 1
           where id = $1",
         id,
         user,
@@ -644,7 +646,7 @@ pub async fn forward(
     request_type: Uuid,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update cases set owner_team_id = $2, owner_user_id = $3, request_type_id = $4 where id = $1",
+        "update cases set owner_team_id = $2, owner_user_id = $3, request_type_id = $4, version = version + 1 where id = $1",
         id,
         team,
         user,
@@ -665,7 +667,8 @@ pub async fn resolve(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update cases set state = 'resolved', status_reason_id = $2, resolution_text = $3,
-                resolved_billable_minutes = $4, resolved_at = $5, first_response_at = coalesce(first_response_at, $5)
+                resolved_billable_minutes = $4, resolved_at = $5, first_response_at = coalesce(first_response_at, $5),
+                version = version + 1
           where id = $1",
         id,
         status_reason_id,
@@ -686,7 +689,8 @@ pub async fn cancel(
     merged_into: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update cases set state = 'cancelled', status_reason_id = $2, cancelled_at = $3, merged_into_id = $4 where id = $1",
+        "update cases set state = 'cancelled', status_reason_id = $2, cancelled_at = $3, merged_into_id = $4,
+                version = version + 1 where id = $1",
         id,
         status_reason_id,
         at,
@@ -704,7 +708,7 @@ pub async fn reactivate(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update cases set state = 'active', status_reason_id = $2, resolved_at = null, cancelled_at = null,
-                resolved_billable_minutes = null
+                resolved_billable_minutes = null, version = version + 1
           where id = $1",
         id,
         status_reason_id
@@ -716,7 +720,7 @@ pub async fn reactivate(
 
 pub async fn set_parent(tx: &mut PgConnection, id: Uuid, parent: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update cases set parent_case_id = $2 where id = $1",
+        "update cases set parent_case_id = $2, version = version + 1 where id = $1",
         id,
         parent
     )

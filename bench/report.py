@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Collects one benchmark run: oha's JSON (W1-W3), the load driver's JSON
+(W4, W5), pgbench's output and the run's facts (stdin), into one results
+file, and rewrites the matching table in BENCHMARKS.md."""
+import json, os, re, sys
+
+work, out = sys.argv[1], sys.argv[2]
+meta = json.loads(sys.stdin.read())
+
+
+def oha(name):
+    data = json.load(open(os.path.join(work, f"{name}.json")))
+    summary, pct = data["summary"], data.get("latencyPercentiles", {})
+    codes = data.get("statusCodeDistribution", {})
+    ok = sum(n for code, n in codes.items() if code.startswith("2"))
+    errors = sum(data.get("errorDistribution", {}).values()) + sum(n for code, n in codes.items() if not code.startswith("2"))
+    return {
+        "rps": round(summary["requestsPerSec"], 1),
+        "p50_ms": round(pct.get("p50", 0) * 1000, 2),
+        "p95_ms": round(pct.get("p95", 0) * 1000, 2),
+        "p99_ms": round(pct.get("p99", 0) * 1000, 2),
+        "requests": ok,
+        "errors": errors,
+    }
+
+
+def driver(name):
+    return json.load(open(os.path.join(work, f"{name}.json")))
+
+
+def pgbench(name):
+    text = open(os.path.join(work, f"pg_{name}.txt")).read()
+    match = re.search(r"tps = ([0-9.]+)", text)
+    latency = re.search(r"latency average = ([0-9.]+) ms", text)
+    return {"tps": round(float(match.group(1)), 1) if match else None,
+            "latency_ms": float(latency.group(1)) if latency else None}
+
+
+result = dict(meta)
+result["w1"], result["w2"], result["w3"] = oha("w1"), oha("w2"), oha("w3")
+result["w4"], result["w5"] = driver("w4"), driver("w5")
+result["pgbench_w1"], result["pgbench_w4"] = pgbench("w1"), pgbench("w4")
+for web, pg in (("w1", "pgbench_w1"), ("w4", "pgbench_w4")):
+    if result[pg]["tps"]:
+        result[web]["fraction_of_pgbench"] = round(result[web]["rps"] / result[pg]["tps"], 2)
+os.makedirs(os.path.dirname(out), exist_ok=True)
+json.dump(result, open(out, "w"), indent=2)
+
+rows = [
+    ("W1 list `/cases?view=active`", "w1", 16, "p99 < 25 ms, ≥ 40% of pgbench"),
+    ("W2 case page (random)", "w2", 16, "p99 < 25 ms"),
+    ("W3 customer lookup", "w3", 16, "p95 < 15 ms"),
+    ("W4 create case", "w4", 8, "≥ 1,000 cases/s, none lost"),
+    ("W5 add note", "w5", 8, "≥ 1,500 notes/s"),
+]
+lines = [
+    f"Run `{os.path.basename(out)}`: {meta['nproc']} cores, {meta['memory_gb']} GB, PostgreSQL {meta['postgres']}; "
+    f"{meta['tenants']} workspaces, {meta['cases_total']:,} cases, {meta['events_total']:,} timeline entries; "
+    f"largest workspace {meta['largest_cases']:,} cases and {meta['largest_customers']:,} customers; "
+    f"seeding took {meta['seed_seconds']} s; {meta['duration']} s per workload.",
+    "",
+    "| workload | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors | target |",
+    "|---|---|---|---|---|---|---|---|",
+]
+for label, key, conc, target in rows:
+    r = result[key]
+    lines.append(f"| {label} | {conc} | {r['rps']:,} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {target} |")
+lines += [
+    "",
+    f"- pgbench, minimal SQL of W1 (one page of 25 rows, tenant transaction): {result['pgbench_w1']['tps']:,} tx/s "
+    f"→ W1 is {result['w1'].get('fraction_of_pgbench', '?')} of it.",
+    f"- pgbench, minimal SQL of W4 (case row + timeline row in one transaction): {result['pgbench_w4']['tps']:,} tx/s "
+    f"→ W4 is {result['w4'].get('fraction_of_pgbench', '?')} of it.",
+    f"- W4: {result['w4']['acknowledged']:,} cases acknowledged, {meta['w4_missing']} of them missing from the database "
+    f"({meta['w4_after'] - meta['w4_before']:,} rows added).",
+    f"- Server peak RSS over W1–W5: {meta['peak_rss_kb'] / 1024:.0f} MB (target < 150 MB).",
+]
+table = "\n".join(lines)
+path = "BENCHMARKS.md"
+text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+begin, end = f"<!-- {meta['mode']}:begin -->", f"<!-- {meta['mode']}:end -->"
+block = f"{begin}\n{table}\n{end}"
+if begin in text:
+    text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+else:
+    text = text.rstrip() + f"\n\n## Latest {meta['mode']} run\n\n{block}\n"
+open(path, "w").write(text)
+print(table)

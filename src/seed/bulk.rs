@@ -1,0 +1,542 @@
+//! Bulk data for benchmarks: many workspaces of realistic, deterministic
+//! data (names, valid CPF/CNPJ, catalogs, years of cases with timelines,
+//! ~15% of them active), written with batched UNNEST inserts under the
+//! tenant's own row-level security rather than row by row through the web
+//! layer. The same seed always produces the same data.
+
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::auth::model::NewPassword;
+use crate::catalog::model::ListKind;
+use crate::catalog::store as catalog;
+use crate::db::begin_tenant_tx;
+use crate::seed::names::{self, Rng};
+use crate::tenants::{self, NewTenant};
+use crate::users::model::Role;
+
+pub const BULK_PASSWORD: &str = "bulk-password-2026";
+const AGENTS_PER_TENANT: usize = 20;
+const BATCH: usize = 5_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct BulkOptions {
+    pub tenants: u32,
+    /// Customers of the first (largest) workspace; the others get a tenth.
+    pub customers: u32,
+    /// Cases in all workspaces together; the first gets twice a fair share.
+    pub cases: u64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct BulkReport {
+    pub tenants: u32,
+    pub customers: u64,
+    pub cases: u64,
+    pub events: u64,
+    pub seconds: f64,
+}
+
+pub fn tenant_slug(n: u32) -> String {
+    format!("bulk-{n:02}")
+}
+
+/// How many cases workspace `n` (1-based) gets: the first twice the others.
+fn cases_of(opts: &BulkOptions, n: u32) -> u64 {
+    let shares = u64::from(opts.tenants) + 1;
+    let share = opts.cases / shares;
+    if n == 1 {
+        opts.cases - share * (shares - 2)
+    } else {
+        share
+    }
+}
+
+pub async fn bulk(pool: &PgPool, opts: BulkOptions) -> anyhow::Result<BulkReport> {
+    let started = Instant::now();
+    let hash = tokio::task::spawn_blocking(|| NewPassword::parse(BULK_PASSWORD).map(|p| p.hash()))
+        .await?
+        .map_err(|_| anyhow::anyhow!("bulk password violates the policy"))??;
+    let results: Vec<anyhow::Result<BulkReport>> = futures::stream::iter(1..=opts.tenants)
+        .map(|n| {
+            let hash = hash.clone();
+            async move { seed_tenant(pool, opts, n, &hash).await }
+        })
+        // Two workspaces at a time keep both cores and PostgreSQL busy.
+        .buffer_unordered(2)
+        .collect()
+        .await;
+    let mut report = BulkReport::default();
+    for result in results {
+        let part = result?;
+        report.tenants += part.tenants;
+        report.customers += part.customers;
+        report.cases += part.cases;
+        report.events += part.events;
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// A v7 id whose time and randomness both come from the generator.
+fn id_at(rng: &mut Rng, at: DateTime<Utc>) -> Uuid {
+    let mut random = [0u8; 10];
+    random[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
+    random[8..].copy_from_slice(&rng.next_u64().to_le_bytes()[..2]);
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &random)
+        .into_uuid()
+}
+
+async fn seed_tenant(
+    pool: &PgPool,
+    opts: BulkOptions,
+    n: u32,
+    hash: &str,
+) -> anyhow::Result<BulkReport> {
+    let slug = tenant_slug(n);
+    if crate::tenants::store::id_by_slug(pool, &slug)
+        .await?
+        .is_some()
+    {
+        tracing::info!(%slug, "bulk workspace exists; left as it is");
+        return Ok(BulkReport::default());
+    }
+    let tenant = tenants::create(
+        pool,
+        NewTenant {
+            slug: &slug,
+            name: &format!("Bulk {n:02}"),
+            admin_email: &format!("admin@{slug}.test"),
+            admin_name: "Administrador",
+            admin_password: BULK_PASSWORD,
+        },
+    )
+    .await?;
+    let mut rng = Rng::new(opts.seed.wrapping_mul(1_000_003).wrapping_add(u64::from(n)));
+    let now = Utc::now();
+
+    // People: a supervisor and the agents who own and write the cases.
+    let mut tx = begin_tenant_tx(pool, tenant).await?;
+    let mut agents = Vec::new();
+    crate::users::store::create(
+        &mut tx,
+        tenant,
+        &format!("supervisor@{slug}.test"),
+        "Supervisor",
+        Role::Supervisor,
+        hash,
+    )
+    .await
+    .map_err(|_| anyhow::anyhow!("bulk supervisor"))?;
+    for a in 0..AGENTS_PER_TENANT {
+        let name = names::person_name(&mut rng);
+        let id = crate::users::store::create(
+            &mut tx,
+            tenant,
+            &format!("agent{a:02}@{slug}.test"),
+            &name,
+            Role::Agent,
+            hash,
+        )
+        .await
+        .map_err(|_| anyhow::anyhow!("bulk agent"))?;
+        agents.push(id);
+    }
+    let ids = |choices: Vec<catalog::Choice>| choices.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let channels = ids(catalog::choices(&mut tx, ListKind::Channels).await?);
+    let priorities = ids(catalog::choices(&mut tx, ListKind::Priorities).await?);
+    let levels = ids(catalog::choices(&mut tx, ListKind::ServiceLevels).await?);
+    let products = ids(catalog::case_products(&mut tx).await?);
+    let subjects: Vec<Uuid> =
+        crate::catalog::model::subject_tree(&catalog::subjects(&mut tx).await?)
+            .into_iter()
+            .filter(|r| r.offered)
+            .map(|r| r.id)
+            .collect();
+    let active_statuses = ids(catalog::status_choices(&mut tx, "active").await?);
+    let resolved_statuses = ids(catalog::status_choices(&mut tx, "resolved").await?);
+    let cancelled_statuses = ids(catalog::status_choices(&mut tx, "cancelled").await?);
+    let customer_role =
+        sqlx::query_scalar!("select id from customer_roles where system_key = 'customer'")
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+
+    // Customers.
+    let customer_count = if n == 1 {
+        opts.customers
+    } else {
+        (opts.customers / 10).max(100)
+    } as usize;
+    let mut customers = Vec::with_capacity(customer_count);
+    let mut done = 0usize;
+    while done < customer_count {
+        let size = BATCH.min(customer_count - done);
+        let mut batch = CustomerBatch::default();
+        for i in done..done + size {
+            let at = now - Duration::days(rng.below(1500) as i64);
+            let id = id_at(&mut rng, at);
+            let account = i % 5 == 0;
+            let (name, trade, document) = if account {
+                let (legal, trade) = names::company_name(&mut rng);
+                (
+                    legal,
+                    Some(trade),
+                    names::cnpj(10_000_000 + (u64::from(n) * 7_000_000 + i as u64) % 89_999_999),
+                )
+            } else {
+                (
+                    names::person_name(&mut rng),
+                    None,
+                    names::cpf(
+                        100_000_000 + (u64::from(n) * 70_000_000 + i as u64 * 7) % 899_999_999,
+                    ),
+                )
+            };
+            batch.emails.push(names::email_for(
+                &name,
+                if account {
+                    "empresa.example"
+                } else {
+                    "cliente.example"
+                },
+                i as u64,
+            ));
+            batch.phones.push(names::mobile(&mut rng));
+            batch.ids.push(id);
+            batch
+                .kinds
+                .push(if account { "account" } else { "contact" }.to_owned());
+            batch.names.push(name);
+            batch.trades.push(trade);
+            batch.documents.push(document);
+            batch
+                .levels
+                .push(levels.get(rng.below(levels.len() as u64) as usize).copied());
+            batch.created.push(at);
+            batch.email_ids.push(id_at(&mut rng, at));
+            batch.phone_ids.push(id_at(&mut rng, at));
+        }
+        customers.extend(batch.ids.iter().copied());
+        let mut tx = begin_tenant_tx(pool, tenant).await?;
+        insert_customers(&mut tx, &batch, customer_role).await?;
+        tx.commit().await?;
+        done += size;
+    }
+
+    // Cases and their timelines.
+    let case_count = cases_of(&opts, n) as usize;
+    let mut events_total = 0u64;
+    let mut done = 0usize;
+    while done < case_count {
+        let size = BATCH.min(case_count - done);
+        let mut cases = CaseBatch::default();
+        let mut events = EventBatch::default();
+        for i in done..done + size {
+            let opened = now - Duration::minutes(rng.below(2 * 365 * 24 * 60) as i64 + 10);
+            let id = id_at(&mut rng, opened);
+            let roll = rng.below(100);
+            let (state, status) = if roll < 15 {
+                (
+                    "active",
+                    active_statuses[rng.below(active_statuses.len() as u64) as usize],
+                )
+            } else if roll < 85 {
+                (
+                    "resolved",
+                    resolved_statuses[rng.below(resolved_statuses.len() as u64) as usize],
+                )
+            } else {
+                (
+                    "cancelled",
+                    cancelled_statuses[rng.below(cancelled_statuses.len() as u64) as usize],
+                )
+            };
+            let agent = agents[rng.below(agents.len() as u64) as usize];
+            let owner = (state != "active" || rng.chance(80))
+                .then(|| agents[rng.below(agents.len() as u64) as usize]);
+            let closed_at = opened + Duration::minutes(30 + rng.below(7 * 24 * 60) as i64);
+            let worked = (rng.below(8) * 15) as i32;
+            cases.ids.push(id);
+            cases.numbers.push(i as i64 + 1);
+            cases.titles.push(format!(
+                "{} #{}",
+                crate::seed::demo_cases::title(&mut rng),
+                i + 1
+            ));
+            cases
+                .customers
+                .push(customers[rng.below(customers.len() as u64) as usize]);
+            cases.subjects.push(
+                subjects
+                    .get(rng.below(subjects.len() as u64) as usize)
+                    .copied(),
+            );
+            cases.channels.push(
+                channels
+                    .get(rng.below(channels.len() as u64) as usize)
+                    .copied(),
+            );
+            cases.products.push(if rng.chance(40) {
+                products
+                    .get(rng.below(products.len() as u64) as usize)
+                    .copied()
+            } else {
+                None
+            });
+            cases
+                .priorities
+                .push(priorities[rng.below(priorities.len() as u64) as usize]);
+            cases.states.push(state.to_owned());
+            cases.statuses.push(status);
+            cases.owners.push(owner);
+            cases
+                .received
+                .push(opened - Duration::minutes(rng.below(120) as i64));
+            cases.opened.push(opened);
+            cases.first_response.push(
+                (state != "active" || rng.chance(50))
+                    .then(|| opened + Duration::minutes(5 + rng.below(240) as i64)),
+            );
+            cases
+                .resolved
+                .push((state == "resolved").then_some(closed_at));
+            cases
+                .cancelled
+                .push((state == "cancelled").then_some(closed_at));
+            cases.worked.push(worked);
+            cases.created_by.push(agent);
+            cases.updated_at.push(if state == "active" {
+                opened + Duration::minutes(rng.below(600) as i64)
+            } else {
+                closed_at
+            });
+            // 3 to 10 entries: creation, notes, and the closing when closed.
+            let entries = 3 + rng.below(8);
+            let mut at = opened;
+            for e in 0..entries {
+                let (kind, body) = match e {
+                    0 => ("created", String::new()),
+                    _ if e + 1 == entries && state != "active" => (
+                        if state == "resolved" {
+                            "resolved"
+                        } else {
+                            "cancelled"
+                        },
+                        "Encerrado.".to_owned(),
+                    ),
+                    _ => ("note", crate::seed::demo_cases::note(&mut rng).to_owned()),
+                };
+                at = if e + 1 == entries && state != "active" {
+                    closed_at
+                } else {
+                    at + Duration::minutes(rng.below(240) as i64)
+                };
+                events.ids.push(id_at(&mut rng, at));
+                events.cases.push(id);
+                events.ats.push(at);
+                events.actors.push(agent);
+                events.kinds.push(kind.to_owned());
+                events.bodies.push(body);
+            }
+        }
+        events_total += events.ids.len() as u64;
+        let mut tx = begin_tenant_tx(pool, tenant).await?;
+        insert_cases(&mut tx, &cases).await?;
+        insert_events(&mut tx, &events).await?;
+        tx.commit().await?;
+        done += size;
+        if done % 50_000 < BATCH {
+            tracing::info!(%slug, cases = done, "bulk cases written");
+        }
+    }
+    let mut tx = begin_tenant_tx(pool, tenant).await?;
+    sqlx::query(
+        "select setval('case_number_' || replace(app_tenant_id()::text, '-', ''), greatest($1, 1))",
+    )
+    .bind(case_count as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(BulkReport {
+        tenants: 1,
+        customers: customer_count as u64,
+        cases: case_count as u64,
+        events: events_total,
+        seconds: 0.0,
+    })
+}
+
+#[derive(Default)]
+struct CustomerBatch {
+    ids: Vec<Uuid>,
+    kinds: Vec<String>,
+    names: Vec<String>,
+    trades: Vec<Option<String>>,
+    documents: Vec<String>,
+    levels: Vec<Option<Uuid>>,
+    created: Vec<DateTime<Utc>>,
+    emails: Vec<String>,
+    email_ids: Vec<Uuid>,
+    phones: Vec<String>,
+    phone_ids: Vec<Uuid>,
+}
+
+async fn insert_customers(
+    tx: &mut sqlx::PgConnection,
+    b: &CustomerBatch,
+    role: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into customers (tenant_id, id, kind, name, trade_name, document, service_level_id, created_at, updated_at)
+         select app_tenant_id(), id, kind, name, trade, document, level, created, created
+           from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[])
+             as t(id, kind, name, trade, document, level, created)",
+    )
+    .bind(&b.ids)
+    .bind(&b.kinds)
+    .bind(&b.names)
+    .bind(&b.trades)
+    .bind(&b.documents)
+    .bind(&b.levels)
+    .bind(&b.created)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("insert into customer_role_links (tenant_id, customer_id, role_id) select app_tenant_id(), id, $2 from unnest($1::uuid[]) id")
+        .bind(&b.ids)
+        .bind(role)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into customer_econtacts (tenant_id, id, customer_id, kind, value, is_principal)
+         select app_tenant_id(), e, c, 'email', v, true from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(e, c, v)",
+    )
+    .bind(&b.email_ids)
+    .bind(&b.ids)
+    .bind(&b.emails)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into customer_phones (tenant_id, id, customer_id, number, is_principal)
+         select app_tenant_id(), p, c, v, true from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(p, c, v)",
+    )
+    .bind(&b.phone_ids)
+    .bind(&b.ids)
+    .bind(&b.phones)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct CaseBatch {
+    ids: Vec<Uuid>,
+    numbers: Vec<i64>,
+    titles: Vec<String>,
+    customers: Vec<Uuid>,
+    subjects: Vec<Option<Uuid>>,
+    channels: Vec<Option<Uuid>>,
+    products: Vec<Option<Uuid>>,
+    priorities: Vec<Uuid>,
+    states: Vec<String>,
+    statuses: Vec<Uuid>,
+    owners: Vec<Option<Uuid>>,
+    received: Vec<DateTime<Utc>>,
+    opened: Vec<DateTime<Utc>>,
+    first_response: Vec<Option<DateTime<Utc>>>,
+    resolved: Vec<Option<DateTime<Utc>>>,
+    cancelled: Vec<Option<DateTime<Utc>>>,
+    worked: Vec<i32>,
+    created_by: Vec<Uuid>,
+    updated_at: Vec<DateTime<Utc>>,
+}
+
+async fn insert_cases(tx: &mut sqlx::PgConnection, b: &CaseBatch) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into cases (tenant_id, id, number, title, customer_id, subject_id, channel_id, product_id, priority_id,
+                            state, status_reason_id, owner_user_id, received_at, opened_at, first_response_at,
+                            resolved_at, cancelled_at, worked_minutes, billable_minutes, created_by, updated_by, updated_at)
+         select app_tenant_id(), id, number, title, customer, subject, channel, product, priority, state, status, owner,
+                received, opened, first_response, resolved, cancelled, worked, worked, created_by, created_by, updated_at
+           from unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[],
+                       $9::text[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
+                       $15::timestamptz[], $16::timestamptz[], $17::int[], $18::uuid[], $19::timestamptz[])
+             as t(id, number, title, customer, subject, channel, product, priority, state, status, owner, received,
+                  opened, first_response, resolved, cancelled, worked, created_by, updated_at)",
+    )
+    .bind(&b.ids)
+    .bind(&b.numbers)
+    .bind(&b.titles)
+    .bind(&b.customers)
+    .bind(&b.subjects)
+    .bind(&b.channels)
+    .bind(&b.products)
+    .bind(&b.priorities)
+    .bind(&b.states)
+    .bind(&b.statuses)
+    .bind(&b.owners)
+    .bind(&b.received)
+    .bind(&b.opened)
+    .bind(&b.first_response)
+    .bind(&b.resolved)
+    .bind(&b.cancelled)
+    .bind(&b.worked)
+    .bind(&b.created_by)
+    .bind(&b.updated_at)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct EventBatch {
+    ids: Vec<Uuid>,
+    cases: Vec<Uuid>,
+    ats: Vec<DateTime<Utc>>,
+    actors: Vec<Uuid>,
+    kinds: Vec<String>,
+    bodies: Vec<String>,
+}
+
+async fn insert_events(tx: &mut sqlx::PgConnection, b: &EventBatch) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body)
+         select app_tenant_id(), id, case_id, at, actor, kind, body
+           from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[])
+             as t(id, case_id, at, actor, kind, body)",
+    )
+    .bind(&b.ids)
+    .bind(&b.cases)
+    .bind(&b.ats)
+    .bind(&b.actors)
+    .bind(&b.kinds)
+    .bind(&b.bodies)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_workspace_gets_the_largest_share_and_shares_add_up() {
+        let opts = BulkOptions {
+            tenants: 10,
+            customers: 100_000,
+            cases: 1_000_000,
+            seed: 1,
+        };
+        let total: u64 = (1..=10).map(|n| cases_of(&opts, n)).sum();
+        assert_eq!(total, 1_000_000);
+        assert!(cases_of(&opts, 1) > cases_of(&opts, 2));
+        let one = BulkOptions { tenants: 1, ..opts };
+        assert_eq!(cases_of(&one, 1), 1_000_000);
+    }
+}
