@@ -156,13 +156,11 @@ async fn main() {
                 match response {
                     Ok(r) if r.status().as_u16() == 303 => {
                         latencies.push(begin.elapsed().as_micros() as u64);
-                        if mode == "create" {
-                            if let Some(location) =
+                        if mode == "create"
+                            && let Some(location) =
                                 r.headers().get("location").and_then(|v| v.to_str().ok())
-                            {
-                                acknowledged
-                                    .push(location.trim_start_matches("/cases/").to_owned());
-                            }
+                        {
+                            acknowledged.push(location.trim_start_matches("/cases/").to_owned());
                         }
                     }
                     _ => {
