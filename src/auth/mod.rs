@@ -25,6 +25,8 @@ pub struct CurrentUser {
     pub tenant_locale: Lang,
     pub time_zone: Tz,
     pub unread_notifications: i64,
+    /// The version of the workspace's lists when the request began.
+    pub catalog_version: i64,
 }
 
 pub fn routes() -> Vec<Route> {

@@ -41,7 +41,7 @@ pub async fn current_user(
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = sqlx::query!(
         r#"select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
-                t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone,
+                t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone, t.catalog_version,
                 (select count(*) from notifications n where n.user_id = u.id and n.read_at is null) as "unread!"
            from users u join tenants t on t.id = u.tenant_id
           where u.id = $1 and u.active"#,
@@ -61,6 +61,7 @@ pub async fn current_user(
         tenant_locale: Lang::parse(&r.tenant_locale).unwrap_or_default(),
         time_zone: r.time_zone.parse().unwrap_or(chrono_tz::America::Sao_Paulo),
         unread_notifications: r.unread,
+        catalog_version: r.catalog_version,
     }))
 }
 

@@ -114,22 +114,13 @@ impl Sort {
         Sort::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    /// The SQL expression sorted on (fixed text, never user input) and
-    /// whether it is text, so the cursor is compared in the right type.
-    pub fn expression(self) -> (&'static str, SortType) {
+    /// Whether the sorted value is a number, text or time, so a cursor is
+    /// read and compared in the right type.
+    pub fn kind(self) -> SortType {
         match self {
-            Sort::Number => ("c.number", SortType::Int),
-            Sort::Title => ("lower(c.title)", SortType::Text),
-            Sort::Customer => ("lower(cu.name)", SortType::Text),
-            Sort::Priority => ("pr.sort_order::bigint", SortType::Int),
-            Sort::Status => ("lower(sr.name)", SortType::Text),
-            Sort::Owner => ("lower(coalesce(ou.name, ot.name, ''))", SortType::Text),
-            Sort::Opened => ("c.opened_at", SortType::Time),
-            Sort::Updated => ("c.updated_at", SortType::Time),
-            Sort::Resolved => (
-                "coalesce(c.resolved_at, '1900-01-01T00:00:00Z'::timestamptz)",
-                SortType::Time,
-            ),
+            Sort::Number | Sort::Priority => SortType::Int,
+            Sort::Title | Sort::Customer | Sort::Status | Sort::Owner => SortType::Text,
+            Sort::Opened | Sort::Updated | Sort::Resolved => SortType::Time,
         }
     }
 }
@@ -263,7 +254,7 @@ impl ViewSpec {
                 .ok()
                 .filter(|n| PAGE_SIZES.contains(n))
                 .unwrap_or(25),
-            after: Cursor::parse(&query.after, sort.expression().1),
+            after: Cursor::parse(&query.after, sort.kind()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The admin catalogs every case depends on: subjects, products, reasons →
 //! occurrences → causes, channels, teams and the other lists.
 
+pub mod cache;
 pub mod defaults;
 mod handlers;
 pub mod model;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::catalog::model::ListKind;
-use crate::catalog::store::{self as catalog, Choice};
+use crate::catalog::store::Choice;
 use crate::customers::model::{
     AlertPriority, CustomerForm, CustomerInput, CustomerKind, EcontactKind,
 };
@@ -225,8 +225,8 @@ async fn form_page(
     errors: FieldErrors,
 ) -> Result<CustomerFormPage> {
     Ok(CustomerFormPage {
-        service_levels: catalog::choices(&mut s.tx, ListKind::ServiceLevels).await?,
-        roles: catalog::choices(&mut s.tx, ListKind::CustomerRoles).await?,
+        service_levels: s.lists.choices(&mut s.tx, ListKind::ServiceLevels).await?,
+        roles: s.lists.choices(&mut s.tx, ListKind::CustomerRoles).await?,
         ctx: s.page.clone(),
         editing,
         input,
@@ -239,7 +239,7 @@ pub async fn new_customer(
     HxRequest(htmx): HxRequest,
     Query(q): Query<NewQuery>,
 ) -> Result<Response> {
-    let roles = catalog::choices(&mut s.tx, ListKind::CustomerRoles).await?;
+    let roles = s.lists.choices(&mut s.tx, ListKind::CustomerRoles).await?;
     // New customers start as "Cliente", the role nearly every case needs.
     let default_role = roles
         .first()

@@ -61,8 +61,20 @@ pub fn pool_options(config: &Config) -> PgPoolOptions {
         .max_connections(config.db_pool_size)
         .min_connections(0)
         .acquire_timeout(config.acquire_timeout())
-        // A ping before reuse drops connections that died with a database restart.
-        .test_before_acquire(true)
+        // A connection that sat idle is pinged before reuse, so one that died
+        // with a database restart is replaced instead of failing a request.
+        // Busy connections skip the ping (a round trip per request); sqlx
+        // already pings every connection when it comes back to the pool.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > std::time::Duration::from_millis(250) {
+                    use sqlx::Connection;
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {

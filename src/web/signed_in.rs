@@ -15,6 +15,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
+use crate::catalog::cache::Lists;
 use crate::db::{TenantTx, begin_tenant_tx};
 use crate::error::AppError;
 use crate::users::model::Role;
@@ -48,6 +49,8 @@ pub struct SignedIn<R: MinRole = Agent> {
     pub session: Session,
     /// The request's "now", from the service clock.
     pub now: DateTime<Utc>,
+    /// The workspace's lists, cached across requests.
+    pub lists: Lists,
     role: PhantomData<R>,
 }
 
@@ -114,6 +117,9 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
             here: here(parts),
         };
         Ok(SignedIn {
+            lists: state
+                .lists()
+                .for_request(user.tenant_id, user.catalog_version),
             user,
             tx,
             page,
@@ -189,6 +195,7 @@ impl<R: MinRole> SignedIn<R> {
             page: self.page,
             session: self.session,
             now: self.now,
+            lists: self.lists,
             role: PhantomData,
         }
     }

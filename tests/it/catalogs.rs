@@ -428,3 +428,54 @@ async fn team_members_are_users_of_the_workspace() {
         .expect("count");
     assert_eq!(members, 1, "a user of another workspace cannot join");
 }
+
+#[tokio::test]
+async fn list_changes_reach_open_forms_at_once_even_from_another_instance() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let admin = app.signed_in(Role::Admin).await;
+    let offered =
+        |page: &str, select: &str| html::texts(page, &format!("select[name=\"{select}\"] option"));
+    let before = agent.get("/cases/new").await.text();
+    assert!(offered(&before, "channel_id").contains(&"Chat".to_owned()));
+
+    admin
+        .post_form(
+            "/admin/priorities",
+            &[
+                ("name", "Crítica"),
+                ("sort_order", "5"),
+                ("color", "#7f1d1d"),
+            ],
+        )
+        .await;
+    let chat = id_of(&app, "channels", "Chat").await;
+    admin
+        .post_form(&format!("/admin/channels/{chat}/deactivate"), &[])
+        .await;
+    let after = agent.get("/cases/new").await.text();
+    assert!(offered(&after, "priority_id").contains(&"Crítica".to_owned()));
+    assert!(!offered(&after, "channel_id").contains(&"Chat".to_owned()));
+
+    // Another server writing to the same database: no message reaches this
+    // one, only the workspace's list version.
+    let tenant: uuid::Uuid = sqlx::query_scalar("select id from tenants where slug = 'acme'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("tenant");
+    let mut tx = atende::db::begin_tenant_tx(&app.pool, tenant)
+        .await
+        .expect("tx");
+    sqlx::query("update priorities set name = 'Urgentíssima' where name = 'Crítica'")
+        .execute(&mut *tx)
+        .await
+        .expect("rename");
+    tx.commit().await.expect("commit");
+    let renamed = agent.get("/cases/new").await.text();
+    let priorities = offered(&renamed, "priority_id");
+    assert!(
+        priorities.contains(&"Urgentíssima".to_owned()),
+        "{priorities:?}"
+    );
+    assert!(!priorities.contains(&"Crítica".to_owned()));
+}

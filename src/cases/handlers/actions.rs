@@ -247,7 +247,7 @@ async fn close_page(
     errors: FieldErrors,
 ) -> Result<ClosePage> {
     let reasons = if mode == "resolve" {
-        catalog::status_choices(&mut s.tx, "resolved").await?
+        s.lists.statuses(&mut s.tx, "resolved").await?
     } else {
         catalog::status_choices_except(&mut s.tx, "cancelled", status::MERGED).await?
     };
@@ -311,7 +311,7 @@ pub async fn resolve_case(
         let page = close_page(&mut s, case, "resolve", Some(input), FieldErrors::default()).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let reasons = catalog::status_choices(&mut s.tx, "resolved").await?;
+    let reasons = s.lists.statuses(&mut s.tx, "resolved").await?;
     let mut errors = FieldErrors::default();
     let reason = errors.check(
         "status_reason_id",
@@ -467,9 +467,9 @@ async fn forward_page(
     Ok(ForwardPage {
         ctx: s.page.clone(),
         case,
-        reasons: catalog::choices(&mut s.tx, ListKind::ForwardReasons).await?,
-        teams: catalog::active_teams(&mut s.tx).await?,
-        request_types: catalog::choices(&mut s.tx, ListKind::RequestTypes).await?,
+        reasons: s.lists.choices(&mut s.tx, ListKind::ForwardReasons).await?,
+        teams: s.lists.teams(&mut s.tx).await?,
+        request_types: s.lists.choices(&mut s.tx, ListKind::RequestTypes).await?,
         members,
         input,
         errors,
@@ -549,9 +549,9 @@ pub async fn forward_case(
     let note = errors
         .check("note", form::multiline(&input.note, 20_000))
         .unwrap_or_default();
-    let reasons = catalog::choices(&mut s.tx, ListKind::ForwardReasons).await?;
-    let request_types = catalog::choices(&mut s.tx, ListKind::RequestTypes).await?;
-    let teams = catalog::active_teams(&mut s.tx).await?;
+    let reasons = s.lists.choices(&mut s.tx, ListKind::ForwardReasons).await?;
+    let request_types = s.lists.choices(&mut s.tx, ListKind::RequestTypes).await?;
+    let teams = s.lists.teams(&mut s.tx).await?;
     let members = match team {
         Some(team) => catalog::active_members(&mut s.tx, team).await?,
         None => Vec::new(),

@@ -19,7 +19,7 @@ use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
-use crate::catalog::store::{self as catalog, Choice};
+use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput};
 use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
 use crate::error::{AppError, Result};
@@ -145,7 +145,7 @@ pub async fn new_case(
         input.channel_id = id_text(parent.channel_id);
     }
     if htmx && !q.quick.is_empty() {
-        let choices = form_choices(&mut s.tx, &input).await?;
+        let choices = form_choices(&s.lists, &mut s.tx, &input).await?;
         s.tx.commit().await?;
         return Ok(QuickPanel {
             ctx: s.page,
@@ -169,7 +169,7 @@ async fn form_page(
     errors: FieldErrors,
     editing: Option<CaseRecord>,
 ) -> Result<CaseFormPage> {
-    let choices = form_choices(&mut s.tx, &input).await?;
+    let choices = form_choices(&s.lists, &mut s.tx, &input).await?;
     let customer = match optional_id(&input.customer_id).ok().flatten() {
         Some(id) => match customers::find(&mut s.tx, id).await? {
             Some(found) => Some(ChosenCustomer {
@@ -268,7 +268,7 @@ pub async fn create_case(
         }
         "new_customer" => {
             let mut page = form_page(&mut s, input, FieldErrors::default(), None).await?;
-            let roles = catalog::choices(&mut s.tx, ListKind::CustomerRoles).await?;
+            let roles = s.lists.choices(&mut s.tx, ListKind::CustomerRoles).await?;
             page.new_customer = Some(NewCustomerSection {
                 input: CustomerForm {
                     kind: "contact".into(),
@@ -297,7 +297,7 @@ async fn create_customer_inline(
 ) -> Result<Response> {
     let fields: PrefixedCustomer = form::parse(body).unwrap_or_default();
     let customer_form = fields.form();
-    let roles = catalog::choices(&mut s.tx, ListKind::CustomerRoles).await?;
+    let roles = s.lists.choices(&mut s.tx, ListKind::CustomerRoles).await?;
     let mut errors = FieldErrors::default();
     if let Ok(parsed) = CustomerInput::parse(&customer_form).map_err(|e| errors = e) {
         let (level_ok, roles_ok) =

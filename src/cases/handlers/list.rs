@@ -158,20 +158,22 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         None => None,
     };
     let mut page = CaseListPage {
-        statuses: catalog::status_choices(
-            &mut s.tx,
-            match spec.view {
-                View::Resolved => "resolved",
-                View::Cancelled => "cancelled",
-                _ => "active",
-            },
-        )
-        .await?,
-        priorities: catalog::choices(&mut s.tx, ListKind::Priorities).await?,
-        subjects: subject_tree(&catalog::subjects(&mut s.tx).await?),
-        users: crate::users::store::active_choices(&mut s.tx).await?,
-        teams: catalog::active_teams(&mut s.tx).await?,
-        channels: catalog::choices(&mut s.tx, ListKind::Channels).await?,
+        statuses: s
+            .lists
+            .statuses(
+                &mut s.tx,
+                match spec.view {
+                    View::Resolved => "resolved",
+                    View::Cancelled => "cancelled",
+                    _ => "active",
+                },
+            )
+            .await?,
+        priorities: s.lists.choices(&mut s.tx, ListKind::Priorities).await?,
+        subjects: subject_tree(&s.lists.subjects(&mut s.tx).await?),
+        users: s.lists.users(&mut s.tx).await?,
+        teams: s.lists.teams(&mut s.tx).await?,
+        channels: s.lists.choices(&mut s.tx, ListKind::Channels).await?,
         ctx: s.page.clone(),
         spec,
         query,

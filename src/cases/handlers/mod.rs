@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::cases::model::{CaseForm, CaseNumber};
 use crate::cases::store::{self, CaseRecord, CaseRow};
+use crate::catalog::cache::Lists;
 use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
@@ -48,23 +49,27 @@ pub struct FormChoices {
     pub recent_cases: Vec<CaseRow>,
 }
 
-pub async fn form_choices(tx: &mut PgConnection, input: &CaseForm) -> Result<FormChoices> {
+pub async fn form_choices(
+    lists: &Lists,
+    tx: &mut PgConnection,
+    input: &CaseForm,
+) -> Result<FormChoices> {
     let reason = optional_id(&input.reason_id).ok().flatten();
     let occurrence = optional_id(&input.occurrence_id).ok().flatten();
     let customer = optional_id(&input.customer_id).ok().flatten();
-    let subjects = subject_tree(&catalog::subjects(tx).await?)
+    let subjects = subject_tree(&lists.subjects(tx).await?)
         .into_iter()
         .filter(|row| row.offered)
         .collect();
     Ok(FormChoices {
         subjects,
-        channels: catalog::choices(tx, ListKind::Channels).await?,
-        products: catalog::case_products(tx).await?,
-        priorities: catalog::choices(tx, ListKind::Priorities).await?,
-        statuses: catalog::status_choices(tx, "active").await?,
-        users: crate::users::store::active_choices(tx).await?,
-        teams: catalog::active_teams(tx).await?,
-        reasons: catalog::choices_of_reasons(tx).await?,
+        channels: lists.choices(tx, ListKind::Channels).await?,
+        products: lists.case_products(tx).await?,
+        priorities: lists.choices(tx, ListKind::Priorities).await?,
+        statuses: lists.statuses(tx, "active").await?,
+        users: lists.users(tx).await?,
+        teams: lists.teams(tx).await?,
+        reasons: lists.reasons(tx).await?,
         occurrences: match reason {
             Some(reason) => catalog::occurrence_choices(tx, reason).await?,
             None => Vec::new(),
@@ -73,8 +78,8 @@ pub async fn form_choices(tx: &mut PgConnection, input: &CaseForm) -> Result<For
             Some(occurrence) => catalog::cause_choices(tx, occurrence).await?,
             None => Vec::new(),
         },
-        units: catalog::choices(tx, ListKind::Units).await?,
-        request_types: catalog::choices(tx, ListKind::RequestTypes).await?,
+        units: lists.choices(tx, ListKind::Units).await?,
+        request_types: lists.choices(tx, ListKind::RequestTypes).await?,
         partners: customers::partner_choices(tx).await?,
         contacts: match customer {
             Some(customer) => customers::contacts_for(tx, customer).await?,

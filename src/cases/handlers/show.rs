@@ -14,7 +14,7 @@ use crate::cases::store::{
     self, ActivityRow, AttachmentRow, CaseRecord, CaseRow, EventRow, Relation, TimelineFilter,
 };
 use crate::catalog::model::ListKind;
-use crate::catalog::store::{self as catalog, Choice};
+use crate::catalog::store::Choice;
 use crate::customers::store as customers;
 use crate::error::Result;
 use crate::web::form::FieldErrors;
@@ -158,26 +158,62 @@ pub async fn case_page(
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
     let alerts = customers::current_alerts(&mut s.tx, case.customer_id, s.now).await?;
+    // Each tab loads only what it shows: the case page is the most opened
+    // page of the desk, and most cases on it are closed.
+    let active = case.is_active();
+    let summary = tab == Tab::Summary;
+    let activities_tab = tab == Tab::Activities;
+    let relationships = tab == Tab::Relationships;
+    let family = if summary || activities_tab {
+        store::with_merged(&mut s.tx, case.id).await?
+    } else {
+        Vec::new()
+    };
+    let assigns = active && s.page.has_role("supervisor");
     Ok(CasePage {
-        timeline: store::timeline(&mut s.tx, case.id, filter, 200).await?,
-        activities: store::activities(&mut s.tx, case.id).await?,
-        attachments: store::attachments(&mut s.tx, case.id).await?,
-        children: store::rows_where(&mut s.tx, Relation::Children, case.id).await?,
-        merged: store::rows_where(&mut s.tx, Relation::Merged, case.id).await?,
-        related_here: store::rows_where(&mut s.tx, Relation::RelatedTo, case.id).await?,
-        mergeable: if case.is_active() {
-            store::active_of_customer(&mut s.tx, case.customer_id, case.id).await?
-        } else {
-            Vec::new()
-        },
+        timeline: when(summary, store::timeline(&mut s.tx, &family, filter, 200)).await?,
+        activities: when(activities_tab, store::activities(&mut s.tx, &family)).await?,
+        attachments: when(
+            summary || activities_tab,
+            store::attachments(&mut s.tx, &family),
+        )
+        .await?,
+        children: when(
+            relationships,
+            store::rows_where(&mut s.tx, Relation::Children, case.id),
+        )
+        .await?,
+        merged: when(
+            relationships,
+            store::rows_where(&mut s.tx, Relation::Merged, case.id),
+        )
+        .await?,
+        related_here: when(
+            relationships,
+            store::rows_where(&mut s.tx, Relation::RelatedTo, case.id),
+        )
+        .await?,
+        mergeable: when(
+            relationships && active,
+            store::active_of_customer(&mut s.tx, case.customer_id, case.id),
+        )
+        .await?,
         following: store::is_following(&mut s.tx, case.id, s.user.id).await?,
-        priorities: catalog::choices(&mut s.tx, ListKind::Priorities).await?,
-        statuses: catalog::status_choices(&mut s.tx, "active").await?,
-        users: crate::users::store::active_choices(&mut s.tx).await?,
-        teams: catalog::active_teams(&mut s.tx).await?,
+        priorities: when(
+            summary && active,
+            s.lists.choices(&mut s.tx, ListKind::Priorities),
+        )
+        .await?,
+        statuses: when(summary && active, s.lists.statuses(&mut s.tx, "active")).await?,
+        users: when(assigns, s.lists.users(&mut s.tx)).await?,
+        teams: when(assigns, s.lists.teams(&mut s.tx)).await?,
         activity_kinds: ActivityKind::ALL,
-        activity_forms: catalog::choices(&mut s.tx, ListKind::ActivityForms).await?,
-        reasons: catalog::choices_of_reasons(&mut s.tx).await?,
+        activity_forms: when(
+            activities_tab && active,
+            s.lists.choices(&mut s.tx, ListKind::ActivityForms),
+        )
+        .await?,
+        reasons: when(activities_tab && active, s.lists.reasons(&mut s.tx)).await?,
         chosen_customer: ChosenCustomer {
             row: customer.row,
             alerts,
@@ -205,6 +241,14 @@ pub async fn case_page(
     })
 }
 
+/// Runs a list query only when the page shows the list.
+async fn when<T>(
+    needed: bool,
+    query: impl std::future::Future<Output = std::result::Result<Vec<T>, sqlx::Error>>,
+) -> std::result::Result<Vec<T>, sqlx::Error> {
+    if needed { query.await } else { Ok(Vec::new()) }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "cases/print.html")]
 pub struct PrintPage {
@@ -228,9 +272,10 @@ impl PrintPage {
 
 pub async fn print_case(mut s: SignedIn, Path(number): Path<String>) -> Result<PrintPage> {
     let case = load(&mut s.tx, &number).await?;
+    let family = store::with_merged(&mut s.tx, case.id).await?;
     let page = PrintPage {
-        timeline: store::timeline(&mut s.tx, case.id, TimelineFilter::All, 1000).await?,
-        activities: store::activities(&mut s.tx, case.id).await?,
+        timeline: store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?,
+        activities: store::activities(&mut s.tx, &family).await?,
         ctx: s.page.clone(),
         case,
     };
