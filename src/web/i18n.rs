@@ -154,7 +154,11 @@ mod tests {
     /// hyphenated literals inside `{{ }}` and `{% %}`; in Rust, hyphenated
     /// literals with a message prefix.
     fn used_keys() -> BTreeSet<String> {
-        const PREFIXES: [&str; 31] = [
+        const PREFIXES: [&str; 35] = [
+            "sla-",
+            "calendar-",
+            "entitlement-",
+            "kpi-",
             "error-",
             "role-",
             "catalog-",

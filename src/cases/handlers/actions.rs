@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::{case_path, load};
+use crate::cases::handlers::{case_path, load, sync_sla};
 use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::defaults::status;
@@ -19,6 +19,7 @@ use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::error::{Result, forbidden};
 use crate::notifications;
+use crate::sla::sync::Origin;
 use crate::web::form::{self, FieldErrors, Form};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -39,6 +40,16 @@ async fn event(
     data: serde_json::Value,
 ) -> Result<Uuid> {
     store::touch(&mut s.tx, case_id, s.user.id, s.now).await?;
+    if matches!(
+        kind,
+        EventKind::Execution
+            | EventKind::Resolved
+            | EventKind::Cancelled
+            | EventKind::Reactivated
+            | EventKind::Forward
+    ) {
+        sync_sla(s, case_id, Origin::Change).await?;
+    }
     Ok(store::add_event(
         &mut s.tx,
         NewEvent {

@@ -14,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::cases::audit;
-use crate::cases::handlers::{FormChoices, case_path, form_choices, is, load};
+use crate::cases::handlers::{FormChoices, case_path, form_choices, is, load, sync_sla};
 use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
 use crate::catalog::defaults::status;
@@ -24,6 +24,7 @@ use crate::customers::model::{CustomerForm, CustomerInput};
 use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
 use crate::error::{AppError, Result};
 use crate::notifications;
+use crate::sla::sync::Origin;
 use crate::web::form::{self, FieldErrors};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -373,6 +374,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         }
         Created::New(number) => number,
     };
+    sync_sla(&mut s, id, Origin::NewCase).await?;
     store::add_event(
         &mut s.tx,
         NewEvent {
@@ -529,6 +531,7 @@ pub async fn update_case(
         .await?
         .ok_or(AppError::NotFound)?;
     record_changes(&mut s, &before, &after).await?;
+    sync_sla(&mut s, before.id, Origin::Change).await?;
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(after.number())).into_response())
 }

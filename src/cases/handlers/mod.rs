@@ -18,11 +18,32 @@ use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
 use crate::error::{Result, not_found};
+use crate::sla::sync::{Origin, sync_case};
+use crate::web::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
 pub async fn load(tx: &mut PgConnection, number: &str) -> Result<CaseRecord> {
     let number = CaseNumber::parse(number).ok_or_else(not_found)?;
     store::find(tx, number).await?.ok_or_else(not_found)
+}
+
+/// Brings the case's SLA timers in line with what the request just changed,
+/// in the same transaction.
+pub async fn sync_sla<R: MinRole>(
+    s: &mut SignedIn<R>,
+    case_id: Uuid,
+    origin: Origin,
+) -> Result<()> {
+    sync_case(
+        &mut s.tx,
+        Some(&s.lists),
+        case_id,
+        origin,
+        Some(s.user.id),
+        s.now,
+    )
+    .await?;
+    Ok(())
 }
 
 pub fn case_path(number: CaseNumber) -> String {

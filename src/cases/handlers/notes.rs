@@ -8,12 +8,13 @@ use serde_json::json;
 
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
-use crate::cases::handlers::{case_path, load};
+use crate::cases::handlers::{case_path, load, sync_sla};
 use crate::cases::model::{ActivityForm, ActivityInput, format_minutes};
 use crate::cases::store::{self, EventKind, NewEvent, TimelineFilter};
 use crate::catalog::model::optional_id;
 use crate::error::Result;
 use crate::notifications;
+use crate::sla::sync::Origin;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;
@@ -82,6 +83,7 @@ pub async fn add_note(
         store::set_status(&mut s.tx, case.id, status_reason).await?;
     }
     if priority.is_some() || status_reason.is_some() {
+        sync_sla(&mut s, case.id, Origin::Change).await?;
         let after = store::find_by_id(&mut s.tx, case.id)
             .await?
             .unwrap_or(case.clone());

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::{case_path, load};
+use crate::cases::handlers::{case_path, load, sync_sla};
 use crate::cases::model::{self, CaseNumber};
 use crate::cases::store::{self, EventKind, NewEvent};
 use crate::catalog::defaults::status;
 use crate::error::Result;
+use crate::sla::sync::Origin;
 use crate::web::form::Form;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;
@@ -156,6 +157,7 @@ pub async fn merge_cases(
     let mut merged = Vec::new();
     for case in fresh.iter().filter(|c| c.id != primary) {
         store::cancel(&mut s.tx, case.id, merged_status, s.now, Some(primary)).await?;
+        sync_sla(&mut s, case.id, Origin::Change).await?;
         store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
         store::add_event(
             &mut s.tx,

@@ -300,6 +300,8 @@ pub fn event_key(kind: &str) -> &'static str {
         "child" => "event-child",
         "attachment" => "event-attachment",
         "execution" => "event-execution",
+        "sla" => "event-sla",
+        "entitlement" => "event-entitlement",
         _ => "event-other",
     }
 }

@@ -25,6 +25,8 @@ pub enum EventKind {
     Child,
     Attachment,
     Execution,
+    Sla,
+    Entitlement,
 }
 
 impl EventKind {
@@ -44,6 +46,8 @@ impl EventKind {
             EventKind::Child => "child",
             EventKind::Attachment => "attachment",
             EventKind::Execution => "execution",
+            EventKind::Sla => "sla",
+            EventKind::Entitlement => "entitlement",
         }
     }
 }

@@ -1,0 +1,16 @@
+event-sla = SLA
+event-entitlement = Entitlement
+sla-kpi-first-response = First response by
+sla-kpi-resolve = Resolve by
+sla-status-in-progress = In progress
+sla-status-nearing = Nearing non-compliance
+sla-status-non-compliant = Non-compliant
+sla-status-succeeded = Succeeded
+sla-status-paused = Paused
+sla-status-cancelled = Cancelled
+sla-op-is = is
+sla-op-is-not = is not
+sla-op-is-empty = is empty
+sla-op-is-not-empty = is not empty
+sla-mail-warning = Nearing its deadline
+sla-mail-failure = SLA deadline breached

@@ -1,0 +1,16 @@
+event-sla = SLA
+event-entitlement = Dereito
+sla-kpi-first-response = Primeira resposta ata
+sla-kpi-resolve = Resolver ata
+sla-status-in-progress = En curso
+sla-status-nearing = Próximo ao vencemento
+sla-status-non-compliant = Non conforme
+sla-status-succeeded = Cumprido
+sla-status-paused = En pausa
+sla-status-cancelled = Cancelado
+sla-op-is = é
+sla-op-is-not = non é
+sla-op-is-empty = está baleiro
+sla-op-is-not-empty = está cuberto
+sla-mail-warning = Próximo ao vencemento
+sla-mail-failure = Prazo do SLA vencido

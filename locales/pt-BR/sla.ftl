@@ -1,0 +1,16 @@
+event-sla = SLA
+event-entitlement = Direito
+sla-kpi-first-response = Primeira resposta até
+sla-kpi-resolve = Resolver até
+sla-status-in-progress = Em andamento
+sla-status-nearing = Próximo do vencimento
+sla-status-non-compliant = Não conforme
+sla-status-succeeded = Cumprido
+sla-status-paused = Pausado
+sla-status-cancelled = Cancelado
+sla-op-is = é
+sla-op-is-not = não é
+sla-op-is-empty = está vazio
+sla-op-is-not-empty = está preenchido
+sla-mail-warning = Próximo do vencimento
+sla-mail-failure = Prazo de SLA vencido

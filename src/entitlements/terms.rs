@@ -1,0 +1,1 @@
+//! Moving remaining terms with the case events that cause them.

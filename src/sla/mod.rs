@@ -1,0 +1,10 @@
+//! Service-level agreements: business-hours calendars, SLAs with their KPI
+//! items, and the KPI instances that time every case.
+
+pub mod calendar;
+pub mod condition;
+pub mod engine;
+pub mod model;
+pub mod store;
+pub mod sync;
+pub mod worker;

@@ -1,0 +1,138 @@
+//! What an SLA promises: its items, their conditions and actions, and the
+//! states a KPI instance moves through.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::sla::calendar::Calendar;
+use crate::sla::condition::Condition;
+
+/// The two promises a case can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kpi {
+    FirstResponse,
+    Resolve,
+}
+
+impl Kpi {
+    pub const ALL: [Kpi; 2] = [Kpi::FirstResponse, Kpi::Resolve];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kpi::FirstResponse => "first_response",
+            Kpi::Resolve => "resolve",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kpi> {
+        Kpi::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Kpi::FirstResponse => "sla-kpi-first-response",
+            Kpi::Resolve => "sla-kpi-resolve",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KpiStatus {
+    InProgress,
+    Nearing,
+    NonCompliant,
+    Succeeded,
+    Paused,
+    Cancelled,
+}
+
+impl KpiStatus {
+    pub const ALL: [KpiStatus; 6] = [
+        KpiStatus::InProgress,
+        KpiStatus::Nearing,
+        KpiStatus::NonCompliant,
+        KpiStatus::Succeeded,
+        KpiStatus::Paused,
+        KpiStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiStatus::InProgress => "in_progress",
+            KpiStatus::Nearing => "nearing",
+            KpiStatus::NonCompliant => "non_compliant",
+            KpiStatus::Succeeded => "succeeded",
+            KpiStatus::Paused => "paused",
+            KpiStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<KpiStatus> {
+        KpiStatus::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            KpiStatus::InProgress => "sla-status-in-progress",
+            KpiStatus::Nearing => "sla-status-nearing",
+            KpiStatus::NonCompliant => "sla-status-non-compliant",
+            KpiStatus::Succeeded => "sla-status-succeeded",
+            KpiStatus::Paused => "sla-status-paused",
+            KpiStatus::Cancelled => "sla-status-cancelled",
+        }
+    }
+}
+
+/// What happens when an instance nears or breaches its deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Actions {
+    /// The owner and the owning team's members, in-app and by queued e-mail.
+    pub notify: bool,
+    /// One step up the priority order.
+    pub raise_priority: bool,
+    /// Hands the case to this team's queue.
+    pub reassign_team_id: Option<Uuid>,
+    /// Marks the case escalated.
+    pub escalate: bool,
+}
+
+impl Actions {
+    pub fn is_empty(&self) -> bool {
+        *self == Actions::default()
+    }
+}
+
+/// One line of an SLA.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaItem {
+    pub id: Uuid,
+    pub name: String,
+    pub kpi: Kpi,
+    pub condition: Condition,
+    pub warn_after_minutes: i64,
+    pub fail_after_minutes: i64,
+    pub warning_actions: Actions,
+    pub failure_actions: Actions,
+}
+
+/// An SLA with everything a case needs to evaluate it.
+#[derive(Debug, Clone)]
+pub struct Sla {
+    pub id: Uuid,
+    pub name: String,
+    pub calendar: Calendar,
+    pub pause_status_ids: Vec<Uuid>,
+    /// In their order: the first applicable item per KPI wins.
+    pub items: Vec<SlaItem>,
+}
+
+impl Sla {
+    pub fn item_for(&self, kpi: Kpi, facts: &crate::sla::condition::CaseFacts) -> Option<&SlaItem> {
+        self.items
+            .iter()
+            .find(|item| item.kpi == kpi && item.condition.holds(facts))
+    }
+}

@@ -1,0 +1,465 @@
+//! What time does to KPI instances: the worker claims the due ones with
+//! FOR UPDATE SKIP LOCKED, moves them to nearing or breached, and runs each
+//! item's actions, all in the claiming transaction. A worker that dies
+//! mid-batch rolls back and the rows are claimed again; a second worker skips
+//! the locked rows. So every transition and its actions happen exactly once.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{FromRow, PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::sla::engine::{Instance, Step, tick};
+use crate::sla::model::Actions;
+use crate::sla::store::InstanceRow;
+use crate::sla::sync::{Origin, sync_case};
+use crate::web::i18n::Lang;
+
+/// Instances handled per claiming transaction: large enough that a burst of
+/// deadlines costs few round trips, small enough that locks are short.
+pub const BATCH: i64 = 1000;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SlaTickReport {
+    pub warned: u64,
+    pub failed: u64,
+}
+
+/// Claims rows of a table that are due, as the worker role: only the ids of
+/// due rows are visible to it, and only until a tenant is entered.
+pub async fn claim(
+    tx: &mut PgConnection,
+    claim_sql: &'static str,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
+    sqlx::query(
+        "select set_config('role', 'atende_worker', true), set_config('app.tenant_id', '', true)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query_as(claim_sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(tx)
+        .await
+}
+
+/// Enters one tenant's walls for the rest of the claim's work on it.
+pub async fn enter_tenant(tx: &mut PgConnection, tenant: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "select set_config('role', 'atende_app', true), set_config('app.tenant_id', $1, true)",
+    )
+    .bind(tenant.to_string())
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub fn by_tenant(claimed: Vec<(Uuid, Uuid)>) -> HashMap<Uuid, Vec<Uuid>> {
+    let mut groups: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (tenant, id) in claimed {
+        groups.entry(tenant).or_default().push(id);
+    }
+    groups
+}
+
+const CLAIM_DUE_INSTANCES: &str = "select tenant_id, id from sla_kpi_instances
+  where due_at <= $1 order by due_at limit $2 for update skip locked";
+
+/// Processes every instance due by `now`, batch after batch.
+pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<SlaTickReport, sqlx::Error> {
+    let mut report = SlaTickReport::default();
+    loop {
+        let mut tx = pool.begin().await?;
+        let claimed = claim(&mut tx, CLAIM_DUE_INSTANCES, now, BATCH).await?;
+        let count = claimed.len();
+        for (tenant, ids) in by_tenant(claimed) {
+            enter_tenant(&mut tx, tenant).await?;
+            let done = process(&mut tx, &ids, now).await?;
+            report.warned += done.warned;
+            report.failed += done.failed;
+        }
+        tx.commit().await?;
+        if i64::try_from(count).unwrap_or(0) < BATCH {
+            return Ok(report);
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct DueRow {
+    #[sqlx(flatten)]
+    instance: InstanceRow,
+    case_id: Uuid,
+    item_name: Option<String>,
+    warning_actions: Option<serde_json::Value>,
+    failure_actions: Option<serde_json::Value>,
+    number: i64,
+    title: String,
+    owner_user_id: Option<Uuid>,
+    owner_team_id: Option<Uuid>,
+}
+
+struct Transition {
+    case_id: Uuid,
+    instance: Uuid,
+    kpi: &'static str,
+    item: String,
+    step: Step,
+    actions: Actions,
+    number: i64,
+    title: String,
+    owner_user: Option<Uuid>,
+    owner_team: Option<Uuid>,
+}
+
+async fn process(
+    tx: &mut PgConnection,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<SlaTickReport, sqlx::Error> {
+    let rows: Vec<DueRow> = sqlx::query_as(
+        "select i.id, i.kpi, i.sla_item_id, i.status, i.started_at, i.warning_at, i.failure_at, i.warned_at,
+                i.failed_at, i.succeeded_at, i.ended_at, i.paused_at, i.paused_minutes, i.case_id,
+                it.name as item_name, it.warning_actions, it.failure_actions,
+                c.number, c.title, c.owner_user_id, c.owner_team_id
+           from sla_kpi_instances i
+           join cases c on c.id = i.case_id
+           left join sla_items it on it.id = i.sla_item_id
+          where i.id = any($1)",
+    )
+    .bind(ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut moved: Vec<Instance> = Vec::with_capacity(rows.len());
+    let mut transitions = Vec::new();
+    for row in rows {
+        let meta = (
+            row.case_id,
+            row.item_name.unwrap_or_default(),
+            row.warning_actions,
+            row.failure_actions,
+            row.number,
+            row.title,
+            row.owner_user_id,
+            row.owner_team_id,
+        );
+        let Some(mut instance) = row.instance.into_instance() else {
+            continue;
+        };
+        for step in tick(&mut instance, now) {
+            let actions = match step {
+                Step::Warned => meta.2.clone(),
+                _ => meta.3.clone(),
+            }
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+            transitions.push(Transition {
+                case_id: meta.0,
+                instance: instance.id,
+                kpi: instance.kpi.as_str(),
+                item: meta.1.clone(),
+                step,
+                actions,
+                number: meta.4,
+                title: meta.5.clone(),
+                owner_user: meta.6,
+                owner_team: meta.7,
+            });
+        }
+        moved.push(instance);
+    }
+    save_ticked(tx, &moved).await?;
+    record(tx, &transitions, now).await?;
+    act(tx, &transitions, now).await?;
+    Ok(SlaTickReport {
+        warned: transitions
+            .iter()
+            .filter(|t| t.step == Step::Warned)
+            .count() as u64,
+        failed: transitions
+            .iter()
+            .filter(|t| t.step == Step::Failed)
+            .count() as u64,
+    })
+}
+
+async fn save_ticked(tx: &mut PgConnection, moved: &[Instance]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update sla_kpi_instances i set status = u.status, warned_at = u.warned_at, failed_at = u.failed_at,
+                due_at = u.due_at
+           from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[])
+                as u(id, status, warned_at, failed_at, due_at)
+          where i.id = u.id",
+    )
+    .bind(moved.iter().map(|i| i.id).collect::<Vec<_>>())
+    .bind(moved.iter().map(|i| i.status.as_str()).collect::<Vec<_>>())
+    .bind(moved.iter().map(|i| i.warned_at).collect::<Vec<_>>())
+    .bind(moved.iter().map(|i| i.failed_at).collect::<Vec<_>>())
+    .bind(moved.iter().map(Instance::due_at).collect::<Vec<_>>())
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The instance history and the case timeline, one statement each.
+async fn record(
+    tx: &mut PgConnection,
+    all: &[Transition],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if all.is_empty() {
+        return Ok(());
+    }
+    let (from, to): (Vec<&str>, Vec<&str>) = all
+        .iter()
+        .map(|t| match t.step {
+            Step::Warned => ("in_progress", "nearing"),
+            _ => ("nearing", "non_compliant"),
+        })
+        .unzip();
+    let events: Vec<&str> = all.iter().map(|t| t.step.event()).collect();
+    let details: Vec<serde_json::Value> = all
+        .iter()
+        .map(|t| json!({ "actions": t.actions }))
+        .collect();
+    sqlx::query(
+        "insert into sla_kpi_history (tenant_id, id, instance_id, at, event, from_status, to_status, detail)
+         select app_tenant_id(), u.id, u.instance_id, $7, u.event, u.from_status, u.to_status, u.detail
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+                as u(id, instance_id, event, from_status, to_status, detail)",
+    )
+    .bind(all.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.instance).collect::<Vec<_>>())
+    .bind(&events)
+    .bind(&from)
+    .bind(&to)
+    .bind(&details)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let data: Vec<serde_json::Value> = all
+        .iter()
+        .map(|t| json!({ "event": t.step.event(), "kpi": t.kpi, "item": t.item, "actions": t.actions }))
+        .collect();
+    sqlx::query(
+        "insert into case_events (tenant_id, id, case_id, at, kind, data)
+         select app_tenant_id(), u.id, u.case_id, $4, 'sla', u.data
+           from unnest($1::uuid[], $2::uuid[], $3::jsonb[]) as u(id, case_id, data)",
+    )
+    .bind(all.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.case_id).collect::<Vec<_>>())
+    .bind(&data)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct Recipient {
+    id: Uuid,
+    email: String,
+    locale: String,
+}
+
+/// Runs each transition's actions; set-based where the action allows it.
+async fn act(
+    tx: &mut PgConnection,
+    all: &[Transition],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    notify(tx, all, now).await?;
+    let escalated: Vec<Uuid> = all
+        .iter()
+        .filter(|t| t.actions.escalate)
+        .map(|t| t.case_id)
+        .collect();
+    if !escalated.is_empty() {
+        sqlx::query("update cases set escalated = true where id = any($1)")
+            .bind(&escalated)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut resync = HashSet::new();
+    for t in all.iter().filter(|t| t.actions.raise_priority) {
+        let raised: Option<(String, String)> = sqlx::query_as(
+            "with next as (
+                 select p.id, p.name, (select name from priorities where id = c.priority_id) as old_name
+                   from cases c join priorities p
+                     on p.active and p.sort_order < (select sort_order from priorities where id = c.priority_id)
+                  where c.id = $1
+                  order by p.sort_order desc limit 1)
+             update cases c set priority_id = next.id, version = version + 1 from next
+              where c.id = $1 returning next.old_name, next.name",
+        )
+        .bind(t.case_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((old, new)) = raised {
+            system_event(
+                tx,
+                t.case_id,
+                "field",
+                json!({ "field": "field-priority", "old": old, "new": new }),
+                now,
+            )
+            .await?;
+            resync.insert(t.case_id);
+        }
+    }
+    for t in all {
+        let Some(team) = t.actions.reassign_team_id else {
+            continue;
+        };
+        let moved: Option<(String,)> = sqlx::query_as(
+            "update cases c set owner_team_id = $2, owner_user_id = null, version = version + 1
+              where c.id = $1 and (owner_team_id is distinct from $2 or owner_user_id is not null)
+              returning (select name from teams where id = $2)",
+        )
+        .bind(t.case_id)
+        .bind(team)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((team_name,)) = moved {
+            system_event(
+                tx,
+                t.case_id,
+                "assignment",
+                json!({ "field": "field-owner", "old": "", "new": team_name }),
+                now,
+            )
+            .await?;
+        }
+    }
+    // A raised priority may select a stricter item: the new promise applies at once.
+    for case_id in resync {
+        sync_case(tx, None, case_id, Origin::Change, None, now).await?;
+    }
+    Ok(())
+}
+
+async fn system_event(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    kind: &str,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into case_events (tenant_id, id, case_id, at, kind, data) values (app_tenant_id(), $1, $2, $3, $4, $5)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(case_id)
+    .bind(now)
+    .bind(kind)
+    .bind(data)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// In-app notifications and queued e-mail to the owner and the owning team.
+async fn notify(
+    tx: &mut PgConnection,
+    all: &[Transition],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let wanted: Vec<&Transition> = all.iter().filter(|t| t.actions.notify).collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let teams: Vec<Uuid> = wanted.iter().filter_map(|t| t.owner_team).collect();
+    let members: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "select m.team_id, m.user_id from team_members m join users u on u.id = m.user_id
+          where m.team_id = any($1) and u.active",
+    )
+    .bind(&teams)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut pairs: Vec<(&Transition, Uuid)> = Vec::new();
+    for t in &wanted {
+        let mut people: Vec<Uuid> = t.owner_user.into_iter().collect();
+        people.extend(
+            members
+                .iter()
+                .filter(|(team, _)| Some(*team) == t.owner_team)
+                .map(|(_, u)| *u),
+        );
+        people.sort_unstable();
+        people.dedup();
+        pairs.extend(people.into_iter().map(|u| (*t, u)));
+    }
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into notifications (tenant_id, id, user_id, case_id, kind, created_at)
+         select app_tenant_id(), u.id, u.user_id, u.case_id, u.kind, $5
+           from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) as u(id, user_id, case_id, kind)",
+    )
+    .bind(pairs.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(pairs.iter().map(|(_, u)| *u).collect::<Vec<_>>())
+    .bind(pairs.iter().map(|(t, _)| t.case_id).collect::<Vec<_>>())
+    .bind(
+        pairs
+            .iter()
+            .map(|(t, _)| if t.step == Step::Warned { "sla_warning" } else { "sla_failure" })
+            .collect::<Vec<_>>(),
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
+    let recipients: Vec<Recipient> = sqlx::query_as(
+        "select u.id, u.email, coalesce(u.locale, t.locale) as locale
+           from users u join tenants t on t.id = u.tenant_id where u.id = any($1)",
+    )
+    .bind(&user_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut ids = Vec::new();
+    let mut to = Vec::new();
+    let mut subjects = Vec::new();
+    let mut bodies = Vec::new();
+    let mut cases = Vec::new();
+    for (t, user) in &pairs {
+        let Some(r) = recipients.iter().find(|r| r.id == *user) else {
+            continue;
+        };
+        let lang = Lang::parse(&r.locale).unwrap_or_default();
+        let number = crate::cases::model::CaseNumber(t.number).to_string();
+        let what = lang.t(if t.step == Step::Warned {
+            "sla-mail-warning"
+        } else {
+            "sla-mail-failure"
+        });
+        let kpi = lang
+            .t(crate::sla::model::Kpi::parse(t.kpi).map_or("sla-kpi-resolve", |k| k.label_key()));
+        ids.push(Uuid::now_v7());
+        to.push(r.email.clone());
+        subjects.push(format!("[{number}] {what}: {kpi}"));
+        bodies.push(format!(
+            "{number} — {}\n{what}: {kpi} ({})\n\n/cases/{number}",
+            t.title, t.item
+        ));
+        cases.push(t.case_id);
+    }
+    sqlx::query(
+        "insert into mail_outbox (tenant_id, id, to_address, subject, body, case_id, created_at, next_attempt_at)
+         select app_tenant_id(), u.id, u.to_address, u.subject, u.body, u.case_id, $6, $6
+           from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[]) as u(id, to_address, subject, body, case_id)",
+    )
+    .bind(&ids)
+    .bind(&to)
+    .bind(&subjects)
+    .bind(&bodies)
+    .bind(&cases)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
