@@ -182,7 +182,8 @@ alter table cases add column escalated boolean not null default false;
 create index cases_entitlement_idx on cases (tenant_id, entitlement_id) where entitlement_id is not null;
 
 -- Every move of remaining terms. A case takes from an entitlement at most once
--- per round and gives back at most once per round.
+-- per stage and round, and gives each take back at most once; the round moves
+-- on whenever terms go back, so a later take is a new row.
 create table entitlement_ledger (
     tenant_id       uuid not null references tenants (id),
     id              uuid not null,
@@ -190,6 +191,8 @@ create table entitlement_ledger (
     case_id         uuid not null,
     channel_id      uuid,
     direction       text not null check (direction in ('take', 'give_back')),
+    -- Which take this row is or gives back: the one at creation or at resolution.
+    stage           text not null check (stage in ('creation', 'resolution')),
     round           integer not null,
     -- What caused it: created, resolved, cancelled, reactivated, moved, exempted.
     event           text not null,
@@ -200,7 +203,7 @@ create table entitlement_ledger (
     foreign key (tenant_id, entitlement_id) references entitlements (tenant_id, id),
     foreign key (tenant_id, case_id) references cases (tenant_id, id),
     foreign key (tenant_id, actor_id) references users (tenant_id, id),
-    unique (tenant_id, case_id, entitlement_id, direction, round)
+    unique (tenant_id, case_id, entitlement_id, direction, stage, round)
 );
 create index entitlement_ledger_entitlement_idx on entitlement_ledger (tenant_id, entitlement_id, at desc);
 call make_tenant_table('entitlement_ledger'::regclass);

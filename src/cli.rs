@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::mail::Mailer;
 use crate::app::{self, AppState};
 use crate::clock::Clock;
 use crate::config::{Config, LogFormat};
@@ -276,6 +277,7 @@ async fn serve_with(config: &Config, db: &Database) -> anyhow::Result<()> {
         tracker.spawn(worker::run(
             db.pool.clone(),
             clock,
+            Mailer::from_config(&config)?,
             Duration::from_secs(config.worker_tick_secs),
             cancel.clone(),
         ));
@@ -303,6 +305,7 @@ async fn run_worker(config: Config) -> anyhow::Result<()> {
         let worker = tokio::spawn(worker::run(
             db.pool.clone(),
             Clock::default(),
+            Mailer::from_config(&config)?,
             Duration::from_secs(config.worker_tick_secs),
             cancel.clone(),
         ));

@@ -101,6 +101,16 @@ pub struct Config {
         global = true
     )]
     pub worker_tick_secs: u64,
+
+    /// SMTP server for queued e-mail, e.g. `smtps://user:pass@smtp.example.com`
+    /// or `smtp://127.0.0.1:1025`. Without it e-mail is written as .eml files
+    /// under `$ATENDE_DATA_DIR/mail`, viewable by admins at /admin/outbox.
+    #[arg(long, env = "ATENDE_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+
+    /// Sender of the e-mail Atende sends.
+    #[arg(long, env = "ATENDE_MAIL_FROM", default_value = "Atende <no-reply@atende.invalid>", global = true)]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +149,8 @@ impl Config {
             upload_limit_bytes: 25 * 1024 * 1024,
             worker: false,
             worker_tick_secs: 5,
+            smtp_url: None,
+            mail_from: "Atende <no-reply@atende.invalid>".to_owned(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod db;
 pub mod entitlements;
 pub mod error;
+pub mod mail;
 pub mod notifications;
 pub mod ops;
 pub mod pages;

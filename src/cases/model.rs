@@ -206,6 +206,8 @@ pub struct CaseForm {
     pub version: String,
     /// Set by the side-panel quick create.
     pub quick: String,
+    /// The entitlement (direito) the case draws on; "none" when the agent chose none.
+    pub entitlement_id: String,
 }
 
 /// Who owns a case: a user, a team, or nobody.
@@ -270,6 +272,7 @@ pub struct CaseInput {
     pub description: String,
     pub complementary_data: String,
     pub idempotency_key: Option<Uuid>,
+    pub entitlement_id: Option<Uuid>,
 }
 
 impl CaseInput {
@@ -298,6 +301,11 @@ impl CaseInput {
         let unit_id = id(&mut e, "unit_id", &input.unit_id);
         let location_id = id(&mut e, "location_id", &input.location_id);
         let request_type_id = id(&mut e, "request_type_id", &input.request_type_id);
+        let entitlement_id = if input.entitlement_id == "none" {
+            None
+        } else {
+            id(&mut e, "entitlement_id", &input.entitlement_id)
+        };
         let inbound = match input.direction.as_str() {
             "" | "inbound" => true,
             "outbound" => false,
@@ -395,6 +403,7 @@ impl CaseInput {
                 location_id,
                 location_note,
                 request_type_id,
+                entitlement_id,
                 related_case,
                 parent_case,
                 description,

@@ -16,10 +16,12 @@ pub enum View {
     Cancelled,
     Created,
     Following,
+    /// Active cases with a KPI nearing or past its deadline, soonest first.
+    Nearing,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Mine,
         View::Active,
         View::Unassigned,
@@ -27,6 +29,7 @@ impl View {
         View::Cancelled,
         View::Created,
         View::Following,
+        View::Nearing,
     ];
 
     pub fn parse(text: &str) -> View {
@@ -45,6 +48,7 @@ impl View {
             View::Cancelled => "cancelled",
             View::Created => "created",
             View::Following => "following",
+            View::Nearing => "nearing",
         }
     }
 
@@ -57,6 +61,7 @@ impl View {
             View::Cancelled => "view-cancelled",
             View::Created => "view-created",
             View::Following => "view-following",
+            View::Nearing => "view-nearing",
         }
     }
 
@@ -64,6 +69,7 @@ impl View {
     pub fn default_sort(self) -> (Sort, bool) {
         match self {
             View::Resolved => (Sort::Resolved, true),
+            View::Nearing => (Sort::Deadline, false),
             _ => (Sort::Opened, true),
         }
     }
@@ -78,19 +84,22 @@ pub enum Sort {
     Priority,
     Status,
     Owner,
+    /// The nearest running SLA deadline (cases without one last).
+    Deadline,
     Opened,
     Updated,
     Resolved,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 9] = [
+    pub const ALL: [Sort; 10] = [
         Sort::Number,
         Sort::Title,
         Sort::Customer,
         Sort::Priority,
         Sort::Status,
         Sort::Owner,
+        Sort::Deadline,
         Sort::Opened,
         Sort::Updated,
         Sort::Resolved,
@@ -104,6 +113,7 @@ impl Sort {
             Sort::Priority => "priority",
             Sort::Status => "status",
             Sort::Owner => "owner",
+            Sort::Deadline => "deadline",
             Sort::Opened => "opened",
             Sort::Updated => "updated",
             Sort::Resolved => "resolved",
@@ -120,7 +130,7 @@ impl Sort {
         match self {
             Sort::Number | Sort::Priority => SortType::Int,
             Sort::Title | Sort::Customer | Sort::Status | Sort::Owner => SortType::Text,
-            Sort::Opened | Sort::Updated | Sort::Resolved => SortType::Time,
+            Sort::Deadline | Sort::Opened | Sort::Updated | Sort::Resolved => SortType::Time,
         }
     }
 }
@@ -228,7 +238,7 @@ impl ViewSpec {
             "desc" => true,
             _ if Sort::parse(&query.sort).is_some() => !matches!(
                 sort,
-                Sort::Title | Sort::Customer | Sort::Status | Sort::Owner
+                Sort::Title | Sort::Customer | Sort::Status | Sort::Owner | Sort::Deadline
             ),
             _ => default_desc,
         };
@@ -337,5 +347,11 @@ mod tests {
             ..ViewQuery::default()
         });
         assert_eq!(resolved.sort, Sort::Resolved);
+        let nearing = ViewSpec::parse(&ViewQuery {
+            view: "nearing".into(),
+            ..ViewQuery::default()
+        });
+        assert_eq!((nearing.sort, nearing.descending), (Sort::Deadline, false));
+        assert!(!by("deadline"), "soonest deadline first");
     }
 }

@@ -135,6 +135,7 @@ pub struct CustomerPage {
     cases: Vec<crate::cases::store::CaseRow>,
     worked_minutes: i64,
     billable_minutes: i64,
+    entitlements: Vec<crate::entitlements::store::EntitlementRow>,
 }
 
 impl CustomerPage {
@@ -151,6 +152,7 @@ pub async fn show_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<Cu
         crate::cases::store::customer_time(&mut s.tx, id).await?;
     let page = CustomerPage {
         cases: crate::cases::store::customer_cases(&mut s.tx, id, 20).await?,
+        entitlements: crate::entitlements::store::for_customer(&mut s.tx, id).await?,
         worked_minutes,
         billable_minutes,
         roles: store::role_names(&mut s.tx, id).await?,

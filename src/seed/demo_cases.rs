@@ -170,6 +170,7 @@ pub async fn seed(
             ),
             complementary_data: String::new(),
             idempotency_key: None,
+            entitlement_id: None,
         };
         let id = Uuid::now_v7();
         let status_reason =

@@ -3,7 +3,9 @@
 
 pub mod calendar;
 pub mod condition;
+pub mod defaults;
 pub mod engine;
+pub mod handlers;
 pub mod model;
 pub mod store;
 pub mod sync;

@@ -136,3 +136,24 @@ impl Sla {
             .find(|item| item.kpi == kpi && item.condition.holds(facts))
     }
 }
+
+/// The label of a stored KPI name, for timelines and history.
+pub fn kpi_key(text: &str) -> &'static str {
+    Kpi::parse(text).map_or("sla-kpi-resolve", Kpi::label_key)
+}
+
+/// The label of a stored history or timeline event.
+pub fn event_key(text: &str) -> &'static str {
+    match text {
+        "started" => "sla-event-started",
+        "paused" => "sla-event-paused",
+        "resumed" => "sla-event-resumed",
+        "reevaluated" => "sla-event-reevaluated",
+        "succeeded" => "sla-event-succeeded",
+        "cancelled" => "sla-event-cancelled",
+        "reopened" => "sla-event-reopened",
+        "warned" => "sla-event-warned",
+        "failed" => "sla-event-failed",
+        _ => "sla-event-other",
+    }
+}

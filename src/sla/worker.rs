@@ -290,9 +290,9 @@ async fn act(
             "with next as (
                  select p.id, p.name, (select name from priorities where id = c.priority_id) as old_name
                    from cases c join priorities p
-                     on p.active and p.sort_order < (select sort_order from priorities where id = c.priority_id)
+                     on p.active and p.sort_order > (select sort_order from priorities where id = c.priority_id)
                   where c.id = $1
-                  order by p.sort_order desc limit 1)
+                  order by p.sort_order limit 1)
              update cases c set priority_id = next.id, version = version + 1 from next
               where c.id = $1 returning next.old_name, next.name",
         )

@@ -50,6 +50,9 @@ pub async fn create(pool: &PgPool, new: NewTenant<'_>) -> anyhow::Result<Uuid> {
     catalog::defaults::seed(&mut tx)
         .await
         .context("seeding the default catalogs")?;
+    crate::sla::defaults::seed(&mut tx)
+        .await
+        .context("seeding the default SLA")?;
     tx.commit().await.context("committing the new workspace")?;
     Ok(id)
 }

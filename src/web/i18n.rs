@@ -154,7 +154,8 @@ mod tests {
     /// hyphenated literals inside `{{ }}` and `{% %}`; in Rust, hyphenated
     /// literals with a message prefix.
     fn used_keys() -> BTreeSet<String> {
-        const PREFIXES: [&str; 35] = [
+        const PREFIXES: [&str; 36] = [
+            "outbox-",
             "sla-",
             "calendar-",
             "entitlement-",

@@ -11,12 +11,14 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::cases::handlers::entitlement::db_only;
 use crate::cases::handlers::{case_path, load, sync_sla};
 use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::{self as catalog, Choice};
+use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{Result, forbidden};
 use crate::notifications;
 use crate::sla::sync::Origin;
@@ -63,6 +65,11 @@ async fn event(
         },
     )
     .await?)
+}
+
+/// Moves the entitlement's terms with the case event, in its transaction.
+pub async fn move_terms(s: &mut SignedIn, case_id: Uuid, event: CaseEvent) -> Result<()> {
+    db_only(terms::on_case_event(&mut s.tx, case_id, event, Some(s.user.id), s.now).await)
 }
 
 /// Explains a refused move on the case page.
@@ -348,6 +355,7 @@ pub async fn resolve_case(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     store::resolve(&mut s.tx, case.id, reason, &text, billable, s.now).await?;
+    move_terms(&mut s, case.id, CaseEvent::Resolved).await?;
     let reason_name = reasons
         .iter()
         .find(|r| r.id == reason)
@@ -397,6 +405,7 @@ pub async fn cancel_case(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     store::cancel(&mut s.tx, case.id, reason, s.now, None).await?;
+    move_terms(&mut s, case.id, CaseEvent::Cancelled).await?;
     let reason_name = reasons
         .iter()
         .find(|r| r.id == reason)
@@ -421,6 +430,8 @@ pub async fn reactivate_case(mut s: SignedIn, Path(number): Path<String>) -> Res
     }
     let in_progress = store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?;
     store::reactivate(&mut s.tx, case.id, in_progress).await?;
+    let from_resolved = case.state == "resolved";
+    move_terms(&mut s, case.id, CaseEvent::Reactivated { from_resolved }).await?;
     event(
         &mut s,
         case.id,
@@ -625,5 +636,33 @@ pub async fn forward_case(
             .t1("forward-done", "name", user_name.unwrap_or_default()),
     )
     .await;
+    Ok(Redirect::to(&case_path(case.number())).into_response())
+}
+
+// "Não diminuir os termos do direito" -------------------------------------------
+
+/// Switches the case's exemption from its entitlement's terms; whatever the
+/// case had taken goes back at once, and switching it off takes it anew.
+pub async fn toggle_terms_exempt(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
+    let case = load_locked(&mut s, &number).await?;
+    let exempt = !case.terms_exempt;
+    sqlx::query("update cases set terms_exempt = $2 where id = $1")
+        .bind(case.id)
+        .bind(exempt)
+        .execute(&mut *s.tx)
+        .await?;
+    move_terms(&mut s, case.id, CaseEvent::ExemptionChanged).await?;
+    let on = s.page.t("entitlement-terms-exempt-on");
+    let off = s.page.t("entitlement-terms-exempt-off");
+    let (old, new) = if exempt { (off, on) } else { (on, off) };
+    event(
+        &mut s,
+        case.id,
+        EventKind::Field,
+        "",
+        json!({ "field": "field-terms-exempt", "old": old, "new": new }),
+    )
+    .await?;
+    s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }

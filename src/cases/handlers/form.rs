@@ -14,6 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::cases::audit;
+use crate::cases::handlers::entitlement::{self, EntitlementField};
 use crate::cases::handlers::{FormChoices, case_path, form_choices, is, load, sync_sla};
 use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
@@ -22,6 +23,7 @@ use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput};
 use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
+use crate::entitlements::terms::{self, CaseEvent, TermsError};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::sla::sync::Origin;
@@ -69,6 +71,7 @@ pub struct CaseFormPage {
     pub customer_q: String,
     pub customer_results: Option<Vec<CustomerRow>>,
     pub new_customer: Option<NewCustomerSection>,
+    pub entitlement: EntitlementField,
 }
 
 impl CaseFormPage {
@@ -171,6 +174,12 @@ async fn form_page(
     editing: Option<CaseRecord>,
 ) -> Result<CaseFormPage> {
     let choices = form_choices(&s.lists, &mut s.tx, &input).await?;
+    let on = entitlement::case_date(&input, s.page.tz, s.now);
+    let current = editing
+        .as_ref()
+        .and_then(|c| c.entitlement_id.zip(c.entitlement_name.clone()));
+    let entitlement =
+        entitlement::field(&mut s.tx, &input, on, current, errors.get("entitlement_id")).await?;
     let customer = match optional_id(&input.customer_id).ok().flatten() {
         Some(id) => match customers::find(&mut s.tx, id).await? {
             Some(found) => Some(ChosenCustomer {
@@ -192,6 +201,7 @@ async fn form_page(
         customer_q: String::new(),
         customer_results: None,
         new_customer: None,
+        entitlement,
     })
 }
 
@@ -250,6 +260,7 @@ pub async fn create_case(
             let input = CaseForm {
                 customer_id: String::new(),
                 contact_id: String::new(),
+                entitlement_id: String::new(),
                 ..input
             };
             Ok(form_page(&mut s, input, FieldErrors::default(), None)
@@ -343,6 +354,11 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         let page = form_page(&mut s, input, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    if let Some(key) = entitlement_refusal(&mut s, &input, &parsed, None).await? {
+        errors.add("entitlement_id", key);
+        let page = form_page(&mut s, input, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let priority_id = match parsed.priority_id {
         Some(id) => id,
         None => store::default_priority(&mut s.tx).await?,
@@ -374,6 +390,12 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         }
         Created::New(number) => number,
     };
+    if parsed.entitlement_id.is_some() {
+        terms::set_case_entitlement(&mut s.tx, id, parsed.entitlement_id).await?;
+        entitlement::db_only(
+            terms::on_case_event(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
+        )?;
+    }
     sync_sla(&mut s, id, Origin::NewCase).await?;
     store::add_event(
         &mut s.tx,
@@ -463,6 +485,9 @@ fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
         idempotency_key: String::new(),
         version: case.version.to_string(),
         quick: String::new(),
+        entitlement_id: case
+            .entitlement_id
+            .map_or_else(|| "none".to_owned(), |id| id.to_string()),
     }
 }
 
@@ -509,6 +534,11 @@ pub async fn update_case(
         let page = form_page(&mut s, input, errors, Some(before)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    if let Some(key) = entitlement_refusal(&mut s, &input, &parsed, Some(&before)).await? {
+        errors.add("entitlement_id", key);
+        let page = form_page(&mut s, input, errors, Some(before)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let version: i32 = input.version.trim().parse().unwrap_or(0);
     store::lock(&mut s.tx, before.id).await?;
     let priority = parsed.priority_id.unwrap_or(before.priority_id);
@@ -531,9 +561,52 @@ pub async fn update_case(
         .await?
         .ok_or(AppError::NotFound)?;
     record_changes(&mut s, &before, &after).await?;
+    if parsed.entitlement_id != before.entitlement_id {
+        terms::set_case_entitlement(&mut s.tx, before.id, parsed.entitlement_id).await?;
+        let moved = CaseEvent::Moved {
+            from: before.entitlement_id,
+        };
+        entitlement::db_only(
+            terms::on_case_event(&mut s.tx, before.id, moved, Some(s.user.id), s.now).await,
+        )?;
+    }
     sync_sla(&mut s, before.id, Origin::Change).await?;
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(after.number())).into_response())
+}
+
+/// Why the chosen entitlement cannot take this case, if it cannot: it must be
+/// one the customer's case is offered and, under "restrict", have terms left.
+/// Keeping the entitlement a case already has is always allowed.
+async fn entitlement_refusal(
+    s: &mut SignedIn,
+    input: &CaseForm,
+    parsed: &CaseInput,
+    before: Option<&CaseRecord>,
+) -> Result<Option<&'static str>> {
+    let Some(chosen) = parsed.entitlement_id else {
+        return Ok(None);
+    };
+    if before.is_some_and(|b| b.entitlement_id == Some(chosen)) {
+        return Ok(None);
+    }
+    let on = entitlement::case_date(input, s.page.tz, s.now);
+    let offered = terms::covers(
+        &mut s.tx,
+        chosen,
+        parsed.customer_id,
+        on,
+        parsed.channel_id,
+        parsed.product_id,
+    )
+    .await?;
+    if !offered {
+        return Ok(Some(TermsError::NotOffered.key()));
+    }
+    Ok(terms::check_restrict(&mut s.tx, chosen, parsed.channel_id)
+        .await?
+        .err()
+        .map(|refusal| refusal.key()))
 }
 
 /// Writes the audit of an edit: one timeline entry per changed field, and a
@@ -682,6 +755,7 @@ pub struct PickedForCase {
     chosen: ChosenCustomer,
     contacts: Vec<Choice>,
     recent_cases: Vec<CaseRow>,
+    entitlement: EntitlementField,
 }
 
 /// The case form's picker after choosing a customer: the card with alerts,
@@ -692,7 +766,15 @@ pub async fn pick_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<Pi
     let found = customers::find(&mut s.tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let input = CaseForm {
+        customer_id: id.to_string(),
+        ..CaseForm::default()
+    };
+    let on = entitlement::case_date(&input, s.page.tz, s.now);
+    let mut entitlement = entitlement::field(&mut s.tx, &input, on, None, None).await?;
+    entitlement.oob = true;
     let fragment = PickedForCase {
+        entitlement,
         chosen: ChosenCustomer {
             alerts: customers::current_alerts(&mut s.tx, id, s.now).await?,
             row: found.row,

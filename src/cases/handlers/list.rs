@@ -17,6 +17,7 @@ use crate::catalog::model::{ListKind, TreeRow, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::error::Result;
 use crate::notifications;
+use crate::sla::model::KpiStatus;
 use crate::web::form;
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -31,6 +32,42 @@ pub struct Bar {
     pub y: i64,
     pub width: i64,
 }
+
+/// One figure of the compliance panel.
+pub struct ComplianceCount {
+    pub status: KpiStatus,
+    pub total: i64,
+}
+
+impl ComplianceCount {
+    /// The panel's statuses in their reading order, zero when absent.
+    fn from_groups(groups: &[(String, i64)]) -> Vec<ComplianceCount> {
+        [
+            KpiStatus::InProgress,
+            KpiStatus::Nearing,
+            KpiStatus::NonCompliant,
+            KpiStatus::Succeeded,
+            KpiStatus::Paused,
+        ]
+        .into_iter()
+        .map(|status| ComplianceCount {
+            status,
+            total: groups
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect()
+    }
+
+    /// The chip colour the count is drawn in.
+    pub fn tone(&self) -> &'static str {
+        crate::cases::handlers::show::tone_of(self.status)
+    }
+}
+
+/// How far back closed cases count in the compliance panel.
+const COMPLIANCE_DAYS: i64 = 30;
 
 pub struct Chart {
     pub group: ChartGroup,
@@ -47,8 +84,12 @@ pub struct CaseListPage {
     pub rows: Vec<CaseRow>,
     pub next_page: Option<String>,
     pub chart: Option<Chart>,
-    pub views: [View; 7],
-    pub sorts: [Sort; 9],
+    /// KPI instances by status, for supervisors and admins only.
+    pub compliance: Option<Vec<ComplianceCount>>,
+    /// The request's "now", for the SLA column's first rendering.
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub views: [View; 8],
+    pub sorts: [Sort; 10],
     pub groups: [ChartGroup; 3],
     pub page_sizes: [i64; 3],
     pub statuses: Vec<Choice>,
@@ -136,6 +177,17 @@ impl CaseListPage {
         self.link(&[])
     }
 
+    /// Time left to a deadline (or "overdue by"), until the script ticks it.
+    pub fn countdown(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let left = (*at - self.now).num_seconds();
+        let text = crate::cases::handlers::show::countdown(left);
+        if left < 0 {
+            format!("{} {text}", self.ctx.t("sla-case-overdue-by"))
+        } else {
+            text
+        }
+    }
+
     pub fn can_assign(&self) -> bool {
         self.ctx.has_role("supervisor")
     }
@@ -156,6 +208,13 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
             group,
         )),
         None => None,
+    };
+    let compliance = if s.page.has_role("supervisor") {
+        let since = s.now - chrono::Duration::days(COMPLIANCE_DAYS);
+        let groups = store::compliance_counts(&mut s.tx, since).await?;
+        Some(ComplianceCount::from_groups(&groups))
+    } else {
+        None
     };
     let mut page = CaseListPage {
         statuses: s
@@ -180,6 +239,8 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         rows,
         next_page: None,
         chart,
+        compliance,
+        now: s.now,
         views: View::ALL,
         sorts: Sort::ALL,
         groups: ChartGroup::ALL,
@@ -333,6 +394,7 @@ pub fn sort_key(sort: &Sort) -> &'static str {
         Sort::Priority => "field-priority",
         Sort::Status => "field-status-reason",
         Sort::Owner => "field-owner",
+        Sort::Deadline => "sla-case-column",
         Sort::Opened => "field-opened-at",
         Sort::Updated => "field-updated-at",
         Sort::Resolved => "field-resolved-at",

@@ -157,6 +157,12 @@ pub async fn merge_cases(
     let mut merged = Vec::new();
     for case in fresh.iter().filter(|c| c.id != primary) {
         store::cancel(&mut s.tx, case.id, merged_status, s.now, Some(primary)).await?;
+        crate::cases::handlers::actions::move_terms(
+            &mut s,
+            case.id,
+            crate::entitlements::terms::CaseEvent::Cancelled,
+        )
+        .await?;
         sync_sla(&mut s, case.id, Origin::Change).await?;
         store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
         store::add_event(

@@ -4,7 +4,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::cases::handlers::form::ChosenCustomer;
@@ -17,6 +19,7 @@ use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::customers::store as customers;
 use crate::error::Result;
+use crate::sla::model::{Kpi, KpiStatus};
 use crate::web::form::FieldErrors;
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -27,14 +30,16 @@ pub enum Tab {
     Details,
     Relationships,
     Activities,
+    Sla,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [
+    pub const ALL: [Tab; 5] = [
         Tab::Summary,
         Tab::Details,
         Tab::Relationships,
         Tab::Activities,
+        Tab::Sla,
     ];
 
     fn parse(text: &str) -> Tab {
@@ -50,6 +55,7 @@ impl Tab {
             Tab::Details => "details",
             Tab::Relationships => "relationships",
             Tab::Activities => "activities",
+            Tab::Sla => "sla",
         }
     }
 
@@ -59,6 +65,7 @@ impl Tab {
             Tab::Details => "tab-details",
             Tab::Relationships => "tab-relationships",
             Tab::Activities => "tab-activities",
+            Tab::Sla => "tab-sla",
         }
     }
 }
@@ -77,7 +84,11 @@ pub struct CasePage {
     pub case: CaseRecord,
     pub chosen_customer: ChosenCustomer,
     pub tab: Tab,
-    pub tabs: [Tab; 4],
+    pub tabs: [Tab; 5],
+    /// The SLA timers of the header, on every tab.
+    pub sla_chips: SlaChips,
+    /// Every KPI instance with its history and pauses, on the SLA tab only.
+    pub sla_instances: Vec<SlaInstance>,
     pub filter: TimelineFilter,
     pub filters: [TimelineFilter; 4],
     pub timeline: Vec<EventRow>,
@@ -170,7 +181,12 @@ pub async fn case_page(
         Vec::new()
     };
     let assigns = active && s.page.has_role("supervisor");
+    let sla_tab = tab == Tab::Sla;
+    let sla_chips = sla_chips(s, case.id, case.number().to_string()).await?;
+    let sla_instances = sla_instances(&mut s.tx, case.id, sla_tab).await?;
     Ok(CasePage {
+        sla_chips,
+        sla_instances,
         timeline: when(summary, store::timeline(&mut s.tx, &family, filter, 200)).await?,
         activities: when(activities_tab, store::activities(&mut s.tx, &family)).await?,
         attachments: when(
@@ -310,4 +326,423 @@ pub fn activity_key(kind: &str) -> &'static str {
     ActivityKind::parse(kind)
         .map(ActivityKind::label_key)
         .unwrap_or("activity-task")
+}
+
+// SLA timers ----------------------------------------------------------------
+
+/// A span of time as the header and the list show it, and as static/app.js
+/// rewrites it every second: "2 d 3 h 05 min 09 s", "45 min 09 s".
+pub fn countdown(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    let (days, hours, minutes, secs) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
+    let mut parts = Vec::with_capacity(4);
+    if days > 0 {
+        parts.push(format!("{days} d"));
+    }
+    if days > 0 || hours > 0 {
+        parts.push(format!("{hours} h"));
+        parts.push(format!("{minutes:02} min"));
+    } else {
+        parts.push(format!("{minutes} min"));
+    }
+    parts.push(format!("{secs:02} s"));
+    parts.join(" ")
+}
+
+/// The colour a KPI status is drawn in: ok, warn, breached, paused or done.
+pub fn tone_of(status: KpiStatus) -> &'static str {
+    match status {
+        KpiStatus::InProgress => "ok",
+        KpiStatus::Nearing => "warn",
+        KpiStatus::NonCompliant => "breached",
+        KpiStatus::Paused => "paused",
+        KpiStatus::Succeeded | KpiStatus::Cancelled => "done",
+    }
+}
+
+/// Working minutes as "h:mm".
+pub fn hours_minutes(minutes: i64) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// An instant as the ticking script parses it.
+pub fn deadline_attr(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[derive(Debug, FromRow)]
+struct ChipRow {
+    kpi: String,
+    status: String,
+    failure_at: DateTime<Utc>,
+    succeeded_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    paused_at: Option<DateTime<Utc>>,
+    sla_id: Option<Uuid>,
+}
+
+/// One KPI of the case header.
+#[derive(Debug, Clone)]
+pub struct SlaChip {
+    pub kpi: Kpi,
+    pub status: KpiStatus,
+    pub failure_at: DateTime<Utc>,
+    /// When a closed instance ended (succeeded or cancelled).
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The countdown as rendered (the script takes over in the browser).
+    pub text: String,
+    /// Past its failure time (the worker may not have marked it yet).
+    pub overdue: bool,
+}
+
+impl SlaChip {
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self.status,
+            KpiStatus::InProgress
+                | KpiStatus::Nearing
+                | KpiStatus::NonCompliant
+                | KpiStatus::Paused
+        )
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.status == KpiStatus::Paused
+    }
+
+    pub fn tone(&self) -> &'static str {
+        tone_of(self.status)
+    }
+
+    /// The KPI's name without "until", for a closed timer.
+    pub fn short_key(&self) -> &'static str {
+        match self.kpi {
+            Kpi::FirstResponse => "sla-case-first-response",
+            Kpi::Resolve => "sla-case-resolve",
+        }
+    }
+
+    pub fn deadline(&self) -> String {
+        deadline_attr(&self.failure_at)
+    }
+}
+
+/// The header's timers, and the case they belong to (for the refresh link).
+#[derive(Debug, Clone, Default)]
+pub struct SlaChips {
+    pub number: String,
+    pub chips: Vec<SlaChip>,
+}
+
+impl SlaChips {
+    /// Only running timers need the periodic refresh.
+    pub fn any_open(&self) -> bool {
+        self.chips.iter().any(SlaChip::is_open)
+    }
+}
+
+/// The case's KPI instances for its header: one probe of the
+/// (tenant_id, case_id, kpi) index, at most two rows.
+async fn sla_chips<R: crate::web::signed_in::MinRole>(
+    s: &mut SignedIn<R>,
+    case_id: Uuid,
+    number: String,
+) -> Result<SlaChips> {
+    let rows: Vec<ChipRow> = sqlx::query_as(
+        "select i.kpi, i.status, i.failure_at, i.succeeded_at, i.ended_at, i.paused_at,
+                (select it.sla_id from sla_items it where it.id = i.sla_item_id) as sla_id
+           from sla_kpi_instances i
+          where i.case_id = $1
+          order by i.kpi",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *s.tx)
+    .await?;
+    let paused = rows.iter().any(|r| r.status == KpiStatus::Paused.as_str());
+    // A paused clock shows the working time it had left, which only the
+    // calendar knows; the SLA book is cached per catalog version.
+    let book = if paused {
+        Some(crate::sla::store::book(&mut s.tx, Some(&s.lists)).await?)
+    } else {
+        None
+    };
+    let now = s.now;
+    let chips = rows
+        .into_iter()
+        .filter_map(|row| {
+            let kpi = Kpi::parse(&row.kpi)?;
+            let status = KpiStatus::parse(&row.status)?;
+            let text = match (status, row.paused_at) {
+                (KpiStatus::Paused, Some(paused_at)) => {
+                    let calendar = row
+                        .sla_id
+                        .and_then(|id| book.as_ref()?.by_id.get(&id))
+                        .map(|sla| &sla.calendar);
+                    let minutes = match calendar {
+                        Some(calendar) => {
+                            calendar.working_minutes_between(paused_at, row.failure_at)
+                        }
+                        None => (row.failure_at - paused_at).num_minutes(),
+                    };
+                    countdown(minutes.max(0) * 60)
+                        .trim_end_matches(" 00 s")
+                        .to_owned()
+                }
+                _ => countdown((row.failure_at - now).num_seconds()),
+            };
+            Some(SlaChip {
+                kpi,
+                status,
+                failure_at: row.failure_at,
+                ended_at: row.succeeded_at.or(row.ended_at),
+                overdue: row.failure_at < now,
+                text,
+            })
+        })
+        .collect();
+    Ok(SlaChips { number, chips })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/_sla_chips.html")]
+pub struct SlaChipsFragment {
+    pub ctx: PageCtx,
+    pub sla_chips: SlaChips,
+}
+
+/// The header's timers alone, for htmx to refresh them every minute.
+pub async fn sla_chips_fragment(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+) -> Result<SlaChipsFragment> {
+    let case = load(&mut s.tx, &number).await?;
+    let sla_chips = sla_chips(&mut s, case.id, case.number().to_string()).await?;
+    s.tx.commit().await?;
+    Ok(SlaChipsFragment {
+        ctx: s.page.clone(),
+        sla_chips,
+    })
+}
+
+#[derive(Debug, FromRow)]
+struct InstanceRow {
+    id: Uuid,
+    kpi: String,
+    status: String,
+    started_at: DateTime<Utc>,
+    warning_at: DateTime<Utc>,
+    failure_at: DateTime<Utc>,
+    succeeded_at: Option<DateTime<Utc>>,
+    paused_minutes: i32,
+    item_name: Option<String>,
+    sla_name: Option<String>,
+}
+
+#[derive(Debug, FromRow)]
+pub struct SlaHistoryRow {
+    pub instance_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub event: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub detail: serde_json::Value,
+    pub actor: Option<String>,
+}
+
+impl SlaHistoryRow {
+    pub fn event_key(&self) -> &'static str {
+        sla_event_key(&self.event)
+    }
+
+    pub fn before_key(&self) -> Option<&'static str> {
+        self.from_status
+            .as_deref()
+            .and_then(KpiStatus::parse)
+            .map(KpiStatus::label_key)
+    }
+
+    pub fn after_key(&self) -> Option<&'static str> {
+        self.to_status
+            .as_deref()
+            .and_then(KpiStatus::parse)
+            .map(KpiStatus::label_key)
+    }
+
+    /// The step's own facts (item, minutes, earlier deadline), compactly.
+    pub fn detail_text(&self) -> String {
+        match &self.detail {
+            serde_json::Value::Object(map) if !map.is_empty() => map
+                .iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(text) => format!("{k}: {text}"),
+                    other => format!("{k}: {other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(" · "),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, FromRow)]
+pub struct SlaPauseRow {
+    pub instance_id: Uuid,
+    pub paused_at: DateTime<Utc>,
+    pub resumed_at: Option<DateTime<Utc>>,
+    pub paused_minutes: Option<i32>,
+    pub reason: Option<String>,
+}
+
+impl SlaPauseRow {
+    pub fn minutes(&self) -> String {
+        self.paused_minutes
+            .map(|m| hours_minutes(i64::from(m)))
+            .unwrap_or_default()
+    }
+}
+
+/// A KPI instance of the SLA tab with everything that explains its deadlines.
+#[derive(Debug)]
+pub struct SlaInstance {
+    pub kpi: Kpi,
+    pub status: KpiStatus,
+    pub started_at: DateTime<Utc>,
+    pub warning_at: DateTime<Utc>,
+    pub failure_at: DateTime<Utc>,
+    pub succeeded_at: Option<DateTime<Utc>>,
+    pub paused_minutes: i32,
+    pub item_name: Option<String>,
+    pub sla_name: Option<String>,
+    pub history: Vec<SlaHistoryRow>,
+    pub pauses: Vec<SlaPauseRow>,
+}
+
+impl SlaInstance {
+    pub fn paused(&self) -> String {
+        hours_minutes(i64::from(self.paused_minutes))
+    }
+
+    pub fn kpi_key(&self) -> &'static str {
+        self.kpi.label_key()
+    }
+
+    pub fn status_key(&self) -> &'static str {
+        self.status.label_key()
+    }
+
+    pub fn tone(&self) -> &'static str {
+        tone_of(self.status)
+    }
+}
+
+/// The SLA tab's data: the instances, then their history and pause ledger
+/// in one query each.
+async fn sla_instances(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    needed: bool,
+) -> std::result::Result<Vec<SlaInstance>, sqlx::Error> {
+    let rows: Vec<InstanceRow> = when(
+        needed,
+        sqlx::query_as(
+            "select i.id, i.kpi, i.status, i.started_at, i.warning_at, i.failure_at, i.succeeded_at,
+                    i.paused_minutes, it.name as item_name, sl.name as sla_name
+               from sla_kpi_instances i
+               left join sla_items it on it.id = i.sla_item_id
+               left join slas sl on sl.id = it.sla_id
+              where i.case_id = $1
+              order by i.kpi",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *tx),
+    )
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut history: Vec<SlaHistoryRow> = when(
+        !ids.is_empty(),
+        sqlx::query_as(
+            "select h.instance_id, h.at, h.event, h.from_status, h.to_status, h.detail,
+                    (select name from users where id = h.actor_id) as actor
+               from sla_kpi_history h
+              where h.instance_id = any($1)
+              order by h.at, h.id",
+        )
+        .bind(&ids[..])
+        .fetch_all(&mut *tx),
+    )
+    .await?;
+    let mut pauses: Vec<SlaPauseRow> = when(
+        !ids.is_empty(),
+        sqlx::query_as(
+            "select p.instance_id, p.paused_at, p.resumed_at, p.paused_minutes,
+                    (select name from status_reasons where id = p.status_reason_id) as reason
+               from sla_kpi_pauses p
+              where p.instance_id = any($1)
+              order by p.paused_at, p.id",
+        )
+        .bind(&ids[..])
+        .fetch_all(&mut *tx),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut history)
+                .into_iter()
+                .partition(|h| h.instance_id == row.id);
+            history = rest;
+            let (own_pauses, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut pauses)
+                .into_iter()
+                .partition(|p| p.instance_id == row.id);
+            pauses = rest;
+            Some(SlaInstance {
+                kpi: Kpi::parse(&row.kpi)?,
+                status: KpiStatus::parse(&row.status)?,
+                started_at: row.started_at,
+                warning_at: row.warning_at,
+                failure_at: row.failure_at,
+                succeeded_at: row.succeeded_at,
+                paused_minutes: row.paused_minutes,
+                item_name: row.item_name,
+                sla_name: row.sla_name,
+                history: mine,
+                pauses: own_pauses,
+            })
+        })
+        .collect())
+}
+
+/// The label of an SLA history event.
+pub fn sla_event_key(event: &str) -> &'static str {
+    match event {
+        "started" => "sla-case-event-started",
+        "paused" => "sla-case-event-paused",
+        "resumed" => "sla-case-event-resumed",
+        "warned" => "sla-case-event-warned",
+        "failed" => "sla-case-event-failed",
+        "succeeded" => "sla-case-event-succeeded",
+        "cancelled" => "sla-case-event-cancelled",
+        "reevaluated" => "sla-case-event-reevaluated",
+        "reopened" => "sla-case-event-reopened",
+        "action" => "sla-case-event-action",
+        _ => "sla-case-event-other",
+    }
+}
+
+#[cfg(test)]
+mod sla_tests {
+    use super::*;
+
+    #[test]
+    fn countdowns_read_in_days_hours_minutes_and_seconds() {
+        assert_eq!(countdown(9), "0 min 09 s");
+        assert_eq!(countdown(45 * 60 + 9), "45 min 09 s");
+        assert_eq!(countdown(-(3_600 + 5 * 60 + 3)), "1 h 05 min 03 s");
+        assert_eq!(
+            countdown(2 * 86_400 + 3 * 3_600 + 5 * 60),
+            "2 d 3 h 05 min 00 s"
+        );
+        assert_eq!(hours_minutes(65), "1:05");
+        assert_eq!(hours_minutes(0), "0:00");
+    }
 }

@@ -11,6 +11,10 @@ use crate::cases::views::{Cursor, CursorValue, Sort, SortType, View, ViewSpec};
 /// Stands for "not resolved" in the resolved-time sort; matches the SQL side.
 const NEVER: DateTime<Utc> = DateTime::from_timestamp_nanos(-2_208_988_800_000_000_000);
 
+/// Stands for "no running deadline" in the deadline sort (2200-01-01, so
+/// such cases come last); matches [`DEADLINE`]'s fallback.
+const NO_DEADLINE: DateTime<Utc> = DateTime::from_timestamp_nanos(7_258_118_400_000_000_000);
+
 #[derive(Debug, Clone, FromRow)]
 pub struct CaseRow {
     pub id: Uuid,
@@ -29,6 +33,9 @@ pub struct CaseRow {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub worked_minutes: i32,
+    /// The nearest deadline of a running KPI instance, and that instance's status.
+    pub sla_deadline: Option<DateTime<Utc>>,
+    pub sla_status: Option<String>,
 }
 
 impl CaseRow {
@@ -38,6 +45,22 @@ impl CaseRow {
 
     pub fn state(&self) -> State {
         State::parse(&self.state)
+    }
+
+    /// The colour of the SLA chip: ok, warn or breached.
+    pub fn sla_tone(&self) -> &'static str {
+        match self.sla_status.as_deref() {
+            Some("nearing") => "warn",
+            Some("non_compliant") => "breached",
+            _ => "ok",
+        }
+    }
+
+    /// The deadline as the ticking script reads it.
+    pub fn sla_deadline_attr(&self) -> String {
+        self.sla_deadline
+            .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default()
     }
 
     /// The cursor that continues the list after this row.
@@ -51,6 +74,7 @@ impl CaseRow {
             Sort::Owner => {
                 CursorValue::Text(self.owner_name.clone().unwrap_or_default().to_lowercase())
             }
+            Sort::Deadline => CursorValue::Time(self.sla_deadline.unwrap_or(NO_DEADLINE)),
             Sort::Opened => CursorValue::Time(self.opened_at),
             Sort::Updated => CursorValue::Time(self.updated_at),
             Sort::Resolved => CursorValue::Time(self.resolved_at.unwrap_or(NEVER)),
@@ -67,6 +91,21 @@ const CUSTOMER_NAME: &str = "(select name from customers where id = c.customer_i
 const STATUS_NAME: &str = "(select name from status_reasons where id = c.status_reason_id)";
 const OWNER_NAME: &str = "coalesce((select name from users where id = c.owner_user_id),
                  (select name from teams where id = c.owner_team_id))";
+// The SLA column: at most two instances per case, reached through the
+// (tenant_id, case_id, kpi) unique index. Paused clocks do not tick, so only
+// running instances count.
+const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
+static DEADLINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "(select min(i.failure_at) from sla_kpi_instances i where i.case_id = c.id and i.status in {RUNNING})"
+    )
+});
+static DEADLINE_STATUS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "(select i.status from sla_kpi_instances i where i.case_id = c.id and i.status in {RUNNING}
+           order by i.failure_at limit 1)"
+    )
+});
 
 static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -74,7 +113,10 @@ static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         pr.name as priority_name, pr.color as priority_color, pr.sort_order::bigint as priority_order,
         c.state, {STATUS_NAME} as status_name, {OWNER_NAME} as owner_name,
         (select name from channels where id = c.channel_id) as channel_name,
-        c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes"
+        c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
+        {deadline} as sla_deadline, {status} as sla_status",
+        deadline = *DEADLINE,
+        status = *DEADLINE_STATUS,
     )
 });
 
@@ -87,6 +129,10 @@ fn sort_expression(sort: Sort) -> String {
         Sort::Priority => "pr.sort_order::bigint".into(),
         Sort::Status => format!("lower({STATUS_NAME})"),
         Sort::Owner => format!("lower(coalesce({OWNER_NAME}, ''))"),
+        Sort::Deadline => format!(
+            "coalesce({}, '2200-01-01T00:00:00Z'::timestamptz)",
+            *DEADLINE
+        ),
         Sort::Opened => "c.opened_at".into(),
         Sort::Updated => "c.updated_at".into(),
         Sort::Resolved => "coalesce(c.resolved_at, '1900-01-01T00:00:00Z'::timestamptz)".into(),
@@ -124,6 +170,12 @@ fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, 
             sql.push(" and c.id in (select case_id from case_followers where user_id = ")
                 .push_bind(me)
                 .push(")");
+        }
+        View::Nearing => {
+            sql.push(
+                " and c.state = 'active' and c.id in (select i.case_id from sla_kpi_instances i
+                   where i.status in ('nearing', 'non_compliant'))",
+            );
         }
     }
     for (column, value) in [
@@ -232,6 +284,24 @@ pub async fn chart(
     sql.build_query_as().fetch_all(tx).await
 }
 
+/// KPI instances by status, over active cases and cases closed since
+/// `closed_since`, for the supervisors' compliance panel.
+pub async fn compliance_counts(
+    tx: &mut PgConnection,
+    closed_since: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "select i.status, count(*) as total
+           from sla_kpi_instances i
+           join cases c on c.id = i.case_id
+          where c.state = 'active' or coalesce(c.resolved_at, c.cancelled_at) >= $1
+          group by i.status",
+    )
+    .bind(closed_since)
+    .fetch_all(tx)
+    .await
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartGroup {
     Status,
@@ -330,4 +400,19 @@ pub async fn active_of_customer(
         .push_bind(except);
     sql.push(" order by c.number desc limit 50");
     sql.build_query_as().fetch_all(tx).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_without_a_running_deadline_sort_after_every_real_one() {
+        assert_eq!(
+            NO_DEADLINE.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "2200-01-01T00:00:00Z"
+        );
+        assert!(sort_expression(Sort::Deadline).contains("'2200-01-01T00:00:00Z'"));
+        assert!(NEVER < NO_DEADLINE);
+    }
 }

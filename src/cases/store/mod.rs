@@ -82,6 +82,10 @@ pub struct CaseRecord {
     pub updated_by_name: String,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub entitlement_id: Option<Uuid>,
+    pub entitlement_name: Option<String>,
+    pub terms_exempt: bool,
+    pub escalated: bool,
 }
 
 impl CaseRecord {
@@ -145,7 +149,9 @@ const RECORD_SELECT: &str = "select c.id, c.number, c.title, c.customer_id,
         c.description, c.complementary_data, c.first_response_at, c.resolved_at, c.resolution_text, c.cancelled_at,
         c.worked_minutes, c.billable_minutes, c.resolved_billable_minutes,
         c.created_by, (select name from users where id = c.created_by) as created_by_name,
-        (select name from users where id = c.updated_by) as updated_by_name, c.updated_at, c.version
+        (select name from users where id = c.updated_by) as updated_by_name, c.updated_at, c.version,
+        c.entitlement_id, (select name from entitlements where id = c.entitlement_id) as entitlement_name,
+        c.terms_exempt, c.escalated
    from cases c
    join priorities pr on pr.tenant_id = c.tenant_id and pr.id = c.priority_id
    join status_reasons sr on sr.tenant_id = c.tenant_id and sr.id = c.status_reason_id";

@@ -23,7 +23,7 @@ pub const PASSWORD: &str = "correct-horse-battery";
 /// The fixture workspaces: ACME speaks pt-BR, GLOBEX Galician.
 pub const ACME: &str = "acme";
 pub const GLOBEX: &str = "globex";
-const FIXTURE_VERSION: &str = "v6";
+const FIXTURE_VERSION: &str = "v7";
 
 pub fn email(workspace: &str, role: Role) -> String {
     format!("{}@{workspace}.test", role.as_str())
@@ -242,11 +242,37 @@ async fn load_customers(
     }
     // ACME holds one case more than GLOBEX, so its last number does not exist
     // in GLOBEX: asking for it there must be a 404, not somebody else's case.
+    load_entitlement(&mut tx, account_id).await;
     let cases = if slug == ACME { 2 } else { 1 };
     for _ in 0..cases {
         load_case(&mut tx, slug, account_id).await;
     }
     tx.commit().await.expect("commit");
+}
+
+/// An entitlement template and a draft entitlement of the account.
+async fn load_entitlement(tx: &mut atende::db::TenantTx, customer: uuid::Uuid) {
+    let template = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into entitlement_templates (tenant_id, id, name, allocation, total_units, decrease_on)
+         values (app_tenant_id(), $1, 'Fixture template', 'cases', 10, 'creation')",
+    )
+    .bind(template)
+    .execute(&mut **tx)
+    .await
+    .expect("fixture entitlement template");
+    sqlx::query(
+        "insert into entitlements (tenant_id, id, customer_id, name, starts_on, ends_on, allocation,
+                                   total_units, remaining_units, decrease_on, template_id)
+         values (app_tenant_id(), $1, $2, 'Fixture entitlement', current_date, current_date + 365,
+                 'cases', 10, 10, 'creation', $3)",
+    )
+    .bind(uuid::Uuid::now_v7())
+    .bind(customer)
+    .bind(template)
+    .execute(&mut **tx)
+    .await
+    .expect("fixture entitlement");
 }
 
 /// One case of the account, with an attachment, owned by nobody.

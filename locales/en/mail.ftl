@@ -1,0 +1,11 @@
+outbox-title = E-mail outbox
+outbox-help = Messages Atende queued (SLA warnings and others). Without an SMTP server they are written as .eml files in the data directory.
+outbox-created = Queued at
+outbox-to = To
+outbox-subject = Subject
+outbox-state = State
+outbox-sent = Sent
+outbox-queued = Queued
+outbox-given-up = Given up after several attempts
+outbox-empty = No messages.
+outbox-tile = Outbox

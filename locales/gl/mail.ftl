@@ -1,0 +1,11 @@
+outbox-title = Caixa de saída de correo
+outbox-help = Mensaxes que o Atende puxo na fila (avisos de SLA e outros). Sen servidor SMTP configurado, gárdanse como ficheiros .eml no directorio de datos.
+outbox-created = Na fila desde
+outbox-to = Para
+outbox-subject = Asunto
+outbox-state = Estado
+outbox-sent = Enviada
+outbox-queued = Na fila
+outbox-given-up = Abandonada despois de varios intentos
+outbox-empty = Ningunha mensaxe.
+outbox-tile = Caixa de saída

@@ -1,0 +1,11 @@
+outbox-title = Caixa de saída de e-mail
+outbox-help = Mensagens que o Atende enfileirou (avisos de SLA e outros). Sem servidor SMTP configurado, elas são gravadas em arquivos .eml na pasta de dados.
+outbox-created = Enfileirada em
+outbox-to = Para
+outbox-subject = Assunto
+outbox-state = Situação
+outbox-sent = Enviada
+outbox-queued = Na fila
+outbox-given-up = Desistiu após várias tentativas
+outbox-empty = Nenhuma mensagem.
+outbox-tile = Caixa de saída

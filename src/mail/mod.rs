@@ -1,0 +1,75 @@
+//! Outgoing e-mail. Requests and the SLA worker only queue messages in
+//! `mail_outbox`, in their own transaction; the worker sends them later, so a
+//! slow or absent mail server never slows or fails the work that caused them.
+
+pub mod handlers;
+pub mod outbox;
+
+use std::path::PathBuf;
+
+use lettre::message::Mailbox;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+use crate::config::Config;
+
+/// Where queued e-mail goes: an SMTP server, or `.eml` files for development.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("ATENDE_MAIL_FROM is not an address: {e}"))?;
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .map_err(|e| anyhow::anyhow!("ATENDE_SMTP_URL: {e}"))?
+                    .build(),
+            ),
+            None => Mailer::files_in(config.data_dir.join("mail"))?,
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    fn files_in(dir: PathBuf) -> anyhow::Result<Transport> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(Transport::Files(AsyncFileTransport::new(dir)))
+    }
+
+    /// Writes to `dir` as `.eml` files (development and tests).
+    pub fn to_directory(dir: PathBuf) -> anyhow::Result<Mailer> {
+        Ok(Mailer {
+            transport: Mailer::files_in(dir)?,
+            from: "Atende <no-reply@atende.invalid>".parse()?,
+        })
+    }
+
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to.parse()?)
+            .subject(subject)
+            .body(body.to_owned())?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await?;
+            }
+            Transport::Files(files) => {
+                files.send(message).await?;
+            }
+        }
+        Ok(())
+    }
+}

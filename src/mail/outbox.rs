@@ -1,0 +1,94 @@
+//! Draining the outbox: claim due messages across tenants, send, record.
+//!
+//! A message is marked sent in the transaction that claimed it, after the
+//! server accepted it. A worker killed between the two sends that message
+//! again on the next tick: e-mail is delivered at least once, never lost.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use crate::mail::Mailer;
+use crate::sla::worker::{by_tenant, claim, enter_tenant};
+
+const BATCH: i64 = 50;
+/// After this many failed attempts a message is kept, with its error, but no longer retried.
+const MAX_ATTEMPTS: i32 = 8;
+
+const CLAIM_DUE_MAIL: &str = "select tenant_id, id from mail_outbox
+  where next_attempt_at <= $1 order by next_attempt_at limit $2 for update skip locked";
+
+#[derive(FromRow)]
+struct Queued {
+    id: Uuid,
+    to_address: String,
+    subject: String,
+    body: String,
+    attempts: i32,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct MailReport {
+    pub sent: u64,
+    pub failed: u64,
+}
+
+pub async fn send_due(
+    pool: &PgPool,
+    mailer: &Mailer,
+    now: DateTime<Utc>,
+) -> Result<MailReport, sqlx::Error> {
+    let mut report = MailReport::default();
+    loop {
+        let mut tx = pool.begin().await?;
+        let claimed = claim(&mut tx, CLAIM_DUE_MAIL, now, BATCH).await?;
+        let count = claimed.len();
+        for (tenant, ids) in by_tenant(claimed) {
+            enter_tenant(&mut tx, tenant).await?;
+            let queued: Vec<Queued> = sqlx::query_as(
+                "select id, to_address, subject, body, attempts from mail_outbox where id = any($1)",
+            )
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?;
+            for mail in queued {
+                match mailer
+                    .send(&mail.to_address, &mail.subject, &mail.body)
+                    .await
+                {
+                    Ok(()) => {
+                        sqlx::query(
+                            "update mail_outbox set sent_at = $2, next_attempt_at = null, attempts = attempts + 1,
+                                    last_error = null where id = $1",
+                        )
+                        .bind(mail.id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        report.sent += 1;
+                    }
+                    Err(err) => {
+                        let attempts = mail.attempts + 1;
+                        let retry = (attempts < MAX_ATTEMPTS)
+                            .then(|| now + Duration::minutes(1 << attempts.min(10)));
+                        tracing::warn!(mail = %mail.id, error = %err, attempts, "e-mail not sent");
+                        sqlx::query(
+                            "update mail_outbox set attempts = $2, last_error = $3, next_attempt_at = $4 where id = $1",
+                        )
+                        .bind(mail.id)
+                        .bind(attempts)
+                        .bind(err.to_string())
+                        .bind(retry)
+                        .execute(&mut *tx)
+                        .await?;
+                        report.failed += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        if i64::try_from(count).unwrap_or(0) < BATCH {
+            return Ok(report);
+        }
+    }
+}

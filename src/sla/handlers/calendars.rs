@@ -1,0 +1,712 @@
+//! Business-hours calendars: time zone, working intervals per weekday and
+//! holidays, typed as text and read back with a message per wrong line.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+use crate::error::{Result, not_found};
+use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
+use crate::sla::handlers::{Problems, name_taken};
+use crate::users::model::Role;
+use crate::web::form::{self, Form, parse_id};
+use crate::web::i18n::Lang;
+use crate::web::page::PageCtx;
+use crate::web::routes::{Access, ObjectKind, Route};
+use crate::web::session::{FlashKind, push_flash};
+use crate::web::signed_in::{Admin, SignedIn};
+
+pub fn routes() -> Vec<Route> {
+    let admin = Access::Role(Role::Admin);
+    let one = Access::TenantObject(Role::Admin, ObjectKind::Row("calendars"));
+    vec![
+        Route::get("/admin/calendars", admin, list_calendars),
+        Route::post("/admin/calendars", admin, create_calendar),
+        Route::get("/admin/calendars/{id}", one, show_calendar),
+        Route::post("/admin/calendars/{id}", one, save_calendar),
+        Route::post(
+            "/admin/calendars/{id}/deactivate",
+            one,
+            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+        ),
+        Route::post(
+            "/admin/calendars/{id}/reactivate",
+            one,
+            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+        ),
+    ]
+}
+
+/// The zones offered; a stored zone outside the list is offered as well.
+pub const TIME_ZONES: [&str; 11] = [
+    "America/Sao_Paulo",
+    "America/Manaus",
+    "America/Fortaleza",
+    "America/Recife",
+    "America/Belem",
+    "America/Cuiaba",
+    "America/Rio_Branco",
+    "America/Noronha",
+    "Europe/Madrid",
+    "Atlantic/Canary",
+    "UTC",
+];
+
+/// Form field and label of each weekday, Monday first like `Calendar::week`.
+const DAYS: [(&str, &str); 7] = [
+    ("mon", "calendar-monday"),
+    ("tue", "calendar-tuesday"),
+    ("wed", "calendar-wednesday"),
+    ("thu", "calendar-thursday"),
+    ("fri", "calendar-friday"),
+    ("sat", "calendar-saturday"),
+    ("sun", "calendar-sunday"),
+];
+
+const OFFICE_DAY: &str = "08:00-12:00, 13:00-18:00";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CalendarForm {
+    name: String,
+    time_zone: String,
+    always_open: String,
+    mon: String,
+    tue: String,
+    wed: String,
+    thu: String,
+    fri: String,
+    sat: String,
+    sun: String,
+    holidays: String,
+}
+
+impl CalendarForm {
+    fn days(&self) -> [&str; 7] {
+        [
+            &self.mon, &self.tue, &self.wed, &self.thu, &self.fri, &self.sat, &self.sun,
+        ]
+    }
+}
+
+/// One weekday's text field as shown.
+pub struct DayInput {
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub value: String,
+}
+
+/// What the form shows: the stored calendar or what the user typed.
+pub struct CalendarInput {
+    pub name: String,
+    pub time_zone: String,
+    pub always_open: bool,
+    pub days: Vec<DayInput>,
+    pub holidays: String,
+}
+
+impl CalendarInput {
+    fn from_form(form: &CalendarForm) -> CalendarInput {
+        CalendarInput {
+            name: form.name.clone(),
+            time_zone: form.time_zone.clone(),
+            always_open: !form.always_open.is_empty(),
+            days: DAYS
+                .iter()
+                .zip(form.days())
+                .map(|(&(name, label_key), value)| DayInput {
+                    name,
+                    label_key,
+                    value: value.to_owned(),
+                })
+                .collect(),
+            holidays: form.holidays.clone(),
+        }
+    }
+
+    fn blank(time_zone: String) -> CalendarInput {
+        CalendarInput {
+            name: String::new(),
+            time_zone,
+            always_open: false,
+            days: DAYS
+                .iter()
+                .enumerate()
+                .map(|(i, &(name, label_key))| DayInput {
+                    name,
+                    label_key,
+                    value: if i < 5 {
+                        OFFICE_DAY.to_owned()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect(),
+            holidays: String::new(),
+        }
+    }
+
+    fn from_row(row: &CalendarRow) -> CalendarInput {
+        let week: [Vec<Interval>; 7] = serde_json::from_value(row.week.clone()).unwrap_or_default();
+        CalendarInput {
+            name: row.name.clone(),
+            time_zone: row.time_zone.clone(),
+            always_open: row.always_open,
+            days: DAYS
+                .iter()
+                .zip(week.iter())
+                .map(|(&(name, label_key), intervals)| DayInput {
+                    name,
+                    label_key,
+                    value: format_day(intervals),
+                })
+                .collect(),
+            holidays: format_holidays(&row.holidays),
+        }
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CalendarRow {
+    pub id: Uuid,
+    pub name: String,
+    pub time_zone: String,
+    pub always_open: bool,
+    pub week: serde_json::Value,
+    pub holidays: serde_json::Value,
+    pub active: bool,
+}
+
+impl CalendarRow {
+    /// Working hours in a week, for the list ("45").
+    pub fn hours_per_week(&self) -> String {
+        let week: [Vec<Interval>; 7] =
+            serde_json::from_value(self.week.clone()).unwrap_or_default();
+        let minutes: u32 = week
+            .iter()
+            .flatten()
+            .map(|iv| u32::from(iv.end.saturating_sub(iv.start)))
+            .sum();
+        if minutes % 60 == 0 {
+            (minutes / 60).to_string()
+        } else {
+            format!("{}:{:02}", minutes / 60, minutes % 60)
+        }
+    }
+
+    pub fn holiday_count(&self) -> usize {
+        self.holidays.as_array().map_or(0, Vec::len)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sla/calendars.html")]
+pub struct CalendarsPage {
+    ctx: PageCtx,
+    calendars: Vec<CalendarRow>,
+    input: CalendarInput,
+    zones: Vec<String>,
+    errors: Problems,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sla/calendar.html")]
+pub struct CalendarPage {
+    ctx: PageCtx,
+    id: Uuid,
+    name: String,
+    active: bool,
+    /// Active SLAs counting time with this calendar.
+    used_by: Vec<String>,
+    input: CalendarInput,
+    zones: Vec<String>,
+    errors: Problems,
+}
+
+/// A message key with its arguments, put into words for the request's language.
+struct Msg {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Msg {
+    fn new(key: &'static str) -> Msg {
+        Msg {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        lang.t_args(self.key, &self.args)
+    }
+}
+
+/// `8`, `08:00`, `8:30` or `24:00`, as minutes since midnight.
+fn parse_time(text: &str) -> Option<u16> {
+    let text = text.trim();
+    let (hours, minutes) = match text.split_once([':', 'h', 'H']) {
+        Some((h, m)) => (h.trim(), if m.trim().is_empty() { "0" } else { m.trim() }),
+        None => (text, "0"),
+    };
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(hours) || !digits(minutes) {
+        return None;
+    }
+    let (h, m): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
+    let total = h * 60 + m;
+    (m < 60 && total <= MINUTES_PER_DAY).then_some(total)
+}
+
+fn format_time(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn format_day(intervals: &[Interval]) -> String {
+    intervals
+        .iter()
+        .map(|iv| format!("{}-{}", format_time(iv.start), format_time(iv.end)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `08:00-12:00, 13:00-18:00`: intervals separated by commas or semicolons.
+fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
+    let mut intervals = Vec::new();
+    for (index, part) in text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        let problem = |key| Msg::new(key).arg("index", index + 1).arg("text", part);
+        let Some((start, end)) = part.split_once(['-', '–', '—']) else {
+            return Err(problem("calendar-error-interval"));
+        };
+        let (Some(start), Some(end)) = (parse_time(start), parse_time(end)) else {
+            return Err(problem("calendar-error-interval-time"));
+        };
+        if start >= end {
+            return Err(problem("calendar-error-interval-order"));
+        }
+        intervals.push(Interval { start, end });
+    }
+    Ok(intervals)
+}
+
+/// One holiday per line: `2026-12-25 Natal` (that day) or `12-25 Natal` (every year).
+fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize)>, Msg> {
+    let mut holidays = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let number = number + 1;
+        let problem = |key| Msg::new(key).arg("line", number).arg("text", line);
+        let (date, name) = line
+            .split_once(char::is_whitespace)
+            .map_or((line, ""), |(d, n)| (d, n.trim()));
+        let parts: Vec<&str> = date.split('-').collect();
+        let numeric = parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        let holiday = match parts.as_slice() {
+            [y, m, d] if numeric && y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
+                let (y, m, d) = (y.parse(), m.parse(), d.parse());
+                match (y, m, d) {
+                    (Ok(y), Ok(m), Ok(d)) => NaiveDate::from_ymd_opt(y, m, d)
+                        .map(Holiday::Once)
+                        .ok_or_else(|| problem("calendar-error-holiday-date"))?,
+                    _ => return Err(problem("calendar-error-holiday")),
+                }
+            }
+            [m, d] if numeric && m.len() <= 2 && d.len() <= 2 => {
+                let (Ok(month), Ok(day)) = (m.parse::<u32>(), d.parse::<u32>()) else {
+                    return Err(problem("calendar-error-holiday"));
+                };
+                if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
+                    return Err(problem("calendar-error-holiday-date"));
+                }
+                Holiday::Yearly { month, day }
+            }
+            _ => return Err(problem("calendar-error-holiday")),
+        };
+        let name = form::line(name, 120).map_err(|_| problem("calendar-error-holiday-name"))?;
+        holidays.push((holiday, name, number));
+    }
+    Ok(holidays)
+}
+
+fn format_holidays(stored: &serde_json::Value) -> String {
+    let Some(all) = stored.as_array() else {
+        return String::new();
+    };
+    all.iter()
+        .filter_map(|h| {
+            let day = h.get("day").cloned().unwrap_or_else(|| h.clone());
+            let name = h.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+            let date = match serde_json::from_value::<Holiday>(day).ok()? {
+                Holiday::Once(date) => date.format("%Y-%m-%d").to_string(),
+                Holiday::Yearly { month, day } => format!("{month:02}-{day:02}"),
+            };
+            Some(format!("{date} {name}").trim_end().to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What a valid form stores.
+struct CalendarData {
+    name: String,
+    time_zone: String,
+    always_open: bool,
+    week: serde_json::Value,
+    holidays: serde_json::Value,
+}
+
+/// Reads the form; every field with a problem gets its message.
+fn read_form(input: &CalendarForm, lang: Lang) -> std::result::Result<CalendarData, Problems> {
+    let mut problems = Problems::default();
+    let name = form::required_line(&input.name, 120)
+        .map_err(|key| problems.add("name", lang.t(key)))
+        .ok();
+    let time_zone = input.time_zone.trim();
+    let tz = time_zone
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| problems.add("time_zone", lang.t("calendar-error-time-zone")))
+        .ok();
+    let mut week: [Vec<Interval>; 7] = Default::default();
+    for (day, (text, &(field, _))) in input.days().into_iter().zip(DAYS.iter()).enumerate() {
+        match parse_day(text) {
+            Ok(intervals) => week[day] = intervals,
+            Err(msg) => problems.add(field, msg.text(lang)),
+        }
+    }
+    let holidays = parse_holidays(&input.holidays)
+        .map_err(|msg| problems.add("holidays", msg.text(lang)))
+        .unwrap_or_default();
+    let always_open = !input.always_open.is_empty();
+    if let (Some(tz), true) = (tz, problems.is_empty()) {
+        let calendar = Calendar {
+            time_zone: tz,
+            always_open,
+            week: week.clone(),
+            holidays: holidays.iter().map(|(h, _, _)| *h).collect(),
+        };
+        match calendar.validate() {
+            Ok(()) => {}
+            Err(CalendarError::NoWorkingTime) => {
+                problems.add("week", lang.t("calendar-error-no-working-time"));
+            }
+            Err(CalendarError::OverlappingIntervals { weekday }) => {
+                problems.add(DAYS[weekday].0, lang.t("calendar-error-overlap"));
+            }
+            Err(CalendarError::BadInterval { weekday, index }) => {
+                let msg = Msg::new("calendar-error-interval-order")
+                    .arg("index", index + 1)
+                    .arg("text", format_day(&week[weekday][index..=index]));
+                problems.add(DAYS[weekday].0, msg.text(lang));
+            }
+            Err(CalendarError::BadHoliday { index }) => {
+                let line = holidays.get(index).map_or(index + 1, |(_, _, n)| *n);
+                let msg = Msg::new("calendar-error-holiday-date")
+                    .arg("line", line)
+                    .arg("text", "");
+                problems.add("holidays", msg.text(lang));
+            }
+            Err(_) => problems.add("week", lang.t("calendar-error-no-working-time")),
+        }
+    }
+    match name {
+        Some(name) if problems.is_empty() => Ok(CalendarData {
+            name,
+            time_zone: time_zone.to_owned(),
+            always_open,
+            week: json!(week),
+            holidays: holidays
+                .into_iter()
+                .map(|(day, name, _)| json!({ "name": name, "day": day }))
+                .collect(),
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn zones_with(current: &str) -> Vec<String> {
+    let mut zones: Vec<String> = TIME_ZONES.iter().map(|z| (*z).to_owned()).collect();
+    if !current.is_empty()
+        && current.parse::<chrono_tz::Tz>().is_ok()
+        && !zones.iter().any(|z| z == current)
+    {
+        zones.push(current.to_owned());
+    }
+    zones
+}
+
+pub async fn all_calendars(tx: &mut PgConnection) -> Result<Vec<CalendarRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, name, time_zone, always_open, week, holidays, active
+           from calendars order by active desc, lower(name)",
+    )
+    .fetch_all(tx)
+    .await
+}
+
+async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<CalendarRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, name, time_zone, always_open, week, holidays, active from calendars where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(tx)
+    .await
+}
+
+async fn used_by(tx: &mut PgConnection, id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select name from slas where calendar_id = $1 and active order by lower(name)",
+    )
+    .bind(id)
+    .fetch_all(tx)
+    .await
+}
+
+async fn list_page(
+    s: &mut SignedIn<Admin>,
+    input: Option<CalendarInput>,
+    errors: Problems,
+) -> Result<CalendarsPage> {
+    let calendars = all_calendars(&mut s.tx).await?;
+    let input = match input {
+        Some(input) => input,
+        None => {
+            let zone: String =
+                sqlx::query_scalar("select time_zone from tenants where id = app_tenant_id()")
+                    .fetch_optional(&mut *s.tx)
+                    .await?
+                    .unwrap_or_else(|| TIME_ZONES[0].to_owned());
+            CalendarInput::blank(zone)
+        }
+    };
+    Ok(CalendarsPage {
+        ctx: s.page.clone(),
+        calendars,
+        zones: zones_with(&input.time_zone),
+        input,
+        errors,
+    })
+}
+
+async fn list_calendars(mut s: SignedIn<Admin>) -> Result<CalendarsPage> {
+    let page = list_page(&mut s, None, Problems::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+async fn create_calendar(
+    mut s: SignedIn<Admin>,
+    Form(input): Form<CalendarForm>,
+) -> Result<Response> {
+    let mut errors = match read_form(&input, s.page.lang) {
+        Ok(data) => {
+            let id = Uuid::now_v7();
+            let insert = sqlx::query(
+                "insert into calendars (tenant_id, id, name, time_zone, always_open, week, holidays)
+                 values (app_tenant_id(), $1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(&data.name)
+            .bind(&data.time_zone)
+            .bind(data.always_open)
+            .bind(&data.week)
+            .bind(&data.holidays);
+            match crate::db::execute_guarded(&mut s.tx, insert).await {
+                Ok(_) => {
+                    s.tx.commit().await?;
+                    push_flash(
+                        &s.session,
+                        FlashKind::Success,
+                        s.page.t1("catalog-item-created", "name", &data.name),
+                    )
+                    .await;
+                    return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
+                }
+                Err(err) if name_taken(&err) => Problems::default(),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(problems) => problems,
+    };
+    if errors.is_empty() {
+        errors.add("name", s.page.t("error-name-taken"));
+    }
+    let page = list_page(&mut s, Some(CalendarInput::from_form(&input)), errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn calendar_page(
+    s: &mut SignedIn<Admin>,
+    id: Uuid,
+    input: Option<CalendarInput>,
+    errors: Problems,
+) -> Result<CalendarPage> {
+    let row = find(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    let used_by = used_by(&mut s.tx, id).await?;
+    let input = input.unwrap_or_else(|| CalendarInput::from_row(&row));
+    Ok(CalendarPage {
+        ctx: s.page.clone(),
+        id,
+        name: row.name,
+        active: row.active,
+        used_by,
+        zones: zones_with(&input.time_zone),
+        input,
+        errors,
+    })
+}
+
+async fn show_calendar(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<CalendarPage> {
+    let page = calendar_page(&mut s, parse_id(&id)?, None, Problems::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+async fn save_calendar(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Form(input): Form<CalendarForm>,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    find(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    let mut errors = match read_form(&input, s.page.lang) {
+        Ok(data) => {
+            let update = sqlx::query(
+                "update calendars set name = $2, time_zone = $3, always_open = $4, week = $5, holidays = $6
+                  where id = $1",
+            )
+            .bind(id)
+            .bind(&data.name)
+            .bind(&data.time_zone)
+            .bind(data.always_open)
+            .bind(&data.week)
+            .bind(&data.holidays);
+            match crate::db::execute_guarded(&mut s.tx, update).await {
+                Ok(_) => {
+                    s.tx.commit().await?;
+                    push_flash(
+                        &s.session,
+                        FlashKind::Success,
+                        s.page.t1("catalog-item-saved", "name", &data.name),
+                    )
+                    .await;
+                    return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
+                }
+                Err(err) if name_taken(&err) => Problems::default(),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(problems) => problems,
+    };
+    if errors.is_empty() {
+        errors.add("name", s.page.t("error-name-taken"));
+    }
+    let page = calendar_page(&mut s, id, Some(CalendarInput::from_form(&input)), errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn set_active(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    active: bool,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    let row = find(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    let users = used_by(&mut s.tx, id).await?;
+    if !active && !users.is_empty() {
+        let message = s.page.lang.t_args(
+            "calendar-error-in-use",
+            &[("name", row.name.clone()), ("slas", users.join(", "))],
+        );
+        push_flash(&s.session, FlashKind::Error, message).await;
+        return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
+    }
+    sqlx::query("update calendars set active = $2 where id = $1")
+        .bind(id)
+        .bind(active)
+        .execute(&mut *s.tx)
+        .await?;
+    s.tx.commit().await?;
+    let key = if active {
+        "catalog-item-reactivated"
+    } else {
+        "catalog-item-deactivated"
+    };
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1(key, "name", &row.name),
+    )
+    .await;
+    Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_read_with_24_00_as_the_end_of_the_day() {
+        let day = parse_day("08:00-12:00, 13:00 - 24:00;")
+            .ok()
+            .unwrap_or_default();
+        assert_eq!(
+            day,
+            vec![
+                Interval {
+                    start: 480,
+                    end: 720
+                },
+                Interval {
+                    start: 780,
+                    end: 1440
+                }
+            ]
+        );
+        assert_eq!(format_day(&day), "08:00-12:00, 13:00-24:00");
+        assert!(parse_day("08:00-25:00").is_err());
+        assert!(parse_day("12:00-08:00").is_err());
+        assert!(parse_day("8 to 12").is_err());
+    }
+
+    #[test]
+    fn holidays_are_once_or_yearly_and_wrong_lines_are_named() {
+        let holidays = parse_holidays("2026-12-24 Véspera\n\n12-25 Natal")
+            .ok()
+            .unwrap_or_default();
+        assert_eq!(holidays.len(), 2);
+        assert_eq!(holidays[1].0, Holiday::Yearly { month: 12, day: 25 });
+        assert_eq!(holidays[1].2, 3);
+        let wrong = parse_holidays("12-25 Natal\n02-30 Nada")
+            .err()
+            .map(|m| m.args);
+        assert_eq!(
+            wrong,
+            Some(vec![
+                ("line", "2".to_owned()),
+                ("text", "02-30 Nada".to_owned())
+            ])
+        );
+    }
+}

@@ -1,0 +1,1342 @@
+//! SLAs and their ordered items: deadlines in working time, actions on
+//! warning and failure, and the "applicable when" condition edited as rows
+//! of field / operator / value (groups joined by OR, rows by AND).
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+use crate::catalog::defaults::status;
+use crate::catalog::store::Choice;
+use crate::error::{Result, not_found};
+use crate::sla::condition::{Condition, Field, Op, Rule};
+use crate::sla::handlers::{Problems, name_taken};
+use crate::sla::model::{Actions, Kpi};
+use crate::users::model::Role;
+use crate::web::form::{self, Form, parse_id};
+use crate::web::i18n::Lang;
+use crate::web::page::PageCtx;
+use crate::web::routes::{Access, ObjectKind, Route};
+use crate::web::session::{FlashKind, push_flash};
+use crate::web::signed_in::{Admin, SignedIn};
+
+pub fn routes() -> Vec<Route> {
+    let admin = Access::Role(Role::Admin);
+    let one = Access::TenantObject(Role::Admin, ObjectKind::Row("slas"));
+    vec![
+        Route::get("/admin/sla", admin, list_slas),
+        Route::post("/admin/sla", admin, create_sla),
+        Route::get("/admin/sla/{id}", one, show_sla),
+        Route::post("/admin/sla/{id}", one, save_sla),
+        Route::post(
+            "/admin/sla/{id}/deactivate",
+            one,
+            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+        ),
+        Route::post(
+            "/admin/sla/{id}/reactivate",
+            one,
+            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+        ),
+        Route::get("/admin/sla/{id}/items/edit", one, edit_item),
+        Route::post("/admin/sla/{id}/items/edit", one, save_item),
+        Route::post("/admin/sla/{id}/items/delete", one, delete_item),
+        Route::post("/admin/sla/{id}/items/move", one, move_item),
+    ]
+}
+
+/// Empty rule rows offered under each group, and empty groups after them.
+const EMPTY_ROWS: usize = 3;
+/// Upper bound of a deadline: ten years of round-the-clock minutes.
+const MAX_MINUTES: i32 = 5_256_000;
+
+// SLAs ----------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SlaForm {
+    name: String,
+    description: String,
+    calendar_id: String,
+    pause: Vec<String>,
+    is_default: String,
+}
+
+pub struct SlaInput {
+    pub name: String,
+    pub description: String,
+    pub calendar_id: String,
+    pub pause: Vec<String>,
+    pub is_default: bool,
+}
+
+impl SlaInput {
+    fn from_form(form: &SlaForm) -> SlaInput {
+        SlaInput {
+            name: form.name.clone(),
+            description: form.description.clone(),
+            calendar_id: form.calendar_id.clone(),
+            pause: form.pause.clone(),
+            is_default: !form.is_default.is_empty(),
+        }
+    }
+
+    pub fn pauses(&self, id: &Uuid) -> bool {
+        let id = id.to_string();
+        self.pause.iter().any(|p| *p == id)
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SlaRow {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub calendar_id: Uuid,
+    pub calendar_name: String,
+    pub pause_status_ids: Vec<Uuid>,
+    pub is_default: bool,
+    pub active: bool,
+    pub items: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sla/slas.html")]
+pub struct SlasPage {
+    ctx: PageCtx,
+    slas: Vec<SlaRow>,
+    input: SlaInput,
+    calendars: Vec<Choice>,
+    statuses: Vec<Choice>,
+    errors: Problems,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sla/sla.html")]
+pub struct SlaPage {
+    ctx: PageCtx,
+    sla: SlaRow,
+    input: SlaInput,
+    calendars: Vec<Choice>,
+    statuses: Vec<Choice>,
+    items: Vec<ItemLine>,
+    errors: Problems,
+}
+
+const SLA_SELECT: &str =
+    "select s.id, s.name, s.description, s.calendar_id, c.name as calendar_name,
+        s.pause_status_ids, s.is_default, s.active,
+        (select count(*) from sla_items i where i.sla_id = s.id) as items
+   from slas s join calendars c on c.id = s.calendar_id";
+
+async fn all_slas(tx: &mut PgConnection) -> Result<Vec<SlaRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SLA_SELECT} order by s.active desc, s.is_default desc, lower(s.name)"
+    )))
+    .fetch_all(tx)
+    .await
+}
+
+async fn find_sla(tx: &mut PgConnection, id: Uuid) -> Result<Option<SlaRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SLA_SELECT} where s.id = $1")))
+        .bind(id)
+        .fetch_optional(tx)
+        .await
+}
+
+/// Active calendars, plus `current` when it is no longer active.
+async fn calendar_choices(
+    tx: &mut PgConnection,
+    current: Option<Uuid>,
+) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as("select id, name from calendars where active or id = $1 order by lower(name)")
+        .bind(current)
+        .fetch_all(tx)
+        .await
+}
+
+/// Status reasons of active cases: the ones an SLA may pause on.
+async fn pause_choices(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, name from status_reasons where state = 'active' and active order by sort_order, lower(name)",
+    )
+    .fetch_all(tx)
+    .await
+}
+
+struct SlaData {
+    name: String,
+    description: String,
+    calendar_id: Uuid,
+    pause: Vec<Uuid>,
+    is_default: bool,
+}
+
+fn read_sla(
+    form: &SlaForm,
+    lang: Lang,
+    calendars: &[Choice],
+    statuses: &[Choice],
+    active: bool,
+) -> std::result::Result<SlaData, Problems> {
+    let mut problems = Problems::default();
+    let name = form::required_line(&form.name, 120)
+        .map_err(|key| problems.add("name", lang.t(key)))
+        .ok();
+    let description = form::multiline(&form.description, 2000)
+        .map_err(|key| problems.add("description", lang.t(key)))
+        .ok();
+    let calendar_id = Uuid::parse_str(form.calendar_id.trim())
+        .ok()
+        .filter(|id| calendars.iter().any(|c| c.id == *id));
+    if calendar_id.is_none() {
+        problems.add("calendar_id", lang.t("sla-admin-error-calendar"));
+    }
+    let pause: Vec<Uuid> = statuses
+        .iter()
+        .filter(|s| form.pause.iter().any(|p| p.trim() == s.id.to_string()))
+        .map(|s| s.id)
+        .collect();
+    let is_default = !form.is_default.is_empty();
+    if is_default && !active {
+        problems.add("is_default", lang.t("sla-admin-error-default-inactive"));
+    }
+    match (name, description, calendar_id) {
+        (Some(name), Some(description), Some(calendar_id)) if problems.is_empty() => Ok(SlaData {
+            name,
+            description,
+            calendar_id,
+            pause,
+            is_default,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Makes `id` the default SLA (clearing every other) or not the default.
+async fn set_default(tx: &mut PgConnection, id: Uuid, is_default: bool) -> Result<(), sqlx::Error> {
+    if is_default {
+        sqlx::query("update slas set is_default = false where is_default and id <> $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("update slas set is_default = $2 where id = $1 and is_default <> $2")
+        .bind(id)
+        .bind(is_default)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+async fn list_page(
+    s: &mut SignedIn<Admin>,
+    input: Option<SlaInput>,
+    errors: Problems,
+) -> Result<SlasPage> {
+    let slas = all_slas(&mut s.tx).await?;
+    let calendars = calendar_choices(&mut s.tx, None).await?;
+    let statuses = pause_choices(&mut s.tx).await?;
+    let input = match input {
+        Some(input) => input,
+        None => {
+            let pause: Vec<Uuid> = sqlx::query_scalar(
+                "select id from status_reasons where state = 'active' and active and system_key = any($1)",
+            )
+            .bind(vec![status::ON_HOLD, status::WAITING_DETAILS])
+            .fetch_all(&mut *s.tx)
+            .await?;
+            SlaInput {
+                name: String::new(),
+                description: String::new(),
+                calendar_id: calendars
+                    .first()
+                    .map(|c| c.id.to_string())
+                    .unwrap_or_default(),
+                pause: pause.iter().map(Uuid::to_string).collect(),
+                is_default: false,
+            }
+        }
+    };
+    Ok(SlasPage {
+        ctx: s.page.clone(),
+        slas,
+        input,
+        calendars,
+        statuses,
+        errors,
+    })
+}
+
+async fn list_slas(mut s: SignedIn<Admin>) -> Result<SlasPage> {
+    let page = list_page(&mut s, None, Problems::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+async fn create_sla(mut s: SignedIn<Admin>, Form(input): Form<SlaForm>) -> Result<Response> {
+    let calendars = calendar_choices(&mut s.tx, None).await?;
+    let statuses = pause_choices(&mut s.tx).await?;
+    let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, true) {
+        Ok(data) => {
+            let id = Uuid::now_v7();
+            let insert = sqlx::query(
+                "insert into slas (tenant_id, id, name, description, calendar_id, pause_status_ids)
+                 values (app_tenant_id(), $1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&data.name)
+            .bind(&data.description)
+            .bind(data.calendar_id)
+            .bind(&data.pause);
+            match crate::db::execute_guarded(&mut s.tx, insert).await {
+                Ok(_) => {
+                    set_default(&mut s.tx, id, data.is_default).await?;
+                    s.tx.commit().await?;
+                    push_flash(
+                        &s.session,
+                        FlashKind::Success,
+                        s.page.t1("catalog-item-created", "name", &data.name),
+                    )
+                    .await;
+                    return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
+                }
+                Err(err) if name_taken(&err) => Problems::default(),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(problems) => problems,
+    };
+    if errors.is_empty() {
+        errors.add("name", s.page.t("error-name-taken"));
+    }
+    let page = list_page(&mut s, Some(SlaInput::from_form(&input)), errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn sla_page(
+    s: &mut SignedIn<Admin>,
+    id: Uuid,
+    input: Option<SlaInput>,
+    errors: Problems,
+) -> Result<SlaPage> {
+    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    let calendars = calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
+    let statuses = pause_choices(&mut s.tx).await?;
+    let catalogs = Catalogs::load(&mut s.tx).await?;
+    let teams = team_rows(&mut s.tx).await?;
+    let items = item_rows(&mut s.tx, id)
+        .await?
+        .into_iter()
+        .map(|row| ItemLine::new(row, &catalogs, &teams, s.page.lang))
+        .collect();
+    let input = input.unwrap_or_else(|| SlaInput {
+        name: sla.name.clone(),
+        description: sla.description.clone(),
+        calendar_id: sla.calendar_id.to_string(),
+        pause: sla.pause_status_ids.iter().map(Uuid::to_string).collect(),
+        is_default: sla.is_default,
+    });
+    Ok(SlaPage {
+        ctx: s.page.clone(),
+        sla,
+        input,
+        calendars,
+        statuses,
+        items,
+        errors,
+    })
+}
+
+async fn show_sla(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<SlaPage> {
+    let page = sla_page(&mut s, parse_id(&id)?, None, Problems::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+async fn save_sla(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Form(input): Form<SlaForm>,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    let calendars = calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
+    let statuses = pause_choices(&mut s.tx).await?;
+    let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, sla.active) {
+        Ok(data) => {
+            let update = sqlx::query(
+                "update slas set name = $2, description = $3, calendar_id = $4, pause_status_ids = $5
+                  where id = $1",
+            )
+            .bind(id)
+            .bind(&data.name)
+            .bind(&data.description)
+            .bind(data.calendar_id)
+            .bind(&data.pause);
+            match crate::db::execute_guarded(&mut s.tx, update).await {
+                Ok(_) => {
+                    set_default(&mut s.tx, id, data.is_default).await?;
+                    s.tx.commit().await?;
+                    push_flash(
+                        &s.session,
+                        FlashKind::Success,
+                        s.page.t1("catalog-item-saved", "name", &data.name),
+                    )
+                    .await;
+                    return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
+                }
+                Err(err) if name_taken(&err) => Problems::default(),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(problems) => problems,
+    };
+    if errors.is_empty() {
+        errors.add("name", s.page.t("error-name-taken"));
+    }
+    let page = sla_page(&mut s, id, Some(SlaInput::from_form(&input)), errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn set_active(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    active: bool,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    // An inactive SLA is no one's default.
+    sqlx::query("update slas set active = $2, is_default = is_default and $2 where id = $1")
+        .bind(id)
+        .bind(active)
+        .execute(&mut *s.tx)
+        .await?;
+    s.tx.commit().await?;
+    let key = if active {
+        "catalog-item-reactivated"
+    } else {
+        "catalog-item-deactivated"
+    };
+    push_flash(
+        &s.session,
+        FlashKind::Success,
+        s.page.t1(key, "name", &sla.name),
+    )
+    .await;
+    Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response())
+}
+
+// What conditions and actions can name --------------------------------------
+
+#[derive(Debug, Clone, FromRow)]
+struct NamedRow {
+    id: Uuid,
+    name: String,
+    active: bool,
+}
+
+/// The rows each condition field can take, and every name for display.
+struct Catalogs {
+    /// Per field, in `Field::ALL` order: its rows, inactive ones included.
+    by_field: Vec<(Field, Vec<NamedRow>)>,
+}
+
+impl Catalogs {
+    async fn load(tx: &mut PgConnection) -> Result<Catalogs, sqlx::Error> {
+        let mut by_field = Vec::new();
+        for field in Field::ALL {
+            let sql = match field {
+                Field::Priority => {
+                    "select id, name, active from priorities order by sort_order, lower(name)"
+                }
+                Field::ServiceLevel => {
+                    "select id, name, active from service_levels order by sort_order, lower(name)"
+                }
+                Field::Channel => {
+                    "select id, name, active from channels order by sort_order, lower(name)"
+                }
+                Field::RequestType => {
+                    "select id, name, active from request_types order by sort_order, lower(name)"
+                }
+                Field::Subject => "select id, name, active from subjects order by lower(name)",
+                Field::Product => {
+                    "select id, name, (state = 'active' and kind <> 'family') as active
+                       from products order by lower(name)"
+                }
+            };
+            let rows: Vec<NamedRow> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
+            by_field.push((field, rows));
+        }
+        Ok(Catalogs { by_field })
+    }
+
+    fn rows(&self, field: Field) -> &[NamedRow] {
+        self.by_field
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(&[], |(_, rows)| rows.as_slice())
+    }
+
+    fn name(&self, field: Field, id: Uuid) -> Option<&str> {
+        self.rows(field)
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.as_str())
+    }
+
+    /// The choices of a rule row's value select: the field's active rows
+    /// (and the chosen one even if inactive), or every field's for a new row.
+    fn value_groups(&self, field: Option<Field>, selected: &str) -> Vec<ValueGroup> {
+        self.by_field
+            .iter()
+            .filter(|(f, _)| field.is_none_or(|want| want == *f))
+            .map(|(f, rows)| ValueGroup {
+                label_key: f.label_key(),
+                choices: rows
+                    .iter()
+                    .filter(|r| r.active || r.id.to_string() == selected)
+                    .map(|r| Choice {
+                        id: r.id,
+                        name: r.name.clone(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+async fn team_rows(tx: &mut PgConnection) -> Result<Vec<NamedRow>, sqlx::Error> {
+    sqlx::query_as("select id, name, active from teams order by sort_order, lower(name)")
+        .fetch_all(tx)
+        .await
+}
+
+/// The condition in words: "Prioridade é Alta e Canal é Telefone ou …".
+fn describe_condition(condition: &Condition, catalogs: &Catalogs, lang: Lang) -> String {
+    if condition.0.is_empty() {
+        return lang.t("sla-admin-condition-always");
+    }
+    let and = format!(" {} ", lang.t("sla-admin-condition-and"));
+    let or = format!(" {} ", lang.t("sla-admin-condition-or"));
+    condition
+        .0
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|rule| {
+                    let mut text = format!(
+                        "{} {}",
+                        lang.t(rule.field.label_key()),
+                        lang.t(rule.op.label_key())
+                    );
+                    if rule.op.needs_value() {
+                        let value = rule
+                            .value
+                            .and_then(|id| catalogs.name(rule.field, id))
+                            .map_or_else(|| lang.t("sla-admin-condition-missing"), str::to_owned);
+                        text.push(' ');
+                        text.push_str(&value);
+                    }
+                    text
+                })
+                .collect::<Vec<_>>()
+                .join(&and)
+        })
+        .collect::<Vec<_>>()
+        .join(&or)
+}
+
+fn describe_actions(actions: &Actions, teams: &[NamedRow], lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if actions.notify {
+        parts.push(lang.t("sla-admin-action-notify"));
+    }
+    if actions.raise_priority {
+        parts.push(lang.t("sla-admin-action-raise-priority"));
+    }
+    if actions.escalate {
+        parts.push(lang.t("sla-admin-action-escalate"));
+    }
+    if let Some(team) = actions.reassign_team_id {
+        let name = teams
+            .iter()
+            .find(|t| t.id == team)
+            .map_or_else(|| lang.t("sla-admin-condition-missing"), |t| t.name.clone());
+        parts.push(format!("{} {name}", lang.t("sla-admin-action-reassign")));
+    }
+    if parts.is_empty() {
+        lang.t("sla-admin-action-none")
+    } else {
+        parts.join(", ")
+    }
+}
+
+// Items ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromRow)]
+struct ItemRow {
+    id: Uuid,
+    name: String,
+    kpi: String,
+    condition: serde_json::Value,
+    warn_after_minutes: i32,
+    fail_after_minutes: i32,
+    warning_actions: serde_json::Value,
+    failure_actions: serde_json::Value,
+}
+
+impl ItemRow {
+    fn condition(&self) -> Condition {
+        serde_json::from_value(self.condition.clone()).unwrap_or_default()
+    }
+
+    fn actions(value: &serde_json::Value) -> Actions {
+        serde_json::from_value(value.clone()).unwrap_or_default()
+    }
+}
+
+async fn item_rows(tx: &mut PgConnection, sla: Uuid) -> Result<Vec<ItemRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions
+           from sla_items where sla_id = $1 order by position, id",
+    )
+    .bind(sla)
+    .fetch_all(tx)
+    .await
+}
+
+/// One item as the SLA page lists it.
+pub struct ItemLine {
+    pub id: Uuid,
+    pub name: String,
+    pub kpi_key: &'static str,
+    pub condition: String,
+    pub warn_after: String,
+    pub fail_after: String,
+    pub on_warning: String,
+    pub on_failure: String,
+}
+
+impl ItemLine {
+    fn new(row: ItemRow, catalogs: &Catalogs, teams: &[NamedRow], lang: Lang) -> ItemLine {
+        ItemLine {
+            id: row.id,
+            kpi_key: Kpi::parse(&row.kpi).map_or("sla-kpi-resolve", Kpi::label_key),
+            condition: describe_condition(&row.condition(), catalogs, lang),
+            warn_after: format_duration(row.warn_after_minutes),
+            fail_after: format_duration(row.fail_after_minutes),
+            on_warning: describe_actions(&ItemRow::actions(&row.warning_actions), teams, lang),
+            on_failure: describe_actions(&ItemRow::actions(&row.failure_actions), teams, lang),
+            name: row.name,
+        }
+    }
+}
+
+/// `h:mm`, as the duration fields take it.
+fn format_duration(minutes: i32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// `1:30` (hours and minutes) or `90` (minutes); more than zero.
+fn parse_duration(text: &str) -> Option<i32> {
+    let text = text.trim();
+    let digits = |s: &str| !s.is_empty() && s.len() <= 7 && s.chars().all(|c| c.is_ascii_digit());
+    let minutes = match text.split_once([':', 'h']) {
+        Some((h, m)) => {
+            let m = m.trim();
+            if !digits(h.trim()) || !(m.is_empty() || (digits(m) && m.len() <= 2)) {
+                return None;
+            }
+            let h: i32 = h.trim().parse().ok()?;
+            let m: i32 = if m.is_empty() { 0 } else { m.parse().ok()? };
+            if m >= 60 {
+                return None;
+            }
+            h.checked_mul(60)?.checked_add(m)?
+        }
+        None if digits(text) => text.parse().ok()?,
+        None => return None,
+    };
+    (1..=MAX_MINUTES).contains(&minutes).then_some(minutes)
+}
+
+pub struct ValueGroup {
+    pub label_key: &'static str,
+    pub choices: Vec<Choice>,
+}
+
+/// One rule row of the condition editor.
+pub struct RuleInput {
+    /// `g0_r1`: the prefix of its three inputs.
+    pub key: String,
+    pub field: String,
+    pub op: String,
+    pub value: String,
+    pub values: Vec<ValueGroup>,
+}
+
+pub struct GroupInput {
+    pub number: usize,
+    pub rules: Vec<RuleInput>,
+}
+
+pub struct ActionsInput {
+    /// `w` (warning) or `f` (failure): the prefix of its inputs.
+    pub prefix: &'static str,
+    pub legend_key: &'static str,
+    pub notify: bool,
+    pub raise: bool,
+    pub escalate: bool,
+    pub team: String,
+}
+
+impl ActionsInput {
+    fn from_actions(prefix: &'static str, legend_key: &'static str, a: &Actions) -> Self {
+        ActionsInput {
+            prefix,
+            legend_key,
+            notify: a.notify,
+            raise: a.raise_priority,
+            escalate: a.escalate,
+            team: a
+                .reassign_team_id
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn from_form(prefix: &'static str, legend_key: &'static str, form: &ItemForm) -> Self {
+        ActionsInput {
+            prefix,
+            legend_key,
+            notify: form.checked(&format!("{prefix}_notify")),
+            raise: form.checked(&format!("{prefix}_raise")),
+            escalate: form.checked(&format!("{prefix}_escalate")),
+            team: form.get(&format!("{prefix}_team")).to_owned(),
+        }
+    }
+}
+
+pub struct ItemInput {
+    pub item: String,
+    pub name: String,
+    pub kpi: String,
+    pub warn_after: String,
+    pub fail_after: String,
+    pub actions: Vec<ActionsInput>,
+    pub groups: Vec<GroupInput>,
+}
+
+pub struct SelectOption {
+    pub value: &'static str,
+    pub label_key: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sla/item.html")]
+pub struct ItemPage {
+    ctx: PageCtx,
+    sla: SlaRow,
+    input: ItemInput,
+    kpis: Vec<SelectOption>,
+    fields: Vec<SelectOption>,
+    ops: Vec<SelectOption>,
+    teams: Vec<Choice>,
+    errors: Problems,
+}
+
+/// The item form as sent: its inputs are named by row (`g0_r1_field`), so
+/// it is read as pairs; a name sent twice keeps its first value.
+pub struct ItemForm(HashMap<String, String>);
+
+impl ItemForm {
+    fn new(pairs: Vec<(String, String)>) -> ItemForm {
+        let mut map = HashMap::new();
+        for (name, value) in pairs {
+            map.entry(name).or_insert(value);
+        }
+        ItemForm(map)
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+
+    /// The filled-in rule rows, grouped and renumbered in order; empty rows
+    /// and groups are dropped.
+    fn rule_rows(&self) -> Vec<Vec<(String, String, String)>> {
+        let mut rows: BTreeMap<(usize, usize), (String, String, String)> = BTreeMap::new();
+        for name in self.0.keys() {
+            let Some(prefix) = name.strip_suffix("_field") else {
+                continue;
+            };
+            let Some((g, r)) = prefix
+                .strip_prefix('g')
+                .and_then(|rest| rest.split_once("_r"))
+                .and_then(|(g, r)| Some((g.parse().ok()?, r.parse().ok()?)))
+            else {
+                continue;
+            };
+            let field = self.get(name).trim();
+            if field.is_empty() {
+                continue;
+            }
+            rows.insert(
+                (g, r),
+                (
+                    field.to_owned(),
+                    self.get(&format!("{prefix}_op")).trim().to_owned(),
+                    self.get(&format!("{prefix}_value")).trim().to_owned(),
+                ),
+            );
+        }
+        let mut groups: BTreeMap<usize, Vec<(String, String, String)>> = BTreeMap::new();
+        for ((g, _), row) in rows {
+            groups.entry(g).or_default().push(row);
+        }
+        groups.into_values().collect()
+    }
+}
+
+fn editor_groups(
+    groups: Vec<Vec<(String, String, String)>>,
+    catalogs: &Catalogs,
+) -> Vec<GroupInput> {
+    let empty = || (String::new(), Op::Is.as_str().to_owned(), String::new());
+    groups
+        .into_iter()
+        .chain(std::iter::once(Vec::new()))
+        .enumerate()
+        .map(|(g, rules)| GroupInput {
+            number: g + 1,
+            rules: rules
+                .into_iter()
+                .chain(std::iter::repeat_with(empty).take(EMPTY_ROWS))
+                .enumerate()
+                .map(|(r, (field, op, value))| RuleInput {
+                    key: format!("g{g}_r{r}"),
+                    values: catalogs.value_groups(Field::parse(&field), &value),
+                    field,
+                    op,
+                    value,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+struct ItemData {
+    name: String,
+    kpi: Kpi,
+    condition: Condition,
+    warn: i32,
+    fail: i32,
+    warning: Actions,
+    failure: Actions,
+}
+
+fn read_item(
+    form: &ItemForm,
+    lang: Lang,
+    catalogs: &Catalogs,
+    teams: &[Choice],
+) -> std::result::Result<ItemData, Problems> {
+    let mut problems = Problems::default();
+    let name = form::required_line(form.get("name"), 120)
+        .map_err(|key| problems.add("name", lang.t(key)))
+        .ok();
+    let kpi = Kpi::parse(form.get("kpi"));
+    if kpi.is_none() {
+        problems.add("kpi", lang.t("error-choose-option"));
+    }
+    let warn = parse_duration(form.get("warn_after"));
+    if warn.is_none() {
+        problems.add("warn_after", lang.t("sla-admin-error-duration"));
+    }
+    let fail = parse_duration(form.get("fail_after"));
+    if fail.is_none() {
+        problems.add("fail_after", lang.t("sla-admin-error-duration"));
+    }
+    if let (Some(warn), Some(fail)) = (warn, fail)
+        && fail <= warn
+    {
+        problems.add(
+            "fail_after",
+            lang.t_args(
+                "sla-admin-error-fail-after-warn",
+                &[("warn", format_duration(warn))],
+            ),
+        );
+    }
+    let mut actions = |prefix: &'static str| {
+        let team = form.get(&format!("{prefix}_team")).trim();
+        let team = if team.is_empty() {
+            None
+        } else {
+            let found = Uuid::parse_str(team)
+                .ok()
+                .filter(|id| teams.iter().any(|t| t.id == *id));
+            if found.is_none() {
+                let field = if prefix == "w" { "w_team" } else { "f_team" };
+                problems.add(field, lang.t("sla-admin-error-team"));
+            }
+            found
+        };
+        Actions {
+            notify: form.checked(&format!("{prefix}_notify")),
+            raise_priority: form.checked(&format!("{prefix}_raise")),
+            reassign_team_id: team,
+            escalate: form.checked(&format!("{prefix}_escalate")),
+        }
+    };
+    let warning = actions("w");
+    let failure = actions("f");
+    let mut condition = Vec::new();
+    for (g, rows) in form.rule_rows().into_iter().enumerate() {
+        let mut group = Vec::new();
+        for (r, (field, op, value)) in rows.into_iter().enumerate() {
+            let place = [
+                ("group", (g + 1).to_string()),
+                ("rule", (r + 1).to_string()),
+            ];
+            let (Some(field), Some(op)) = (Field::parse(&field), Op::parse(&op)) else {
+                problems.add("condition", lang.t_args("sla-admin-error-rule", &place));
+                continue;
+            };
+            let value = if op.needs_value() {
+                let found = Uuid::parse_str(&value)
+                    .ok()
+                    .filter(|id| catalogs.rows(field).iter().any(|row| row.id == *id));
+                if found.is_none() {
+                    let key = if value.is_empty() {
+                        "sla-admin-error-rule-value"
+                    } else {
+                        "sla-admin-error-rule-value-field"
+                    };
+                    let mut args = place.to_vec();
+                    args.push(("field", lang.t(field.label_key())));
+                    problems.add("condition", lang.t_args(key, &args));
+                    continue;
+                }
+                found
+            } else {
+                None
+            };
+            group.push(Rule { field, op, value });
+        }
+        if !group.is_empty() {
+            condition.push(group);
+        }
+    }
+    match (name, kpi, warn, fail) {
+        (Some(name), Some(kpi), Some(warn), Some(fail)) if problems.is_empty() => Ok(ItemData {
+            name,
+            kpi,
+            condition: Condition(condition),
+            warn,
+            fail,
+            warning,
+            failure,
+        }),
+        _ => Err(problems),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ItemQuery {
+    item: String,
+}
+
+async fn find_item(
+    tx: &mut PgConnection,
+    sla: Uuid,
+    item: &str,
+) -> Result<Option<ItemRow>, sqlx::Error> {
+    let Ok(item) = Uuid::parse_str(item.trim()) else {
+        return Ok(None);
+    };
+    sqlx::query_as(
+        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions
+           from sla_items where sla_id = $1 and id = $2",
+    )
+    .bind(sla)
+    .bind(item)
+    .fetch_optional(tx)
+    .await
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<SelectOption> {
+    all.iter()
+        .map(|&x| SelectOption {
+            value: value(x),
+            label_key: label(x),
+        })
+        .collect()
+}
+
+async fn item_page(
+    s: &mut SignedIn<Admin>,
+    sla: SlaRow,
+    input: impl FnOnce(&Catalogs) -> ItemInput,
+    errors: Problems,
+) -> Result<ItemPage> {
+    let catalogs = Catalogs::load(&mut s.tx).await?;
+    let teams = team_rows(&mut s.tx).await?;
+    let input = input(&catalogs);
+    let teams = teams
+        .into_iter()
+        .filter(|t| t.active || input.actions.iter().any(|a| a.team == t.id.to_string()))
+        .map(|t| Choice {
+            id: t.id,
+            name: t.name,
+        })
+        .collect();
+    Ok(ItemPage {
+        ctx: s.page.clone(),
+        sla,
+        input,
+        kpis: options(&Kpi::ALL, Kpi::as_str, Kpi::label_key),
+        fields: options(&Field::ALL, Field::as_str, Field::label_key),
+        ops: options(&Op::ALL, Op::as_str, Op::label_key),
+        teams,
+        errors,
+    })
+}
+
+async fn edit_item(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Query(query): Query<ItemQuery>,
+) -> Result<ItemPage> {
+    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
+    let item = if query.item.trim().is_empty() {
+        None
+    } else {
+        Some(
+            find_item(&mut s.tx, sla.id, &query.item)
+                .await?
+                .ok_or_else(not_found)?,
+        )
+    };
+    let input = |catalogs: &Catalogs| match item {
+        Some(row) => {
+            let groups = row
+                .condition()
+                .0
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|rule| {
+                            (
+                                rule.field.as_str().to_owned(),
+                                rule.op.as_str().to_owned(),
+                                rule.value.map(|v| v.to_string()).unwrap_or_default(),
+                            )
+                        })
+                        .collect()
+                })
+                .collect();
+            ItemInput {
+                item: row.id.to_string(),
+                name: row.name.clone(),
+                kpi: row.kpi.clone(),
+                warn_after: format_duration(row.warn_after_minutes),
+                fail_after: format_duration(row.fail_after_minutes),
+                actions: vec![
+                    ActionsInput::from_actions(
+                        "w",
+                        "sla-admin-warning-actions",
+                        &ItemRow::actions(&row.warning_actions),
+                    ),
+                    ActionsInput::from_actions(
+                        "f",
+                        "sla-admin-failure-actions",
+                        &ItemRow::actions(&row.failure_actions),
+                    ),
+                ],
+                groups: editor_groups(groups, catalogs),
+            }
+        }
+        None => ItemInput {
+            item: String::new(),
+            name: String::new(),
+            kpi: Kpi::FirstResponse.as_str().to_owned(),
+            warn_after: String::new(),
+            fail_after: String::new(),
+            actions: vec![
+                ActionsInput::from_actions(
+                    "w",
+                    "sla-admin-warning-actions",
+                    &Actions {
+                        notify: true,
+                        ..Actions::default()
+                    },
+                ),
+                ActionsInput::from_actions(
+                    "f",
+                    "sla-admin-failure-actions",
+                    &Actions {
+                        notify: true,
+                        ..Actions::default()
+                    },
+                ),
+            ],
+            groups: editor_groups(Vec::new(), catalogs),
+        },
+    };
+    let page = item_page(&mut s, sla, input, Problems::default()).await?;
+    s.tx.commit().await?;
+    Ok(page)
+}
+
+async fn save_item(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
+    let form = ItemForm::new(pairs);
+    let item = if form.get("item").trim().is_empty() {
+        None
+    } else {
+        Some(
+            find_item(&mut s.tx, sla.id, form.get("item"))
+                .await?
+                .ok_or_else(not_found)?,
+        )
+    };
+    let catalogs = Catalogs::load(&mut s.tx).await?;
+    let teams: Vec<Choice> = team_rows(&mut s.tx)
+        .await?
+        .into_iter()
+        .filter(|t| t.active)
+        .map(|t| Choice {
+            id: t.id,
+            name: t.name,
+        })
+        .collect();
+    match read_item(&form, s.page.lang, &catalogs, &teams) {
+        Ok(data) => {
+            let condition = serde_json::to_value(&data.condition).unwrap_or_default();
+            let warning = serde_json::to_value(&data.warning).unwrap_or_default();
+            let failure = serde_json::to_value(&data.failure).unwrap_or_default();
+            match &item {
+                Some(row) => {
+                    sqlx::query(
+                        "update sla_items set name = $3, kpi = $4, condition = $5, warn_after_minutes = $6,
+                                fail_after_minutes = $7, warning_actions = $8, failure_actions = $9
+                          where sla_id = $1 and id = $2",
+                    )
+                    .bind(sla.id)
+                    .bind(row.id)
+                    .bind(&data.name)
+                    .bind(data.kpi.as_str())
+                    .bind(condition)
+                    .bind(data.warn)
+                    .bind(data.fail)
+                    .bind(warning)
+                    .bind(failure)
+                    .execute(&mut *s.tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query(
+                        "insert into sla_items (tenant_id, id, sla_id, position, name, kpi, condition,
+                                                warn_after_minutes, fail_after_minutes, warning_actions, failure_actions)
+                         values (app_tenant_id(), $1, $2,
+                                 (select coalesce(max(position) + 1, 0) from sla_items where sla_id = $2),
+                                 $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(Uuid::now_v7())
+                    .bind(sla.id)
+                    .bind(&data.name)
+                    .bind(data.kpi.as_str())
+                    .bind(condition)
+                    .bind(data.warn)
+                    .bind(data.fail)
+                    .bind(warning)
+                    .bind(failure)
+                    .execute(&mut *s.tx)
+                    .await?;
+                }
+            }
+            s.tx.commit().await?;
+            let key = if item.is_some() {
+                "catalog-item-saved"
+            } else {
+                "catalog-item-created"
+            };
+            push_flash(
+                &s.session,
+                FlashKind::Success,
+                s.page.t1(key, "name", &data.name),
+            )
+            .await;
+            Ok(Redirect::to(&format!("/admin/sla/{}", sla.id)).into_response())
+        }
+        Err(errors) => {
+            let input = |catalogs: &Catalogs| ItemInput {
+                item: item.as_ref().map(|r| r.id.to_string()).unwrap_or_default(),
+                name: form.get("name").to_owned(),
+                kpi: form.get("kpi").to_owned(),
+                warn_after: form.get("warn_after").to_owned(),
+                fail_after: form.get("fail_after").to_owned(),
+                actions: vec![
+                    ActionsInput::from_form("w", "sla-admin-warning-actions", &form),
+                    ActionsInput::from_form("f", "sla-admin-failure-actions", &form),
+                ],
+                groups: editor_groups(form.rule_rows(), catalogs),
+            };
+            let page = item_page(&mut s, sla, input, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ItemAction {
+    item: String,
+    direction: String,
+}
+
+/// Writes positions 0, 1, 2 … in the given order.
+async fn renumber(tx: &mut PgConnection, sla: Uuid, order: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update sla_items i set position = o.n - 1
+           from unnest($2::uuid[]) with ordinality as o(id, n)
+          where i.sla_id = $1 and i.id = o.id and i.position <> o.n - 1",
+    )
+    .bind(sla)
+    .bind(order)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+async fn delete_item(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Form(input): Form<ItemAction>,
+) -> Result<Response> {
+    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
+    if let Some(item) = find_item(&mut s.tx, sla.id, &input.item).await? {
+        sqlx::query("delete from sla_items where sla_id = $1 and id = $2")
+            .bind(sla.id)
+            .bind(item.id)
+            .execute(&mut *s.tx)
+            .await?;
+        let order: Vec<Uuid> = item_rows(&mut s.tx, sla.id)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        renumber(&mut s.tx, sla.id, &order).await?;
+        s.tx.commit().await?;
+        push_flash(
+            &s.session,
+            FlashKind::Success,
+            s.page.t1("sla-admin-item-deleted", "name", &item.name),
+        )
+        .await;
+    }
+    Ok(Redirect::to(&format!("/admin/sla/{}", sla.id)).into_response())
+}
+
+async fn move_item(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Form(input): Form<ItemAction>,
+) -> Result<Response> {
+    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut order: Vec<Uuid> = item_rows(&mut s.tx, sla.id)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let at = Uuid::parse_str(input.item.trim())
+        .ok()
+        .and_then(|item| order.iter().position(|id| *id == item));
+    let swap = match (at, input.direction.as_str()) {
+        (Some(at), "up") if at > 0 => Some((at - 1, at)),
+        (Some(at), "down") if at + 1 < order.len() => Some((at, at + 1)),
+        _ => None,
+    };
+    if let Some((a, b)) = swap {
+        order.swap(a, b);
+        renumber(&mut s.tx, sla.id, &order).await?;
+        s.tx.commit().await?;
+    }
+    Ok(Redirect::to(&format!("/admin/sla/{}#items", sla.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_hours_and_minutes_or_minutes() {
+        assert_eq!(parse_duration("1:30"), Some(90));
+        assert_eq!(parse_duration(" 90 "), Some(90));
+        assert_eq!(parse_duration("2h"), Some(120));
+        assert_eq!(parse_duration("0:00"), None);
+        assert_eq!(parse_duration("1:75"), None);
+        assert_eq!(parse_duration("-5"), None);
+        assert_eq!(parse_duration("abc"), None);
+        assert_eq!(format_duration(90), "1:30");
+    }
+
+    #[test]
+    fn rule_rows_skip_empty_rows_and_renumber_groups() {
+        let pairs = [
+            ("g0_r0_field", "priority"),
+            ("g0_r0_op", "is"),
+            ("g0_r0_value", "x"),
+            ("g0_r1_field", ""),
+            ("g0_r1_op", "is"),
+            ("g1_r0_field", ""),
+            ("g2_r3_field", "channel"),
+            ("g2_r3_op", "is_empty"),
+        ];
+        let form = ItemForm::new(
+            pairs
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+        );
+        let rows = form.rule_rows();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][0].0, "priority");
+        assert_eq!(
+            rows[1][0],
+            ("channel".into(), "is_empty".into(), String::new())
+        );
+    }
+}
