@@ -202,7 +202,7 @@ pub struct EntitlementForm {
 impl EntitlementForm {
     pub fn has_product(&self, id: &Uuid) -> bool {
         let id = id.to_string();
-        self.product_ids.iter().any(|p| *p == id)
+        self.product_ids.contains(&id)
     }
 
     pub fn restricts(&self) -> bool {

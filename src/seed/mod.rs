@@ -2,6 +2,7 @@
 
 pub mod bulk;
 mod demo_cases;
+mod demo_sla;
 mod demo_customers;
 pub mod names;
 
@@ -69,6 +70,9 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     demo_cases::seed(&mut tx, agent, supervisor, chrono::Utc::now())
         .await
         .context("seeding demo cases")?;
+    demo_sla::seed(&mut tx, admin, chrono::Utc::now())
+        .await
+        .context("seeding demo SLAs and entitlements")?;
     tx.commit().await.context("committing demo data")?;
     Ok(())
 }

@@ -178,7 +178,9 @@ pub fn evolve(
     let (mut inst, is_new) = match current {
         Some(existing) => (existing.clone(), false),
         None => {
-            let item = item.filter(|_| case.state == State::Active)?;
+            // Cases are born active; a closed case without timers (imported,
+            // or older than its SLA) gets them with the outcome they had.
+            let item = item?;
             let mut fresh = Instance {
                 id: Uuid::now_v7(),
                 kpi,

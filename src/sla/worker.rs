@@ -89,6 +89,20 @@ pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<SlaTickReport,
     }
 }
 
+/// Ticks the due instances of the tenant the transaction is in (seeding
+/// demo data uses it to leave cases in every KPI state).
+pub async fn run_due_in_tenant(
+    tx: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> Result<SlaTickReport, sqlx::Error> {
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("select id from sla_kpi_instances where due_at <= $1 for update")
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
+    process(tx, &ids, now).await
+}
+
 #[derive(FromRow)]
 struct DueRow {
     #[sqlx(flatten)]

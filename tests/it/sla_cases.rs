@@ -16,7 +16,8 @@ async fn spawn() -> TestApp {
 
 /// Makes an always-open calendar's SLA the workspace's default: first
 /// response warned at 30 and breached at 60 minutes, resolution at 120 and
-/// 240, so deadlines are plain clock arithmetic.
+/// 240, so deadlines are plain clock arithmetic; "waiting for details"
+/// stops the clocks.
 async fn configure_sla(app: &TestApp, workspace: &str) {
     let tenant: Uuid = sqlx::query_scalar("select id from tenants where slug = $1")
         .bind(workspace)
@@ -41,8 +42,9 @@ async fn configure_sla(app: &TestApp, workspace: &str) {
     .expect("calendar");
     let sla = Uuid::now_v7();
     sqlx::query(
-        "insert into slas (tenant_id, id, name, calendar_id, is_default)
-         values (app_tenant_id(), $1, 'SLA de teste', $2, true)",
+        "insert into slas (tenant_id, id, name, calendar_id, is_default, pause_status_ids)
+         values (app_tenant_id(), $1, 'SLA de teste', $2, true,
+                 array(select id from status_reasons where system_key = 'waiting_details'))",
     )
     .bind(sla)
     .bind(calendar)
@@ -342,6 +344,104 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
         "closed timers are static: {closed:?}"
     );
     assert!(closed[0].4.starts_with("Primeira resposta:"), "{closed:?}");
+}
+
+async fn status_id(app: &TestApp, key: &str) -> String {
+    sqlx::query_scalar::<_, Uuid>(
+        "select s.id from status_reasons s join tenants t on t.id = s.tenant_id where t.slug = 'acme' and s.system_key = $1",
+    )
+    .bind(key)
+    .fetch_one(&app.pool)
+    .await
+    .expect("status reason")
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_paused_timer_stands_still_and_the_sla_tab_explains_the_pushed_deadline() {
+    let app = spawn().await;
+    configure_sla(&app, ACME).await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Aguardando o cliente").await;
+    let before = stored_deadlines(&app, &path).await;
+    app.clock().advance(Duration::minutes(10));
+    let waiting = status_id(&app, "waiting_details").await;
+    let noted = agent
+        .upload_form(
+            &format!("{path}/notes"),
+            &[
+                ("body", "Pedimos o número de série"),
+                ("status_reason_id", &waiting),
+            ],
+        )
+        .await;
+    assert_eq!(
+        noted.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        noted.text()
+    );
+
+    let shown = chips(&agent.get(&path).await.text());
+    assert!(
+        shown
+            .iter()
+            .all(|c| c.1 == "paused" && c.2.contains("sla-chip-paused")),
+        "{shown:?}"
+    );
+    // 50 working minutes were left of the first response's 60 (less the
+    // milliseconds the requests took, counted in whole minutes).
+    assert!(
+        shown[0].4.ends_with("Pausado · 50 min") || shown[0].4.ends_with("Pausado · 49 min"),
+        "{shown:?}"
+    );
+    let page = agent.get(&path).await.text();
+    let doc = Html::parse_document(&page);
+    let frozen = Selector::parse("#sla-chips [data-deadline][data-frozen]").expect("selector");
+    assert_eq!(doc.select(&frozen).count(), 2, "paused timers do not tick");
+
+    app.clock().advance(Duration::minutes(20));
+    let working = status_id(&app, "in_progress").await;
+    agent
+        .upload_form(
+            &format!("{path}/notes"),
+            &[("body", "Recebido"), ("status_reason_id", &working)],
+        )
+        .await;
+    let after = stored_deadlines(&app, &path).await;
+    for ((kpi, was), (_, now)) in before.iter().zip(&after) {
+        assert_eq!(
+            *now - *was,
+            Duration::minutes(20),
+            "{kpi} pushed by the pause"
+        );
+    }
+    let shown = chips(&agent.get(&path).await.text());
+    assert_eq!(millis(&shown[0].3), after[0].1.timestamp_millis());
+    assert_eq!(shown[0].1, "in_progress");
+
+    let tab = agent.get(&format!("{path}?tab=sla")).await.text();
+    let rows = html::texts(&tab, "#sla-instances tr.sla-instance-row");
+    assert!(rows.iter().all(|r| r.contains("0:20")), "{rows:?}");
+    let pauses = html::texts(&tab, "#sla-instances .sla-pauses tbody tr");
+    assert_eq!(pauses.len(), 2, "{pauses:?}");
+    assert!(
+        pauses
+            .iter()
+            .all(|p| p.contains("0:20") && p.contains("Aguardando detalhes")),
+        "{pauses:?}"
+    );
+    let history = html::texts(&tab, "#sla-instances .sla-history tbody tr");
+    assert!(
+        history
+            .iter()
+            .any(|h| h.contains("Retomado") && h.contains("Tempo pausado: 0:20")),
+        "{history:?}"
+    );
+    assert!(
+        history.iter().any(|h| h.contains("agent acme")),
+        "the agent who paused it: {history:?}"
+    );
 }
 
 #[tokio::test]

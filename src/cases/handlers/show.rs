@@ -568,19 +568,46 @@ impl SlaHistoryRow {
             .map(KpiStatus::label_key)
     }
 
-    /// The step's own facts (item, minutes, earlier deadline), compactly.
-    pub fn detail_text(&self) -> String {
-        match &self.detail {
-            serde_json::Value::Object(map) if !map.is_empty() => map
-                .iter()
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(text) => format!("{k}: {text}"),
-                    other => format!("{k}: {other}"),
-                })
-                .collect::<Vec<_>>()
-                .join(" · "),
-            _ => String::new(),
+    /// The step's own facts, in words: time paused or closed, the deadline
+    /// it had before a re-evaluation, whether it was met late. Ids are left
+    /// out: the item and the pause reason have their own columns.
+    pub fn details(&self, ctx: &PageCtx) -> Vec<String> {
+        let detail = &self.detail;
+        let minutes = |key: &str| detail.get(key).and_then(serde_json::Value::as_i64);
+        let flag = |key: &str| detail.get(key).and_then(serde_json::Value::as_bool) == Some(true);
+        let mut parts = Vec::new();
+        if let Some(m) = minutes("paused_minutes") {
+            parts.push(format!(
+                "{}: {}",
+                ctx.t("sla-case-detail-paused-minutes"),
+                hours_minutes(m)
+            ));
         }
+        if let Some(m) = minutes("closed_minutes") {
+            parts.push(format!(
+                "{}: {}",
+                ctx.t("sla-case-detail-closed-minutes"),
+                hours_minutes(m)
+            ));
+        }
+        if let Some(before) = detail
+            .get("failure_before")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        {
+            parts.push(format!(
+                "{}: {}",
+                ctx.t("sla-case-detail-failure-before"),
+                ctx.datetime(&before.with_timezone(&Utc))
+            ));
+        }
+        if flag("late") {
+            parts.push(ctx.t("sla-case-detail-late"));
+        }
+        if flag("no_item_applies") {
+            parts.push(ctx.t("sla-case-detail-no-item"));
+        }
+        parts
     }
 }
 

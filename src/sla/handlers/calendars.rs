@@ -194,7 +194,7 @@ impl CalendarRow {
             .flatten()
             .map(|iv| u32::from(iv.end.saturating_sub(iv.start)))
             .sum();
-        if minutes % 60 == 0 {
+        if minutes.is_multiple_of(60) {
             (minutes / 60).to_string()
         } else {
             format!("{}:{:02}", minutes / 60, minutes % 60)

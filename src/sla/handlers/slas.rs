@@ -90,7 +90,7 @@ impl SlaInput {
 
     pub fn pauses(&self, id: &Uuid) -> bool {
         let id = id.to_string();
-        self.pause.iter().any(|p| *p == id)
+        self.pause.contains(&id)
     }
 }
 
