@@ -11,11 +11,11 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::mail::Mailer;
 use crate::app::{self, AppState};
 use crate::clock::Clock;
 use crate::config::{Config, LogFormat};
 use crate::db::{self, Database, EmbeddedError};
+use crate::mail::Mailer;
 use crate::users::model::Role;
 use crate::{seed, tenants, users, worker};
 
@@ -43,7 +43,12 @@ pub enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Run the background worker alone.
-    Worker,
+    Worker {
+        /// Do the work due now once, print what was done and how long it took, and exit
+        /// (for benchmarks and cron-like runs).
+        #[arg(long)]
+        drain: bool,
+    },
     /// Manage workspaces (tenants).
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -134,7 +139,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate => {
             with_database(&config, |db| async move { db::migrate(&db.pool).await }).await
         }
-        Command::Worker => run_worker(config).await,
+        Command::Worker { drain } => run_worker(config, drain).await,
         Command::Tenant(TenantCommand::Create {
             slug,
             name,
@@ -277,7 +282,7 @@ async fn serve_with(config: &Config, db: &Database) -> anyhow::Result<()> {
         tracker.spawn(worker::run(
             db.pool.clone(),
             clock,
-            Mailer::from_config(&config)?,
+            Mailer::from_config(config)?,
             Duration::from_secs(config.worker_tick_secs),
             cancel.clone(),
         ));
@@ -297,10 +302,25 @@ async fn serve_with(config: &Config, db: &Database) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_worker(config: Config) -> anyhow::Result<()> {
+async fn run_worker(config: Config, drain: bool) -> anyhow::Result<()> {
     let db = Database::open(&config).await?;
     let result = async {
         db::migrate(&db.pool).await?;
+        if drain {
+            let started = std::time::Instant::now();
+            let report =
+                worker::run_once(&db.pool, &Clock::default(), &Mailer::from_config(&config)?)
+                    .await?;
+            println!(
+                "warned={} failed={} entitlements={} mail_sent={} seconds={:.3}",
+                report.sla.warned,
+                report.sla.failed,
+                report.entitlements_moved,
+                report.mail.sent,
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
         let cancel = CancellationToken::new();
         let worker = tokio::spawn(worker::run(
             db.pool.clone(),

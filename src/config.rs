@@ -109,7 +109,12 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
 
     /// Sender of the e-mail Atende sends.
-    #[arg(long, env = "ATENDE_MAIL_FROM", default_value = "Atende <no-reply@atende.invalid>", global = true)]
+    #[arg(
+        long,
+        env = "ATENDE_MAIL_FROM",
+        default_value = "Atende <no-reply@atende.invalid>",
+        global = true
+    )]
     pub mail_from: String,
 }
 

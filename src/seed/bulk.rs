@@ -371,6 +371,10 @@ async fn seed_tenant(
         let mut tx = begin_bulk_tx(pool, tenant).await?;
         insert_cases(&mut tx, &cases).await?;
         insert_events(&mut tx, &events).await?;
+        let kpi_ids: Vec<Uuid> = (0..cases.ids.len() * 2)
+            .map(|_| id_at(&mut rng, Utc::now()))
+            .collect();
+        insert_kpis(&mut tx, &cases.ids, &kpi_ids).await?;
         tx.commit().await?;
         done += size;
         if done % 50_000 < BATCH {
@@ -522,6 +526,54 @@ struct EventBatch {
     actors: Vec<Uuid>,
     kinds: Vec<String>,
     bodies: Vec<String>,
+}
+
+/// Both KPI instances of every case, with the outcome its history implies:
+/// kept or breached for closed cases, cancelled with them; open cases of the
+/// last month still running (due in the future), older ones breached.
+async fn insert_kpis(
+    tx: &mut sqlx::PgConnection,
+    cases: &[Uuid],
+    ids: &[Uuid],
+) -> Result<(), sqlx::Error> {
+    let (first, resolve) = ids.split_at(cases.len());
+    sqlx::query(
+        "with items as (
+             select distinct on (kpi) kpi, id, warn_after_minutes as warn, fail_after_minutes as fail
+               from sla_items where condition = '[]' order by kpi, position)
+         insert into sla_kpi_instances (tenant_id, id, case_id, kpi, sla_item_id, status, started_at, warning_at,
+                                        failure_at, warned_at, failed_at, succeeded_at, ended_at, due_at)
+         select app_tenant_id(), k.id, c.id, k.kpi, i.id, k.status, c.received_at, k.warning_at, k.failure_at,
+                case when k.status in ('nearing', 'non_compliant') then k.warning_at end,
+                case when k.status = 'non_compliant' then k.failure_at end,
+                k.done_at, case when k.status not in ('in_progress', 'nearing') then coalesce(k.done_at, c.cancelled_at, now()) end,
+                case when k.status = 'in_progress' then k.warning_at end
+           from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as u(case_id, first_id, resolve_id)
+           join cases c on c.id = u.case_id
+           cross join lateral (values ('first_response', u.first_id, coalesce(c.first_response_at, c.resolved_at)),
+                                      ('resolve', u.resolve_id, c.resolved_at)) as d(kpi, id, done_at)
+           join items i on i.kpi = d.kpi
+           cross join lateral (
+               select d.id, d.kpi, d.done_at,
+                      case when c.state = 'active' and d.done_at is null and c.opened_at > now() - interval '30 days'
+                           then now() + (interval '1 minute' * (1 + abs(hashtext(c.id::text)) % 20000))
+                           else c.received_at + interval '1 minute' * i.warn end as warning_at,
+                      case when c.state = 'active' and d.done_at is null and c.opened_at > now() - interval '30 days'
+                           then now() + (interval '1 minute' * (20001 + abs(hashtext(c.id::text)) % 20000))
+                           else c.received_at + interval '1 minute' * i.fail end as failure_at,
+                      case when c.state = 'cancelled' and d.done_at is null then 'cancelled'
+                           when d.done_at is not null and d.done_at <= c.received_at + interval '1 minute' * i.fail
+                               then 'succeeded'
+                           when d.done_at is not null or c.opened_at <= now() - interval '30 days' then 'non_compliant'
+                           else 'in_progress' end as status
+           ) k",
+    )
+    .bind(cases)
+    .bind(first)
+    .bind(resolve)
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 async fn insert_events(tx: &mut sqlx::PgConnection, b: &EventBatch) -> Result<(), sqlx::Error> {

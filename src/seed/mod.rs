@@ -2,8 +2,8 @@
 
 pub mod bulk;
 mod demo_cases;
-mod demo_sla;
 mod demo_customers;
+mod demo_sla;
 pub mod names;
 
 use anyhow::Context;

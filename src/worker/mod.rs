@@ -20,6 +20,7 @@ pub struct TickReport {
     pub expired_sessions: u64,
     pub old_login_attempts: u64,
     pub sla: SlaTickReport,
+    pub entitlements_moved: u64,
     pub mail: MailReport,
 }
 
@@ -32,6 +33,7 @@ impl TickReport {
 /// Runs every kind of due work once and returns what it did.
 pub async fn run_once(pool: &PgPool, clock: &Clock, mailer: &Mailer) -> anyhow::Result<TickReport> {
     let sla = sla::run_due(pool, clock.now()).await?;
+    let entitlements_moved = crate::entitlements::worker::run_due(pool, clock.now()).await?;
     let mail = outbox::send_due(pool, mailer, clock.now()).await?;
     let expired_sessions = PgSessionStore::delete_expired(pool).await?;
     let old_login_attempts =
@@ -40,6 +42,7 @@ pub async fn run_once(pool: &PgPool, clock: &Clock, mailer: &Mailer) -> anyhow::
         expired_sessions,
         old_login_attempts,
         sla,
+        entitlements_moved,
         mail,
     })
 }

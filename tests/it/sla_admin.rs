@@ -24,7 +24,7 @@ async fn item_id(app: &TestApp, sla: uuid::Uuid, name: &str) -> uuid::Uuid {
         .unwrap_or_else(|e| panic!("item {name}: {e}"))
 }
 
-fn week<'a>(days: [&'a str; 7]) -> Vec<(&'static str, &'a str)> {
+fn week(days: [&str; 7]) -> Vec<(&'static str, &str)> {
     ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .into_iter()
         .zip(days)
