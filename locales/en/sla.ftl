@@ -38,3 +38,4 @@ sla-event-reopened = reopened
 sla-event-warned = nearing non-compliance
 sla-event-failed = breached
 sla-event-other = changed
+sla-escalated = Escalated

@@ -38,3 +38,4 @@ sla-event-reopened = reaberto
 sla-event-warned = próximo ao vencemento
 sla-event-failed = vencido
 sla-event-other = cambiado
+sla-escalated = Escalado

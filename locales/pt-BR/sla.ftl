@@ -38,3 +38,4 @@ sla-event-reopened = reaberto
 sla-event-warned = próximo do vencimento
 sla-event-failed = vencido
 sla-event-other = alterado
+sla-escalated = Escalonado
