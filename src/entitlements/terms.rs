@@ -208,6 +208,7 @@ struct EntitlementTerms {
 #[derive(FromRow)]
 struct Take {
     entitlement_id: Uuid,
+    allocation: String,
     channel_id: Option<Uuid>,
     stage: String,
     round: i32,
@@ -395,8 +396,8 @@ impl Mover {
         stage: Option<Stage>,
     ) -> Result<(), Error> {
         let takes: Vec<Take> = sqlx::query_as(
-            "select t.entitlement_id, t.channel_id, t.stage, t.round, t.units
-               from entitlement_ledger t
+            "select t.entitlement_id, e.allocation, t.channel_id, t.stage, t.round, t.units
+               from entitlement_ledger t join entitlements e on e.id = t.entitlement_id
               where t.case_id = $1 and t.direction = 'take'
                 and ($2::uuid is null or t.entitlement_id = $2)
                 and ($3::text is null or t.stage = $3)
@@ -436,12 +437,7 @@ impl Mover {
                     .execute(&mut *tx)
                     .await?;
                 move_remaining(tx, take.entitlement_id, take.channel_id, take.units).await?;
-                let allocation: String =
-                    sqlx::query_scalar("select allocation from entitlements where id = $1")
-                        .bind(take.entitlement_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                self.timeline(tx, "give_back", &allocation, take.units)
+                self.timeline(tx, "give_back", &take.allocation, take.units)
                     .await?;
                 self.gave_back = true;
             }

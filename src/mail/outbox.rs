@@ -5,7 +5,7 @@
 //! again on the next tick: e-mail is delivered at least once, never lost.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{FromRow, PgPool};
+use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::mail::Mailer;
@@ -91,4 +91,38 @@ pub async fn send_due(
             return Ok(report);
         }
     }
+}
+
+#[derive(FromRow)]
+pub struct OutboxRow {
+    pub id: Uuid,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub case_number: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
+impl OutboxRow {
+    pub fn case_text(&self) -> String {
+        self.case_number
+            .map(|n| crate::cases::model::CaseNumber(n).to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The workspace's most recent messages, for the outbox page.
+pub async fn latest(tx: &mut PgConnection, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select m.id, m.to_address, m.subject, m.body, (select number from cases where id = m.case_id) as case_number,
+                m.created_at, m.sent_at, m.next_attempt_at, m.attempts, m.last_error
+           from mail_outbox m order by m.created_at desc, m.id desc limit $1",
+    )
+    .bind(limit)
+    .fetch_all(tx)
+    .await
 }

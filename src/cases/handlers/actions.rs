@@ -646,11 +646,7 @@ pub async fn forward_case(
 pub async fn toggle_terms_exempt(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
     let case = load_locked(&mut s, &number).await?;
     let exempt = !case.terms_exempt;
-    sqlx::query("update cases set terms_exempt = $2 where id = $1")
-        .bind(case.id)
-        .bind(exempt)
-        .execute(&mut *s.tx)
-        .await?;
+    store::set_terms_exempt(&mut s.tx, case.id, exempt).await?;
     move_terms(&mut s, case.id, CaseEvent::ExemptionChanged).await?;
     let on = s.page.t("entitlement-terms-exempt-on");
     let off = s.page.t("entitlement-terms-exempt-off");

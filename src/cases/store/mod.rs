@@ -589,6 +589,20 @@ pub async fn set_status(
     Ok(())
 }
 
+/// "Não diminuir os termos do direito" on or off.
+pub async fn set_terms_exempt(
+    tx: &mut PgConnection,
+    id: Uuid,
+    exempt: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update cases set terms_exempt = $2 where id = $1")
+        .bind(id)
+        .bind(exempt)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_priority(
     tx: &mut PgConnection,
     id: Uuid,
