@@ -40,6 +40,7 @@ result = dict(meta)
 result["w1"], result["w2"], result["w3"] = oha("w1"), oha("w2"), oha("w3")
 result["w4"], result["w5"] = driver("w4"), driver("w5")
 result["pgbench_w1"], result["pgbench_w4"] = pgbench("w1"), pgbench("w4")
+result["w6"] = driver("w6")
 for web, pg in (("w1", "pgbench_w1"), ("w4", "pgbench_w4")):
     if result[pg]["tps"]:
         result[web]["fraction_of_pgbench"] = round(result[web]["rps"] / result[pg]["tps"], 2)
@@ -74,6 +75,21 @@ lines += [
     f"- W4: {result['w4']['acknowledged']:,} cases acknowledged, {meta['w4_missing']} of them missing from the database "
     f"({meta['w4_after'] - meta['w4_before']:,} rows added).",
     f"- Server peak RSS over W1–W5: {meta['peak_rss_kb'] / 1024:.0f} MB (target < 150 MB).",
+]
+w6 = result["w6"]
+lines += [
+    "",
+    f"W6, the SLA worker: {w6['due']:,} KPI instances due at once, each running the default SLA's warning actions "
+    "(target ≥ 10,000 transitions/s; idle tick < 5 ms at 1,000,000 instances; nothing applied twice).",
+    "",
+    "| | transitions | seconds | transitions/s |",
+    "|---|---|---|---|",
+    f"| one worker | {w6['one']['transitions']:,.0f} | {w6['one']['seconds']} | {w6['one']['per_second']:,} |",
+    f"| two workers at once | {' + '.join(f'{n:,.0f}' for n in w6['two']['split'])} | {w6['two']['seconds']} | {w6['two']['per_second']:,} |",
+    "",
+    f"- Transitions applied twice by the two workers: {w6['applied_twice']}.",
+    f"- Idle tick at {w6['instances']:,} instances: median {w6['idle_tick_ms']['median']} ms, max {w6['idle_tick_ms']['max']} ms "
+    f"(wall, whole SLA pass); due query {w6['due_query_ms']['execution']} ms execution + {w6['due_query_ms']['planning']} ms planning.",
 ]
 table = "\n".join(lines)
 path = "BENCHMARKS.md"

@@ -126,13 +126,9 @@ pub async fn search(
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "select {ROW_COLUMNS} from customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id where true"
     ));
-    if !filter.include_inactive {
-        sql.push(" and c.active");
-    }
-    if let Some(kind) = filter.kind {
-        sql.push(" and c.kind = ").push_bind(kind.as_str());
-    }
+    push_filter(&mut sql, filter);
     match text {
+        SearchText::Name(words) => return search_by_name(tx, words, filter, limit).await,
         SearchText::All => {
             if let Some((name, id)) = after {
                 sql.push(" and (lower(c.name), c.id) > (")
@@ -143,39 +139,141 @@ pub async fn search(
             }
             sql.push(" order by lower(c.name), c.id");
         }
-        SearchText::Name(words) => {
-            for word in words {
-                sql.push(" and c.search_name like ('%' || search_text(")
-                    .push_bind(like_escape(word))
-                    .push(") || '%')");
-            }
-            // Closest whole-name similarity first: "paula souza" before "ana paula souza lima".
-            sql.push(" order by c.search_name <-> search_text(")
-                .push_bind(words.join(" "))
-                .push("), c.name, c.id");
-        }
         SearchText::Number(number) => {
-            sql.push(" and c.id in (select id from customers where document like ")
-                .push_bind(format!("{}%", like_escape(number)))
-                .push(" union select customer_id from customer_phones where reverse(number) like ")
-                .push_bind(format!(
-                    "{}%",
-                    like_escape(&number.chars().rev().collect::<String>())
-                ))
-                .push(") order by (c.document = ")
+            let reversed: String = number.chars().rev().collect();
+            sql.push(" and c.id in (select id from customers where ");
+            push_prefix_range(&mut sql, "document", number);
+            sql.push(" union select customer_id from customer_phones where ");
+            push_prefix_range(&mut sql, "reversed_number", &reversed);
+            sql.push(") order by (c.document = ")
                 .push_bind(number.clone())
                 .push(") is not true, c.name, c.id");
         }
         SearchText::Email(email) => {
-            sql.push(
-                " and c.id in (select customer_id from customer_econtacts where lower(value) like ",
-            )
-            .push_bind(format!("{}%", like_escape(email)))
-            .push(") order by c.name, c.id");
+            sql.push(" and c.id in (select customer_id from customer_econtacts where ");
+            push_prefix_range(&mut sql, "search_value", email);
+            sql.push(") order by c.name, c.id");
         }
     }
     sql.push(" limit ").push_bind(limit);
     sql.build_query_as().fetch_all(tx).await
+}
+
+/// `column` starts with `prefix`, as a range of leakproof comparisons: under
+/// row-level security LIKE is applied only after the policy, never through an
+/// index (migrations/0006_customer_lookup.sql).
+fn push_prefix_range(sql: &mut QueryBuilder<Postgres>, column: &'static str, prefix: &str) {
+    sql.push(format_args!("({column} ~>=~ "))
+        .push_bind(prefix.to_owned())
+        .push(format_args!(" and {column} ~<~ ("))
+        .push_bind(prefix.to_owned())
+        .push(" || chr(1114111)))");
+}
+
+fn push_filter(sql: &mut QueryBuilder<Postgres>, filter: &SearchFilter) {
+    if !filter.include_inactive {
+        sql.push(" and c.active");
+    }
+    if let Some(kind) = filter.kind {
+        sql.push(" and c.kind = ").push_bind(kind.as_str());
+    }
+}
+
+/// How closely a name matches the typed words: "paula souza" finds "Paula
+/// Souza" (the name starts with them) before "Ana Paula Souza Lima" (its
+/// words start with them) before "Joana Paulasouza" (it merely contains them).
+#[derive(Clone, Copy)]
+enum NameMatch {
+    Starts,
+    WordsStart,
+    Contains,
+}
+
+/// Each rank is read in name order and stops at `limit`, and a rank is only
+/// read while the ones before it left the page short: a common first name
+/// is one index range, whatever the size of the workspace.
+async fn search_by_name(
+    tx: &mut PgConnection,
+    words: &[String],
+    filter: &SearchFilter,
+    limit: i64,
+) -> Result<Vec<CustomerRow>, sqlx::Error> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!("select {ROW_COLUMNS} from ("));
+    for (rank, matching) in [
+        NameMatch::Starts,
+        NameMatch::WordsStart,
+        NameMatch::Contains,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if rank > 0 {
+            sql.push(" union all ");
+        }
+        sql.push(format_args!(
+            "(select c.id, {rank} as rank, c.search_name from customers c where true"
+        ));
+        push_filter(&mut sql, filter);
+        sql.push(" and ");
+        push_name_match(&mut sql, words, matching);
+        match matching {
+            NameMatch::Starts => {}
+            NameMatch::WordsStart => {
+                sql.push(" and not ");
+                push_name_match(&mut sql, words, NameMatch::Starts);
+            }
+            NameMatch::Contains => {
+                sql.push(" and not ");
+                push_name_match(&mut sql, words, NameMatch::WordsStart);
+            }
+        }
+        sql.push(" order by c.search_name collate \"C\", c.id limit ")
+            .push_bind(limit)
+            .push(")");
+    }
+    sql.push(" limit ").push_bind(limit).push(
+        ") m join customers c on c.id = m.id \
+             left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id \
+             order by m.rank, m.search_name collate \"C\", m.id",
+    );
+    sql.build_query_as().fetch_all(tx).await
+}
+
+fn push_name_match(sql: &mut QueryBuilder<Postgres>, words: &[String], matching: NameMatch) {
+    match matching {
+        // A range rather than LIKE, so that the index serves it (see
+        // `push_prefix_range`). Each typed text goes through search_text() in
+        // a sub-select: once per query, not once per row of a generic plan.
+        NameMatch::Starts => {
+            let typed = words.join(" ");
+            sql.push("(c.search_name collate \"C\" >= (select search_text(")
+                .push_bind(typed.clone())
+                .push(")) and c.search_name collate \"C\" < (select search_text(")
+                .push_bind(typed)
+                .push(") || chr(1114111)))");
+        }
+        NameMatch::WordsStart => {
+            sql.push("(true");
+            for word in words {
+                let word = like_escape(word);
+                sql.push(" and (c.search_name like (select search_text(")
+                    .push_bind(word.clone())
+                    .push(") || '%') or c.search_name like (select '% ' || search_text(")
+                    .push_bind(word)
+                    .push(") || '%'))");
+            }
+            sql.push(")");
+        }
+        NameMatch::Contains => {
+            sql.push("(true");
+            for word in words {
+                sql.push(" and c.search_name like (select '%' || search_text(")
+                    .push_bind(like_escape(word))
+                    .push(") || '%')");
+            }
+            sql.push(")");
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

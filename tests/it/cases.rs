@@ -757,6 +757,48 @@ async fn notes_are_public_or_private_and_notify_owner_and_followers_when_asked()
 }
 
 #[tokio::test]
+async fn a_note_changing_a_case_resolved_meanwhile_is_refused_with_the_text_kept() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Resolvido", &[]).await;
+    let solved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let resolved = agent
+        .post_form(
+            &format!("{path}/resolve"),
+            &[("status_reason_id", &solved), ("text", "Feito")],
+        )
+        .await;
+    assert_eq!(resolved.status_code(), StatusCode::SEE_OTHER);
+    let urgent = id_of(&app, "priorities", "Urgente").await;
+    let refused = agent
+        .upload_form(
+            &format!("{path}/notes"),
+            &[("body", "Subir a prioridade"), ("priority_id", &urgent)],
+        )
+        .await;
+    assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text();
+    assert!(
+        html::field_error(&page, "body").is_some_and(|e| e.contains("caso ativo")),
+        "{:?}",
+        html::field_error(&page, "body")
+    );
+    assert!(
+        page.contains("Subir a prioridade"),
+        "the note typed is kept"
+    );
+    let noted = agent
+        .upload_form(&format!("{path}/notes"), &[("body", "Cliente agradeceu")])
+        .await;
+    assert_eq!(noted.status_code(), StatusCode::SEE_OTHER);
+    let page = agent.get(&path).await.text();
+    let notes = html::texts(&page, "#timeline .event-note");
+    assert!(notes.iter().any(|n| n.contains("Cliente agradeceu")));
+    assert!(!notes.iter().any(|n| n.contains("Subir a prioridade")));
+    assert!(!html::text(&page, ".case-facts").contains("Urgente"));
+}
+
+#[tokio::test]
 async fn agents_take_unassigned_cases_and_supervisors_assign_in_bulk() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;

@@ -177,6 +177,27 @@ async fn best_match_comes_first_in_the_type_ahead() {
 }
 
 #[tokio::test]
+async fn the_type_ahead_lists_names_starting_with_the_text_then_words_starting_with_it_then_the_rest()
+ {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    for (name, cpf) in [
+        ("Amaral Costa", "314.159.265-90"),
+        ("Ana Marques", "271.828.182-05"),
+        ("Márcia Lima", "161.803.398-05"),
+        ("Marta Lima", "141.421.356-51"),
+        ("Carlos Pereira", "173.205.080-52"),
+    ] {
+        create_contact(&agent, &app, name, cpf, &[]).await;
+    }
+    let text = agent.htmx_get("/customers/lookup?q=MAR").await.text();
+    assert_eq!(
+        html::texts(&text, ".picker-name"),
+        ["Márcia Lima", "Marta Lima", "Ana Marques", "Amaral Costa"]
+    );
+}
+
+#[tokio::test]
 async fn an_invalid_cpf_is_a_field_error_naming_the_problem_with_the_form_kept() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;

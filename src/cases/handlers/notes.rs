@@ -45,7 +45,6 @@ pub async fn add_note(
         Ok(_) => return refuse(&mut s, case, &input.body, "error-required").await,
         Err(key) => return refuse(&mut s, case, &input.body, key).await,
     };
-    store::lock(&mut s.tx, case.id).await?;
     let priority = optional_id(&input.priority_id)
         .ok()
         .flatten()
@@ -54,9 +53,21 @@ pub async fn add_note(
         .ok()
         .flatten()
         .filter(|p| *p != case.status_reason_id);
-    if (priority.is_some() || status_reason.is_some()) && !case.is_active() {
-        return refuse(&mut s, case, &input.body, "case-refused-not-active").await;
-    }
+    let changes_case = priority.is_some() || status_reason.is_some();
+    // A plain note only appends; a change is applied against the case as the
+    // lock leaves it, one agent's move after the other's.
+    let before = if changes_case {
+        store::lock(&mut s.tx, case.id).await?;
+        let locked = store::find_by_id(&mut s.tx, case.id)
+            .await?
+            .unwrap_or(case.clone());
+        if !locked.is_active() {
+            return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
+        }
+        Some(locked)
+    } else {
+        None
+    };
     let event_id = store::add_event(
         &mut s.tx,
         NewEvent {
@@ -73,16 +84,13 @@ pub async fn add_note(
     if let Some(file) = file {
         store_file(&mut s, case.id, Some(event_id), None, file).await?;
     }
-    let before = store::find_by_id(&mut s.tx, case.id)
-        .await?
-        .unwrap_or(case.clone());
     if let Some(priority) = priority {
         store::set_priority(&mut s.tx, case.id, priority).await?;
     }
     if let Some(status_reason) = status_reason {
         store::set_status(&mut s.tx, case.id, status_reason).await?;
     }
-    if priority.is_some() || status_reason.is_some() {
+    if let Some(before) = before {
         sync_sla(&mut s, case.id, Origin::Change).await?;
         let after = store::find_by_id(&mut s.tx, case.id)
             .await?
