@@ -116,6 +116,25 @@ impl Lists {
             .await
     }
 
+    /// The priority a case gets when none is chosen.
+    pub async fn default_priority(&self, tx: &mut PgConnection) -> Result<Uuid, sqlx::Error> {
+        self.get("priorities:default", store::default_priority(tx))
+            .await
+    }
+
+    /// The status reason with a fixed meaning (`cases::model::status`).
+    pub async fn system_status(
+        &self,
+        tx: &mut PgConnection,
+        key: &str,
+    ) -> Result<Uuid, sqlx::Error> {
+        self.get("status_reasons:system", store::system_statuses(tx))
+            .await?
+            .get(key)
+            .copied()
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
     /// Active users, for owner and assignment lists.
     pub async fn users(&self, tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
         self.get("users:active", crate::users::store::active_choices(tx))

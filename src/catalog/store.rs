@@ -95,6 +95,25 @@ pub async fn find_item(
 }
 
 /// Active entries, in the list's order, for a form's select.
+pub async fn default_priority(tx: &mut PgConnection) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select id from priorities where active order by is_default desc, sort_order limit 1"
+    )
+    .fetch_one(tx)
+    .await
+}
+
+/// Status reasons by their `system_key`.
+pub async fn system_statuses(
+    tx: &mut PgConnection,
+) -> Result<std::collections::HashMap<String, Uuid>, sqlx::Error> {
+    let rows: Vec<(String, Uuid)> =
+        sqlx::query_as("select system_key, id from status_reasons where system_key is not null")
+            .fetch_all(tx)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn choices(tx: &mut PgConnection, kind: ListKind) -> Result<Vec<Choice>, sqlx::Error> {
     let sql = format!(
         "select id, name from {} where active order by sort_order, lower(name)",

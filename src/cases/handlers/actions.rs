@@ -103,7 +103,10 @@ pub async fn start_execution(mut s: SignedIn, Path(number): Path<String>) -> Res
     if execution.take_ownership {
         store::set_owner(&mut s.tx, case.id, Owner::User(s.user.id)).await?;
     }
-    let in_progress = store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?;
+    let in_progress = s
+        .lists
+        .system_status(&mut s.tx, status::IN_PROGRESS)
+        .await?;
     store::set_status(&mut s.tx, case.id, in_progress).await?;
     event(
         &mut s,
@@ -428,7 +431,10 @@ pub async fn reactivate_case(mut s: SignedIn, Path(number): Path<String>) -> Res
     if let Err(refusal) = model::check_reactivate(&store::situation(&mut s.tx, &case).await?) {
         return Ok(refuse(&s, &case, &refusal).await);
     }
-    let in_progress = store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?;
+    let in_progress = s
+        .lists
+        .system_status(&mut s.tx, status::IN_PROGRESS)
+        .await?;
     store::reactivate(&mut s.tx, case.id, in_progress).await?;
     let from_resolved = case.state == "resolved";
     move_terms(&mut s, case.id, CaseEvent::Reactivated { from_resolved }).await?;

@@ -133,7 +133,7 @@ pub async fn new_case(
     Query(q): Query<NewCaseQuery>,
 ) -> Result<Response> {
     let mut input = fresh_form(&s);
-    input.priority_id = store::default_priority(&mut s.tx).await?.to_string();
+    input.priority_id = s.lists.default_priority(&mut s.tx).await?.to_string();
     if let Ok(Some(customer)) = optional_id(&q.customer) {
         input.customer_id = customer.to_string();
     }
@@ -361,11 +361,15 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
     }
     let priority_id = match parsed.priority_id {
         Some(id) => id,
-        None => store::default_priority(&mut s.tx).await?,
+        None => s.lists.default_priority(&mut s.tx).await?,
     };
     let status_reason_id = match parsed.status_reason_id {
         Some(id) => id,
-        None => store::status_by_key(&mut s.tx, status::IN_PROGRESS).await?,
+        None => {
+            s.lists
+                .system_status(&mut s.tx, status::IN_PROGRESS)
+                .await?
+        }
     };
     let id = Uuid::now_v7();
     let created = store::insert(

@@ -153,7 +153,7 @@ pub async fn merge_cases(
         .find(|c| c.id == primary)
         .map(|c| c.number().to_string())
         .unwrap_or_default();
-    let merged_status = store::status_by_key(&mut s.tx, status::MERGED).await?;
+    let merged_status = s.lists.system_status(&mut s.tx, status::MERGED).await?;
     let mut merged = Vec::new();
     for case in fresh.iter().filter(|c| c.id != primary) {
         store::cancel(&mut s.tx, case.id, merged_status, s.now, Some(primary)).await?;

@@ -221,14 +221,6 @@ pub async fn status_by_key(tx: &mut PgConnection, key: &str) -> Result<Uuid, sql
         .await
 }
 
-pub async fn default_priority(tx: &mut PgConnection) -> Result<Uuid, sqlx::Error> {
-    sqlx::query_scalar!(
-        "select id from priorities where active order by is_default desc, sort_order limit 1"
-    )
-    .fetch_one(tx)
-    .await
-}
-
 /// References of a case form, checked together in one round trip: each must
 /// exist in this workspace, be active, and fit the others.
 #[derive(Debug, FromRow)]

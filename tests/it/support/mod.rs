@@ -290,7 +290,9 @@ async fn load_case(tx: &mut atende::db::TenantTx, slug: &str, customer: uuid::Uu
     };
     let input = model::CaseInput::parse(&form, chrono_tz::UTC, chrono::Utc::now())
         .unwrap_or_else(|_| panic!("fixture case is valid"));
-    let priority = store::default_priority(tx).await.expect("priority");
+    let priority = atende::catalog::store::default_priority(tx)
+        .await
+        .expect("priority");
     let status = store::status_by_key(tx, "in_progress")
         .await
         .expect("status");
