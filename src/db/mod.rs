@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use embedded::{EmbeddedCluster, EmbeddedError};
-pub use tenant_tx::{TenantTx, begin_provisioning_tx, begin_tenant_tx};
+pub use tenant_tx::{TenantTx, begin_detached, begin_provisioning_tx, begin_tenant_tx};
 
 use crate::config::Config;
 

@@ -23,8 +23,30 @@ pub async fn begin_tenant_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx,
     let begin = format!(
         "begin; select set_config('role', 'atende_app', true), set_config('app.tenant_id', '{tenant_id}', true)"
     );
-    let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await?;
+    let tx = begin_detached(pool, Some(begin)).await?;
     Ok(TenantTx { tx, tenant_id })
+}
+
+/// Begins on a task of its own. sqlx counts a transaction only once BEGIN
+/// has answered, so a request dropped while BEGIN was in flight (the browser
+/// went away) handed its connection back to the pool inside that transaction,
+/// as `atende_app` of its tenant: the next request to draw it failed, and so
+/// did every one after it on that connection. On its own task an abandoned
+/// BEGIN runs to the end, and its transaction is then dropped, so rolled
+/// back, like any other.
+pub async fn begin_detached(
+    pool: &PgPool,
+    statement: Option<String>,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        match statement {
+            Some(statement) => pool.begin_with(sqlx::AssertSqlSafe(statement)).await,
+            None => pool.begin().await,
+        }
+    })
+    .await
+    .map_err(|_| sqlx::Error::WorkerCrashed)?
 }
 
 impl TenantTx {
@@ -68,7 +90,7 @@ pub async fn begin_provisioning_tx(
     pool: &PgPool,
     tenant_id: Uuid,
 ) -> Result<TenantTx, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_detached(pool, None).await?;
     sqlx::query("select set_config('app.tenant_id', $1, true)")
         .bind(tenant_id.to_string())
         .execute(&mut *tx)

@@ -1,7 +1,7 @@
 //! What keeps tenants apart in the database itself, pinned against the catalog
 //! and proven with queries made as a superuser.
 
-use atende::db::begin_tenant_tx;
+use atende::db::{begin_detached, begin_tenant_tx};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Row};
 use uuid::Uuid;
@@ -208,4 +208,55 @@ async fn tenant_context_does_not_leak_through_a_pooled_connection() {
         .await
         .expect("count");
     assert_eq!(visible, 0);
+}
+
+#[tokio::test]
+async fn a_request_dropped_while_its_transaction_begins_leaves_its_connection_clean() {
+    let app = TestApp::spawn().await;
+    let options = app.pool.connect_options().as_ref().clone();
+    let single = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("pool");
+    let owner: String = sqlx::query_scalar("select current_user::text")
+        .fetch_one(&single)
+        .await
+        .expect("who");
+    // Another session holds a lock the BEGIN below waits for, so the request
+    // can be dropped while BEGIN is surely on the wire and unanswered: what
+    // happens when a browser goes away.
+    let mut holder = app.pool.begin().await.expect("holder");
+    sqlx::query("select pg_advisory_xact_lock(7)")
+        .execute(&mut *holder)
+        .await
+        .expect("lock");
+    let begin = begin_detached(
+        &single,
+        Some(
+            "begin; select set_config('role', 'atende_app', true), pg_advisory_xact_lock(7)".into(),
+        ),
+    );
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(300), begin)
+            .await
+            .is_err(),
+        "BEGIN waits for the lock"
+    );
+    holder.commit().await.expect("release");
+    let who: String = sqlx::query_scalar("select current_user::text")
+        .fetch_one(&single)
+        .await
+        .expect("the next user of the connection");
+    assert_eq!(who, owner, "the abandoned transaction's role is gone");
+    let savepoint = sqlx::query("savepoint probe").execute(&single).await;
+    assert!(
+        savepoint.is_err(),
+        "no transaction block is left open on the connection"
+    );
+    let sessions: i64 = sqlx::query_scalar("select count(*) from sessions")
+        .fetch_one(&single)
+        .await
+        .expect("the owner's own path works on that connection");
+    assert!(sessions >= 0);
 }
