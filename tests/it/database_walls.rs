@@ -23,6 +23,15 @@ async fn tenant_id(app: &TestApp, slug: &str) -> Uuid {
         .expect("tenant")
 }
 
+/// A pool of one connection, so the next query is sure to reuse it.
+async fn single_connection_pool(app: &TestApp) -> sqlx::PgPool {
+    PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(app.pool.connect_options().as_ref().clone())
+        .await
+        .expect("pool")
+}
+
 #[tokio::test]
 async fn every_tenant_table_has_forced_row_level_security_on_the_tenant_setting() {
     let app = TestApp::spawn().await;
@@ -172,12 +181,7 @@ async fn inserting_a_row_for_another_tenant_is_refused() {
 #[tokio::test]
 async fn tenant_context_does_not_leak_through_a_pooled_connection() {
     let app = TestApp::spawn().await;
-    let options = app.pool.connect_options().as_ref().clone();
-    let single = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("pool");
+    let single = single_connection_pool(&app).await;
     let acme = tenant_id(&app, ACME).await;
     let (before_user, backend): (String, i32) =
         sqlx::query_as("select current_user::text, pg_backend_pid()")
@@ -213,12 +217,7 @@ async fn tenant_context_does_not_leak_through_a_pooled_connection() {
 #[tokio::test]
 async fn a_request_dropped_while_its_transaction_begins_leaves_its_connection_clean() {
     let app = TestApp::spawn().await;
-    let options = app.pool.connect_options().as_ref().clone();
-    let single = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("pool");
+    let single = single_connection_pool(&app).await;
     let owner: String = sqlx::query_scalar("select current_user::text")
         .fetch_one(&single)
         .await
