@@ -35,18 +35,42 @@ pub async fn active_account(
     .await
 }
 
+/// The bell counts unread notifications up to here and then shows "99+":
+/// every page counts them, and a supervisor back from leave, or an owner of
+/// many escalated cases, can have thousands.
+pub const UNREAD_COUNT_CAP: i64 = 100;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    tenant_id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    locale: Option<String>,
+    slug: String,
+    tenant_name: String,
+    tenant_locale: String,
+    time_zone: String,
+    catalog_version: i64,
+    unread: i64,
+}
+
 pub async fn current_user(
     tx: &mut PgConnection,
     user_id: Uuid,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
+    let row: Option<UserRow> = sqlx::query_as(
+        "select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
                 t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone, t.catalog_version,
-                (select count(*) from notifications n where n.user_id = u.id and n.read_at is null) as "unread!"
+                (select count(*) from (select from notifications n
+                                        where n.user_id = u.id and n.read_at is null
+                                        limit $2) unread) as unread
            from users u join tenants t on t.id = u.tenant_id
-          where u.id = $1 and u.active"#,
-        user_id
+          where u.id = $1 and u.active",
     )
+    .bind(user_id)
+    .bind(UNREAD_COUNT_CAP)
     .fetch_optional(tx)
     .await?;
     Ok(row.map(|r| CurrentUser {

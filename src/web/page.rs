@@ -26,6 +26,17 @@ pub struct UserBadge {
     pub unread_notifications: i64,
 }
 
+impl UserBadge {
+    /// The bell's figure: exact below the count's cap, "99+" from there.
+    pub fn unread_label(&self) -> String {
+        if self.unread_notifications >= crate::auth::store::UNREAD_COUNT_CAP {
+            format!("{}+", crate::auth::store::UNREAD_COUNT_CAP - 1)
+        } else {
+            self.unread_notifications.to_string()
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PageCtx {
     pub lang: Lang,

@@ -1253,3 +1253,42 @@ async fn a_note_written_meanwhile_does_not_make_an_open_edit_stale() {
     let response = save_edit(&agent, &action, fields).await;
     assert_eq!(response.status_code(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_bell_counts_unread_notifications_exactly_up_to_ninety_nine_and_then_says_99_plus() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let agent_id = app.user_id(ACME, Role::Agent).await;
+    let notify = |count: i32, read: bool| {
+        sqlx::query(
+            "insert into notifications (tenant_id, id, user_id, kind, created_at, read_at)
+             select u.tenant_id, gen_random_uuid(), u.id, 'assigned', now(),
+                    case when $3 then now() end
+               from users u, generate_series(1, $2)
+              where u.id = $1",
+        )
+        .bind(agent_id)
+        .bind(count)
+        .bind(read)
+        .execute(&app.pool)
+    };
+
+    notify(40, true).await.expect("read notifications");
+    notify(3, false).await.expect("unread notifications");
+    let page = agent.get("/cases").await.text();
+    assert_eq!(
+        html::text(&page, ".bell-count"),
+        "3",
+        "read ones do not count"
+    );
+
+    notify(96, false).await.expect("unread notifications");
+    let page = agent.get("/cases").await.text();
+    assert_eq!(html::text(&page, ".bell-count"), "99");
+
+    notify(500, false).await.expect("unread notifications");
+    let page = agent.get("/cases").await.text();
+    assert_eq!(html::text(&page, ".bell-count"), "99+");
+    let list = agent.get("/notifications").await;
+    assert_eq!(list.status_code(), StatusCode::OK);
+}
