@@ -58,7 +58,9 @@ lines = [
     f"Run `{os.path.basename(out)}`: {meta['nproc']} cores, {meta['memory_gb']} GB, PostgreSQL {meta['postgres']}; "
     f"{meta['tenants']} workspaces, {meta['cases_total']:,} cases, {meta['events_total']:,} timeline entries; "
     f"largest workspace {meta['largest_cases']:,} cases and {meta['largest_customers']:,} customers; "
-    f"seeding took {meta['seed_seconds']} s; {meta['duration']} s per workload.",
+    (f"seeding took {meta['seed_seconds']} s; " if meta['seed_seconds'] != "reused"
+     else "data from an earlier seed (W4 and W5 of earlier runs added cases and notes); ")
+    + f"{meta['duration']} s per workload.",
     "",
     "| workload | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors | target |",
     "|---|---|---|---|---|---|---|---|",

@@ -141,6 +141,17 @@ impl Lists {
             .await
     }
 
+    /// The names of statuses, priorities, owners and channels, by id.
+    pub async fn case_names(
+        &self,
+        tx: &mut PgConnection,
+    ) -> Result<Arc<crate::catalog::names::CaseNames>, sqlx::Error> {
+        self.get("case_names", async {
+            crate::catalog::names::load(tx).await.map(Arc::new)
+        })
+        .await
+    }
+
     fn lookup<T: Clone + 'static>(&self, name: &'static str) -> Option<T> {
         let entries = self.cache.entries.lock().unwrap_or_else(|e| e.into_inner());
         let (version, value) = entries.get(&(self.tenant, name))?;

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod defaults;
 mod handlers;
 pub mod model;
+pub mod names;
 pub mod store;
 
 use crate::web::routes::Route;

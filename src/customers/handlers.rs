@@ -150,8 +150,9 @@ pub async fn show_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<Cu
     let now = s.now;
     let (worked_minutes, billable_minutes) =
         crate::cases::store::customer_time(&mut s.tx, id).await?;
+    let names = s.lists.case_names(&mut s.tx).await?;
     let page = CustomerPage {
-        cases: crate::cases::store::customer_cases(&mut s.tx, id, 20).await?,
+        cases: crate::cases::store::customer_cases(&mut s.tx, &names, id, 20).await?,
         entitlements: crate::entitlements::store::for_customer(&mut s.tx, id).await?,
         worked_minutes,
         billable_minutes,

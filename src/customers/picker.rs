@@ -86,7 +86,9 @@ pub struct PickedFragment {
 }
 
 async fn picked(s: &mut SignedIn, id: Uuid) -> Result<PickedFragment> {
-    let customer = store::find(&mut s.tx, id).await?.ok_or_else(not_found)?.row;
+    let customer = store::find_row(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
     Ok(PickedFragment {
         alerts: store::current_alerts(&mut s.tx, id, s.now).await?,
         roles: store::role_names(&mut s.tx, id).await?,

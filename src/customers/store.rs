@@ -285,14 +285,20 @@ pub struct CustomerDetail {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<CustomerDetail>, sqlx::Error> {
-    let row: Option<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+/// The customer as lists and cards show it, without the details of its page.
+pub async fn find_row(tx: &mut PgConnection, id: Uuid) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {ROW_COLUMNS} from customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id where c.id = $1"
     )))
     .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
+    .fetch_optional(tx)
+    .await
+}
+
+pub async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<CustomerDetail>, sqlx::Error> {
+    let Some(row) = find_row(&mut *tx, id).await? else {
+        return Ok(None);
+    };
     let extra = sqlx::query!(
         r#"select c.notes, c.primary_contact_id, c.created_at, s.id as "level_id?", s.name as "level_name?"
              from customers c left join service_levels s on s.tenant_id = c.tenant_id and s.id = c.service_level_id

@@ -12,7 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::cases::handlers::entitlement::db_only;
-use crate::cases::handlers::{case_path, load, sync_sla};
+use crate::cases::handlers::{case_path, load, reload, sync_sla};
 use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::defaults::status;
@@ -29,9 +29,9 @@ use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// Loads and locks the case, so a move is checked against what is stored now.
 async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
-    let case = load(&mut s.tx, number).await?;
+    let case = load(s, number).await?;
     store::lock(&mut s.tx, case.id).await?;
-    Ok(store::find_by_id(&mut s.tx, case.id).await?.unwrap_or(case))
+    Ok(reload(s, case.id).await?.unwrap_or(case))
 }
 
 async fn event(
@@ -184,9 +184,7 @@ pub async fn assign_case(
         return Ok(Redirect::to(&case_path(case.number())).into_response());
     }
     store::set_owner(&mut s.tx, case.id, owner).await?;
-    let after = store::find_by_id(&mut s.tx, case.id)
-        .await?
-        .unwrap_or(case.clone());
+    let after = reload(&mut s, case.id).await?.unwrap_or(case.clone());
     let name = |c: &CaseRecord| {
         c.owner_user_name
             .clone()
@@ -221,7 +219,7 @@ pub async fn follow_case(
     Path(number): Path<String>,
     follow: bool,
 ) -> Result<Response> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     if follow {
         store::follow(&mut s.tx, case.id, s.user.id).await?;
     } else {
@@ -314,7 +312,7 @@ pub async fn close_form(
     Path(number): Path<String>,
     mode: &'static str,
 ) -> Result<ClosePage> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let page = close_page(&mut s, case, mode, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
@@ -505,7 +503,7 @@ async fn forward_page(
 }
 
 pub async fn forward_form(mut s: SignedIn, Path(number): Path<String>) -> Result<ForwardPage> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let input = ForwardForm {
         request_type_id: case
             .request_type_id

@@ -74,7 +74,7 @@ pub async fn upload_attachment(
     Path(number): Path<String>,
     request: Request,
 ) -> Result<Response> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let (_, file) = upload::read_request::<NoFields>(request).await?;
     let Some(file) = file else {
         push_flash(

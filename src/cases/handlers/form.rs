@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 use crate::cases::audit;
 use crate::cases::handlers::entitlement::{self, EntitlementField};
-use crate::cases::handlers::{FormChoices, case_path, form_choices, is, load, sync_sla};
+use crate::cases::handlers::{
+    FormChoices, case_path, find, form_choices, is, load, reload, sync_sla,
+};
 use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
 use crate::catalog::defaults::status;
@@ -139,7 +141,7 @@ pub async fn new_case(
     }
     // A child case starts with its parent's customer, contact, product, subject and channel.
     if let Some(parent) = CaseNumber::parse(&q.parent)
-        && let Some(parent) = store::find(&mut s.tx, parent).await?
+        && let Some(parent) = find(&mut s, parent).await?
     {
         input.parent_case = parent.number().to_string();
         input.customer_id = parent.customer_id.to_string();
@@ -181,10 +183,10 @@ async fn form_page(
     let entitlement =
         entitlement::field(&mut s.tx, &input, on, current, errors.get("entitlement_id")).await?;
     let customer = match optional_id(&input.customer_id).ok().flatten() {
-        Some(id) => match customers::find(&mut s.tx, id).await? {
-            Some(found) => Some(ChosenCustomer {
+        Some(id) => match customers::find_row(&mut s.tx, id).await? {
+            Some(row) => Some(ChosenCustomer {
                 alerts: customers::current_alerts(&mut s.tx, id, s.now).await?,
-                row: found.row,
+                row,
             }),
             None => None,
         },
@@ -496,7 +498,7 @@ fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
 }
 
 pub async fn edit_case(mut s: SignedIn, Path(number): Path<String>) -> Result<CaseFormPage> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let input = form_of(&case, &s);
     let page = form_page(&mut s, input, FieldErrors::default(), Some(case)).await?;
     s.tx.commit().await?;
@@ -508,7 +510,7 @@ pub async fn update_case(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Result<Response> {
-    let before = load(&mut s.tx, &number).await?;
+    let before = load(&mut s, &number).await?;
     let input: CaseForm = form::parse(&body).ok_or(AppError::NotFound)?;
     let action: FormAction = form::parse(&body).unwrap_or_default();
     if action.action == "refresh" {
@@ -561,9 +563,7 @@ pub async fn update_case(
     if !written {
         return conflict(s, input, before).await;
     }
-    let after = store::find_by_id(&mut s.tx, before.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let after = reload(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
     record_changes(&mut s, &before, &after).await?;
     if parsed.entitlement_id != before.entitlement_id {
         terms::set_case_entitlement(&mut s.tx, before.id, parsed.entitlement_id).await?;
@@ -657,9 +657,7 @@ async fn record_changes(s: &mut SignedIn, before: &CaseRecord, after: &CaseRecor
 /// each field that differs, keep what the agent typed, and let them save
 /// again knowingly (the form now carries the newer version).
 async fn conflict(mut s: SignedIn, input: CaseForm, before: CaseRecord) -> Result<Response> {
-    let current = store::find_by_id(&mut s.tx, before.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let current = reload(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
     let theirs = form_of(&current, &s);
     let page_input = CaseForm {
         version: current.version.to_string(),
@@ -767,7 +765,7 @@ pub struct PickedForCase {
 /// new customer clears the contact.
 pub async fn pick_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<PickedForCase> {
     let id = crate::web::form::parse_id(&id)?;
-    let found = customers::find(&mut s.tx, id)
+    let found = customers::find_row(&mut s.tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let input = CaseForm {
@@ -777,14 +775,15 @@ pub async fn pick_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<Pi
     let on = entitlement::case_date(&input, s.page.tz, s.now);
     let mut entitlement = entitlement::field(&mut s.tx, &input, on, None, None).await?;
     entitlement.oob = true;
+    let names = s.lists.case_names(&mut s.tx).await?;
     let fragment = PickedForCase {
         entitlement,
         chosen: ChosenCustomer {
             alerts: customers::current_alerts(&mut s.tx, id, s.now).await?,
-            row: found.row,
+            row: found,
         },
         contacts: customers::contacts_for(&mut s.tx, id).await?,
-        recent_cases: store::customer_cases(&mut s.tx, id, 5).await?,
+        recent_cases: store::customer_cases(&mut s.tx, &names, id, 5).await?,
         ctx: s.page.clone(),
     };
     s.tx.commit().await?;

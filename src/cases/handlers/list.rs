@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::cases::handlers::{find, reload};
 use crate::cases::model::{CaseNumber, Owner};
 use crate::cases::store::{self, CaseRow, ChartGroup, EventKind, NewEvent};
 use crate::cases::views::{PAGE_SIZES, Sort, View, ViewQuery, ViewSpec};
@@ -199,7 +200,8 @@ impl CaseListPage {
 
 pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Result<CaseListPage> {
     let spec = ViewSpec::parse(&query);
-    let mut rows = store::list(&mut s.tx, &spec, s.user.id, s.page.tz).await?;
+    let names = s.lists.case_names(&mut s.tx).await?;
+    let mut rows = store::list(&mut s.tx, &names, &spec, s.user.id, s.page.tz).await?;
     let has_more = rows.len() as i64 > spec.per_page;
     rows.truncate(spec.per_page as usize);
     let chart = match ChartGroup::parse(&query.chart) {
@@ -326,7 +328,7 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         .filter_map(|n| CaseNumber::parse(n))
         .take(100)
     {
-        let Some(case) = store::find(&mut s.tx, number).await? else {
+        let Some(case) = find(&mut s, number).await? else {
             continue;
         };
         if !case.is_active() || case.owner() == owner {
@@ -335,7 +337,7 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         store::lock(&mut s.tx, case.id).await?;
         store::set_owner(&mut s.tx, case.id, owner).await?;
         store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
-        let after = store::find_by_id(&mut s.tx, case.id).await?;
+        let after = reload(&mut s, case.id).await?;
         let new_owner = after
             .as_ref()
             .and_then(|a| {

@@ -23,9 +23,28 @@ use crate::sla::sync::{Origin, sync_case};
 use crate::web::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
-pub async fn load(tx: &mut PgConnection, number: &str) -> Result<CaseRecord> {
+pub async fn load<R: MinRole>(s: &mut SignedIn<R>, number: &str) -> Result<CaseRecord> {
     let number = CaseNumber::parse(number).ok_or_else(not_found)?;
-    store::find(tx, number).await?.ok_or_else(not_found)
+    find(s, number).await?.ok_or_else(not_found)
+}
+
+/// The case of this number, names resolved.
+pub async fn find<R: MinRole>(
+    s: &mut SignedIn<R>,
+    number: CaseNumber,
+) -> std::result::Result<Option<CaseRecord>, sqlx::Error> {
+    let names = s.lists.case_names(&mut s.tx).await?;
+    store::find(&mut s.tx, &names, number).await
+}
+
+/// The case as stored now, names resolved: after a change, to show it or to
+/// compare it with what it was.
+pub async fn reload<R: MinRole>(
+    s: &mut SignedIn<R>,
+    id: Uuid,
+) -> std::result::Result<Option<CaseRecord>, sqlx::Error> {
+    let names = s.lists.case_names(&mut s.tx).await?;
+    store::find_by_id(&mut s.tx, &names, id).await
 }
 
 /// Brings the case's SLA timers in line with what the request just changed,
@@ -108,7 +127,10 @@ pub async fn form_choices(
             None => Vec::new(),
         },
         recent_cases: match customer {
-            Some(customer) => store::customer_cases(tx, customer, 5).await?,
+            Some(customer) => {
+                let names = lists.case_names(tx).await?;
+                store::customer_cases(tx, &names, customer, 5).await?
+            }
             None => Vec::new(),
         },
     })

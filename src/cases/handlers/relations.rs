@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::{case_path, load, sync_sla};
+use crate::cases::handlers::{case_path, find, load, reload, sync_sla};
 use crate::cases::model::{self, CaseNumber};
 use crate::cases::store::{self, EventKind, NewEvent};
 use crate::catalog::defaults::status;
@@ -30,10 +30,10 @@ pub async fn attach_child(
     Path(number): Path<String>,
     Form(input): Form<AttachChildForm>,
 ) -> Result<Response> {
-    let parent = load(&mut s.tx, &number).await?;
+    let parent = load(&mut s, &number).await?;
     let back = format!("{}?tab=relationships", case_path(parent.number()));
     let child = match CaseNumber::parse(&input.child) {
-        Some(n) => store::find(&mut s.tx, n).await?,
+        Some(n) => find(&mut s, n).await?,
         None => None,
     };
     let Some(child) = child else {
@@ -99,7 +99,7 @@ pub async fn merge_cases(
     Path(number): Path<String>,
     Form(input): Form<MergeForm>,
 ) -> Result<Response> {
-    let this = load(&mut s.tx, &number).await?;
+    let this = load(&mut s, &number).await?;
     let back = format!("{}?tab=relationships", case_path(this.number()));
     let mut numbers: Vec<CaseNumber> = input
         .cases
@@ -111,7 +111,7 @@ pub async fn merge_cases(
     numbers.dedup();
     let mut cases = Vec::new();
     for n in &numbers {
-        match store::find(&mut s.tx, *n).await? {
+        match find(&mut s, *n).await? {
             Some(case) => cases.push(case),
             None => {
                 push_flash(
@@ -130,7 +130,7 @@ pub async fn merge_cases(
     }
     let mut fresh = Vec::new();
     for case in &cases {
-        if let Some(current) = store::find_by_id(&mut s.tx, case.id).await? {
+        if let Some(current) = reload(&mut s, case.id).await? {
             fresh.push(current);
         }
     }

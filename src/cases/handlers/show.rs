@@ -147,7 +147,7 @@ pub async fn show_case(
     Path(number): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Result<CasePage> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let page = case_page(
         &mut s,
         case,
@@ -165,7 +165,7 @@ pub async fn case_page(
     tab: Tab,
     filter: TimelineFilter,
 ) -> Result<CasePage> {
-    let customer = customers::find(&mut s.tx, case.customer_id)
+    let customer = customers::find_row(&mut s.tx, case.customer_id)
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
     let alerts = customers::current_alerts(&mut s.tx, case.customer_id, s.now).await?;
@@ -184,6 +184,11 @@ pub async fn case_page(
     let sla_tab = tab == Tab::Sla;
     let sla_chips = sla_chips(s, case.id, case.number().to_string()).await?;
     let sla_instances = sla_instances(&mut s.tx, case.id, sla_tab).await?;
+    let names = if relationships {
+        s.lists.case_names(&mut s.tx).await?
+    } else {
+        Default::default()
+    };
     Ok(CasePage {
         sla_chips,
         sla_instances,
@@ -196,22 +201,22 @@ pub async fn case_page(
         .await?,
         children: when(
             relationships,
-            store::rows_where(&mut s.tx, Relation::Children, case.id),
+            store::rows_where(&mut s.tx, &names, Relation::Children, case.id),
         )
         .await?,
         merged: when(
             relationships,
-            store::rows_where(&mut s.tx, Relation::Merged, case.id),
+            store::rows_where(&mut s.tx, &names, Relation::Merged, case.id),
         )
         .await?,
         related_here: when(
             relationships,
-            store::rows_where(&mut s.tx, Relation::RelatedTo, case.id),
+            store::rows_where(&mut s.tx, &names, Relation::RelatedTo, case.id),
         )
         .await?,
         mergeable: when(
             relationships && active,
-            store::active_of_customer(&mut s.tx, case.customer_id, case.id),
+            store::active_of_customer(&mut s.tx, &names, case.customer_id, case.id),
         )
         .await?,
         following: store::is_following(&mut s.tx, case.id, s.user.id).await?,
@@ -231,7 +236,7 @@ pub async fn case_page(
         .await?,
         reasons: when(activities_tab && active, s.lists.reasons(&mut s.tx)).await?,
         chosen_customer: ChosenCustomer {
-            row: customer.row,
+            row: customer,
             alerts,
         },
         ctx: s.page.clone(),
@@ -287,7 +292,7 @@ impl PrintPage {
 }
 
 pub async fn print_case(mut s: SignedIn, Path(number): Path<String>) -> Result<PrintPage> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let family = store::with_merged(&mut s.tx, case.id).await?;
     let page = PrintPage {
         timeline: store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?,
@@ -515,7 +520,7 @@ pub async fn sla_chips_fragment(
     mut s: SignedIn,
     Path(number): Path<String>,
 ) -> Result<SlaChipsFragment> {
-    let case = load(&mut s.tx, &number).await?;
+    let case = load(&mut s, &number).await?;
     let sla_chips = sla_chips(&mut s, case.id, case.number().to_string()).await?;
     s.tx.commit().await?;
     Ok(SlaChipsFragment {

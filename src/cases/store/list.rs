@@ -7,12 +7,13 @@ use uuid::Uuid;
 
 use crate::cases::model::{CaseNumber, State};
 use crate::cases::views::{Cursor, CursorValue, Sort, SortType, View, ViewSpec};
+use crate::catalog::names::{CaseNames, Named};
 
 /// Stands for "not resolved" in the resolved-time sort; matches the SQL side.
 const NEVER: DateTime<Utc> = DateTime::from_timestamp_nanos(-2_208_988_800_000_000_000);
 
 /// Stands for "no running deadline" in the deadline sort (2200-01-01, so
-/// such cases come last); matches [`DEADLINE`]'s fallback.
+/// such cases come last); matches the deadline sort's fallback in SQL.
 const NO_DEADLINE: DateTime<Utc> = DateTime::from_timestamp_nanos(7_258_118_400_000_000_000);
 
 #[derive(Debug, Clone, FromRow)]
@@ -22,13 +23,12 @@ pub struct CaseRow {
     pub title: String,
     pub customer_id: Uuid,
     pub customer_name: String,
-    pub priority_name: String,
-    pub priority_color: String,
-    pub priority_order: i64,
     pub state: String,
-    pub status_name: String,
-    pub owner_name: Option<String>,
-    pub channel_name: Option<String>,
+    pub status_reason_id: Uuid,
+    pub priority_id: Uuid,
+    pub owner_user_id: Option<Uuid>,
+    pub owner_team_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
     pub opened_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
@@ -36,6 +36,19 @@ pub struct CaseRow {
     /// The nearest deadline of a running KPI instance, and that instance's status.
     pub sla_deadline: Option<DateTime<Utc>>,
     pub sla_status: Option<String>,
+    // Names come from the workspace's cached lists (`CaseNames`), not SQL.
+    #[sqlx(skip)]
+    pub status_name: String,
+    #[sqlx(skip)]
+    pub priority_name: String,
+    #[sqlx(skip)]
+    pub priority_color: String,
+    #[sqlx(skip)]
+    pub priority_order: i64,
+    #[sqlx(skip)]
+    pub owner_name: Option<String>,
+    #[sqlx(skip)]
+    pub channel_name: Option<String>,
 }
 
 impl CaseRow {
@@ -83,42 +96,57 @@ impl CaseRow {
     }
 }
 
-// Every name is a scalar subquery on a primary key rather than a join: a
-// seven-table join made PostgreSQL spend most of a list request ordering
-// joins, while these plans are one index scan on cases plus a probe per
-// shown row. Sorts and the chart use the same subqueries.
+// Names shown come from the cached lists; the ones a view sorts or charts
+// by are scalar subqueries on a primary key rather than joins: a seven-table
+// join made PostgreSQL spend most of a list request ordering joins.
 const CUSTOMER_NAME: &str = "(select name from customers where id = c.customer_id)";
 const STATUS_NAME: &str = "(select name from status_reasons where id = c.status_reason_id)";
 const OWNER_NAME: &str = "coalesce((select name from users where id = c.owner_user_id),
                  (select name from teams where id = c.owner_team_id))";
-// The SLA column: at most two instances per case, reached through the
-// (tenant_id, case_id, kpi) unique index. Paused clocks do not tick, so only
-// running instances count.
+const PRIORITY_ORDER: &str = "(select sort_order from priorities where id = c.priority_id)::bigint";
+// The SLA column: the running instance with the nearest deadline, of at most
+// two per case, reached through the (tenant_id, case_id, kpi) unique index.
+// Paused clocks do not tick, so only running instances count.
 const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
-static DEADLINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "(select min(i.failure_at) from sla_kpi_instances i where i.case_id = c.id and i.status in {RUNNING})"
-    )
-});
-static DEADLINE_STATUS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "(select i.status from sla_kpi_instances i where i.case_id = c.id and i.status in {RUNNING}
-           order by i.failure_at limit 1)"
-    )
-});
 
 static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "select c.id, c.number, c.title, c.customer_id, {CUSTOMER_NAME} as customer_name,
-        pr.name as priority_name, pr.color as priority_color, pr.sort_order::bigint as priority_order,
-        c.state, {STATUS_NAME} as status_name, {OWNER_NAME} as owner_name,
-        (select name from channels where id = c.channel_id) as channel_name,
+        c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        {deadline} as sla_deadline, {status} as sla_status",
-        deadline = *DEADLINE,
-        status = *DEADLINE_STATUS,
+        sla.failure_at as sla_deadline, sla.status as sla_status"
     )
 });
+
+static FROM: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        " from cases c
+   left join lateral (select i.failure_at, i.status from sla_kpi_instances i
+                       where i.case_id = c.id and i.status in {RUNNING}
+                       order by i.failure_at limit 1) sla on true
+  where true"
+    )
+});
+
+/// Runs a row query and puts the names on its rows.
+async fn fetch_rows(
+    tx: &mut PgConnection,
+    mut sql: QueryBuilder<Postgres>,
+    names: &CaseNames,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut rows: Vec<CaseRow> = sql.build_query_as().fetch_all(tx).await?;
+    for row in &mut rows {
+        row.status_name = names.status(row.status_reason_id).to_owned();
+        if let Some(priority) = names.priority(row.priority_id) {
+            row.priority_name.clone_from(&priority.name);
+            row.priority_color.clone_from(&priority.color);
+            row.priority_order = priority.sort_order;
+        }
+        row.owner_name = names.owner(row.owner_user_id, row.owner_team_id);
+        row.channel_name = names.of(Named::Channel, row.channel_id);
+    }
+    Ok(rows)
+}
 
 /// The SQL a view is ordered by (fixed text, never user input).
 fn sort_expression(sort: Sort) -> String {
@@ -126,21 +154,20 @@ fn sort_expression(sort: Sort) -> String {
         Sort::Number => "c.number".into(),
         Sort::Title => "lower(c.title)".into(),
         Sort::Customer => format!("lower({CUSTOMER_NAME})"),
-        Sort::Priority => "pr.sort_order::bigint".into(),
+        Sort::Priority => PRIORITY_ORDER.into(),
         Sort::Status => format!("lower({STATUS_NAME})"),
         Sort::Owner => format!("lower(coalesce({OWNER_NAME}, ''))"),
-        Sort::Deadline => format!(
-            "coalesce({}, '2200-01-01T00:00:00Z'::timestamptz)",
-            *DEADLINE
-        ),
+        Sort::Deadline => "coalesce(sla.failure_at, '2200-01-01T00:00:00Z'::timestamptz)".into(),
         Sort::Opened => "c.opened_at".into(),
         Sort::Updated => "c.updated_at".into(),
         Sort::Resolved => "coalesce(c.resolved_at, '1900-01-01T00:00:00Z'::timestamptz)".into(),
     }
 }
 
-const FROM: &str = " from cases c
-   cross join lateral (select name, color, sort_order from priorities where id = c.priority_id) pr
+/// The chart counts every case of the view, so it joins the priority once
+/// instead of probing it per case.
+const CHART_FROM: &str = " from cases c
+   cross join lateral (select name, color from priorities where id = c.priority_id) pr
   where true";
 
 /// Adds the view's and the filters' conditions.
@@ -229,12 +256,13 @@ fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, 
 /// One page of the view (and one more row, if there is a next page).
 pub async fn list(
     tx: &mut PgConnection,
+    names: &CaseNames,
     spec: &ViewSpec,
     me: Uuid,
     tz: chrono_tz::Tz,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT.as_str());
-    sql.push(FROM);
+    sql.push(FROM.as_str());
     push_conditions(&mut sql, spec, me, tz);
     let (expression, kind) = (sort_expression(spec.sort), spec.sort.kind());
     let (cmp, dir) = if spec.descending {
@@ -258,7 +286,7 @@ pub async fn list(
         " order by {expression} {dir}, c.id {dir} limit {}",
         spec.per_page + 1
     ));
-    sql.build_query_as().fetch_all(tx).await
+    fetch_rows(tx, sql, names).await
 }
 
 /// Counts of the view (all its pages) grouped by status, priority or owner,
@@ -278,7 +306,7 @@ pub async fn chart(
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "select {label} as label, {color} as color, count(*) as total"
     ));
-    sql.push(FROM);
+    sql.push(CHART_FROM);
     push_conditions(&mut sql, spec, me, tz);
     sql.push(" group by 1 order by 3 desc, 1 limit 20");
     sql.build_query_as().fetch_all(tx).await
@@ -337,15 +365,16 @@ impl ChartGroup {
 /// newest first.
 pub async fn customer_cases(
     tx: &mut PgConnection,
+    names: &CaseNames,
     customer: Uuid,
     limit: i64,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT.as_str());
-    sql.push(FROM);
+    sql.push(FROM.as_str());
     sql.push(" and c.customer_id = ").push_bind(customer);
     sql.push(" order by (c.state = 'active') desc, c.opened_at desc limit ")
         .push_bind(limit);
-    sql.build_query_as().fetch_all(tx).await
+    fetch_rows(tx, sql, names).await
 }
 
 /// Total and billable minutes worked for a customer, over all its cases.
@@ -366,18 +395,19 @@ pub async fn customer_time(
 /// Cases listed by id (children, merged cases), in number order.
 pub async fn rows_where(
     tx: &mut PgConnection,
+    names: &CaseNames,
     column: Relation,
     case: Uuid,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT.as_str());
-    sql.push(FROM);
+    sql.push(FROM.as_str());
     sql.push(match column {
         Relation::Children => " and c.parent_case_id = ",
         Relation::Merged => " and c.merged_into_id = ",
         Relation::RelatedTo => " and c.related_case_id = ",
     });
     sql.push_bind(case).push(" order by c.number");
-    sql.build_query_as().fetch_all(tx).await
+    fetch_rows(tx, sql, names).await
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -390,16 +420,17 @@ pub enum Relation {
 /// Active cases of a customer other than `except`, to merge with or attach.
 pub async fn active_of_customer(
     tx: &mut PgConnection,
+    names: &CaseNames,
     customer: Uuid,
     except: Uuid,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(ROW_SELECT.as_str());
-    sql.push(FROM);
+    sql.push(FROM.as_str());
     sql.push(" and c.customer_id = ").push_bind(customer);
     sql.push(" and c.state = 'active' and c.merged_into_id is null and c.id <> ")
         .push_bind(except);
     sql.push(" order by c.number desc limit 50");
-    sql.build_query_as().fetch_all(tx).await
+    fetch_rows(tx, sql, names).await
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ mod list;
 mod timeline;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, PgConnection};
+use sqlx::{FromRow, PgConnection, Postgres};
 use uuid::Uuid;
 
 pub use list::*;
@@ -13,9 +13,11 @@ pub use timeline::*;
 
 use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};
 use crate::catalog::model::{ProductKind, ProductState, case_refusal};
+use crate::catalog::names::{CaseNames, Named};
 use crate::web::form::FieldErrors;
 
-/// Everything the case page shows of a case, names resolved.
+/// Everything the case page shows of a case, names resolved (those of the
+/// workspace's lists from `CaseNames`, hence `skip`ped here).
 #[derive(Debug, Clone, FromRow)]
 pub struct CaseRecord {
     pub id: Uuid,
@@ -26,41 +28,55 @@ pub struct CaseRecord {
     pub contact_id: Option<Uuid>,
     pub contact_name: Option<String>,
     pub subject_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub subject_name: Option<String>,
     pub channel_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub channel_name: Option<String>,
     pub direction: String,
     pub received_at: DateTime<Utc>,
     pub opened_at: DateTime<Utc>,
     pub product_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub product_name: Option<String>,
     pub serial_number: String,
     pub lot_number: String,
     pub manufactured_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
     pub priority_id: Uuid,
+    #[sqlx(skip)]
     pub priority_name: String,
+    #[sqlx(skip)]
     pub priority_color: String,
     pub state: String,
     pub status_reason_id: Uuid,
+    #[sqlx(skip)]
     pub status_name: String,
+    #[sqlx(skip)]
     pub status_key: Option<String>,
     pub owner_user_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub owner_user_name: Option<String>,
     pub owner_team_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub owner_team_name: Option<String>,
     pub reason_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub reason_name: Option<String>,
     pub occurrence_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub occurrence_name: Option<String>,
     pub cause_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub cause_name: Option<String>,
     pub unit_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub unit_name: Option<String>,
     pub location_id: Option<Uuid>,
     pub location_name: Option<String>,
     pub location_note: String,
     pub request_type_id: Option<Uuid>,
+    #[sqlx(skip)]
     pub request_type_name: Option<String>,
     pub related_case_id: Option<Uuid>,
     pub related_number: Option<i64>,
@@ -78,7 +94,10 @@ pub struct CaseRecord {
     pub billable_minutes: i32,
     pub resolved_billable_minutes: Option<i32>,
     pub created_by: Uuid,
+    pub updated_by: Uuid,
+    #[sqlx(skip)]
     pub created_by_name: String,
+    #[sqlx(skip)]
     pub updated_by_name: String,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -122,62 +141,85 @@ impl CaseRecord {
     }
 }
 
-// Names come from scalar subqueries rather than a twenty-table join: each
-// is one primary-key probe, and the planner no longer spends milliseconds
-// ordering joins on every case page.
+// Names of the workspace's lists come from its cached lists (`CaseNames`);
+// the rest are scalar subqueries rather than a join: each is one
+// primary-key probe, and the planner no longer spends milliseconds ordering
+// joins on every case page.
 const RECORD_SELECT: &str = "select c.id, c.number, c.title, c.customer_id,
         (select name from customers where id = c.customer_id) as customer_name,
         c.contact_id, (select name from customers where id = c.contact_id) as contact_name,
-        c.subject_id, (select name from subjects where id = c.subject_id) as subject_name,
-        c.channel_id, (select name from channels where id = c.channel_id) as channel_name,
-        c.direction, c.received_at, c.opened_at,
-        c.product_id, (select name from products where id = c.product_id) as product_name,
-        c.serial_number, c.lot_number, c.manufactured_on, c.expires_on,
-        c.priority_id, pr.name as priority_name, pr.color as priority_color,
-        c.state, c.status_reason_id, sr.name as status_name, sr.system_key as status_key,
-        c.owner_user_id, (select name from users where id = c.owner_user_id) as owner_user_name,
-        c.owner_team_id, (select name from teams where id = c.owner_team_id) as owner_team_name,
-        c.reason_id, (select name from reasons where id = c.reason_id) as reason_name,
-        c.occurrence_id, (select name from occurrences where id = c.occurrence_id) as occurrence_name,
-        c.cause_id, (select name from causes where id = c.cause_id) as cause_name,
-        c.unit_id, (select name from units where id = c.unit_id) as unit_name,
+        c.subject_id, c.channel_id, c.direction, c.received_at, c.opened_at,
+        c.product_id, c.serial_number, c.lot_number, c.manufactured_on, c.expires_on,
+        c.priority_id, c.state, c.status_reason_id, c.owner_user_id, c.owner_team_id,
+        c.reason_id, c.occurrence_id, c.cause_id, c.unit_id,
         c.location_id, (select name from customers where id = c.location_id) as location_name, c.location_note,
-        c.request_type_id, (select name from request_types where id = c.request_type_id) as request_type_name,
+        c.request_type_id,
         c.related_case_id, (select number from cases where id = c.related_case_id) as related_number,
         c.parent_case_id, (select number from cases where id = c.parent_case_id) as parent_number,
         c.merged_into_id, (select number from cases where id = c.merged_into_id) as merged_into_number,
         c.description, c.complementary_data, c.first_response_at, c.resolved_at, c.resolution_text, c.cancelled_at,
         c.worked_minutes, c.billable_minutes, c.resolved_billable_minutes,
-        c.created_by, (select name from users where id = c.created_by) as created_by_name,
-        (select name from users where id = c.updated_by) as updated_by_name, c.updated_at, c.version,
+        c.created_by, c.updated_by, c.updated_at, c.version,
         c.entitlement_id, (select name from entitlements where id = c.entitlement_id) as entitlement_name,
         c.terms_exempt, c.escalated
-   from cases c
-   join priorities pr on pr.tenant_id = c.tenant_id and pr.id = c.priority_id
-   join status_reasons sr on sr.tenant_id = c.tenant_id and sr.id = c.status_reason_id";
+   from cases c";
+
+/// Runs a record query and puts the names of the workspace's lists on it.
+async fn fetch_record(
+    tx: &mut PgConnection,
+    names: &CaseNames,
+    query: sqlx::query::QueryAs<'_, Postgres, CaseRecord, sqlx::postgres::PgArguments>,
+) -> Result<Option<CaseRecord>, sqlx::Error> {
+    let Some(mut case) = query.fetch_optional(tx).await? else {
+        return Ok(None);
+    };
+    case.subject_name = names.of(Named::Subject, case.subject_id);
+    case.channel_name = names.of(Named::Channel, case.channel_id);
+    case.product_name = names.of(Named::Product, case.product_id);
+    if let Some(priority) = names.priority(case.priority_id) {
+        case.priority_name.clone_from(&priority.name);
+        case.priority_color.clone_from(&priority.color);
+    }
+    case.status_name = names.status(case.status_reason_id).to_owned();
+    case.status_key = names.status_key(case.status_reason_id);
+    case.owner_user_name = names.of(Named::User, case.owner_user_id);
+    case.owner_team_name = names.of(Named::Team, case.owner_team_id);
+    case.reason_name = names.of(Named::Reason, case.reason_id);
+    case.occurrence_name = names.of(Named::Occurrence, case.occurrence_id);
+    case.cause_name = names.of(Named::Cause, case.cause_id);
+    case.unit_name = names.of(Named::Unit, case.unit_id);
+    case.request_type_name = names.of(Named::RequestType, case.request_type_id);
+    case.created_by_name = names
+        .of(Named::User, Some(case.created_by))
+        .unwrap_or_default();
+    case.updated_by_name = names
+        .of(Named::User, Some(case.updated_by))
+        .unwrap_or_default();
+    Ok(Some(case))
+}
 
 pub async fn find(
     tx: &mut PgConnection,
+    names: &CaseNames,
     number: CaseNumber,
 ) -> Result<Option<CaseRecord>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{RECORD_SELECT} where c.number = $1"
     )))
-    .bind(number.0)
-    .fetch_optional(tx)
-    .await
+    .bind(number.0);
+    fetch_record(tx, names, query).await
 }
 
 pub async fn find_by_id(
     tx: &mut PgConnection,
+    names: &CaseNames,
     id: Uuid,
 ) -> Result<Option<CaseRecord>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{RECORD_SELECT} where c.id = $1"
     )))
-    .bind(id)
-    .fetch_optional(tx)
-    .await
+    .bind(id);
+    fetch_record(tx, names, query).await
 }
 
 /// Locks the case row for a state change, so two agents' moves are applied
