@@ -93,6 +93,14 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
     }))
 }
 
+/// Whether a statement failed because its pooled connection had died with a
+/// database restart. Connections used within the last moments skip the ping
+/// (see `pool_options`), so the first statement of a request can meet one;
+/// the pool drops it, and a read or a BEGIN can simply run again.
+pub fn died_with_the_database(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Io(_))
+}
+
 /// Runs a statement that may violate a constraint inside a savepoint, so a
 /// violation leaves the surrounding transaction usable: the handler can still
 /// read what it needs to show the form again with the error.

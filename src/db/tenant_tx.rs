@@ -34,15 +34,27 @@ pub async fn begin_tenant_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx,
 /// did every one after it on that connection. On its own task an abandoned
 /// BEGIN runs to the end, and its transaction is then dropped, so rolled
 /// back, like any other.
+///
+/// A BEGIN that fails on a connection the database dropped (it restarted
+/// while the connection sat in the pool) runs once more, on a fresh one.
 pub async fn begin_detached(
     pool: &PgPool,
     statement: Option<String>,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let pool = pool.clone();
     tokio::spawn(async move {
-        match statement {
-            Some(statement) => pool.begin_with(sqlx::AssertSqlSafe(statement)).await,
-            None => pool.begin().await,
+        let begin = || async {
+            match &statement {
+                Some(statement) => {
+                    pool.begin_with(sqlx::AssertSqlSafe(statement.clone()))
+                        .await
+                }
+                None => pool.begin().await,
+            }
+        };
+        match begin().await {
+            Err(err) if super::died_with_the_database(&err) => begin().await,
+            done => done,
         }
     })
     .await

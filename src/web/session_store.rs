@@ -82,12 +82,17 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = sqlx::query!(
-            "select data, expiry_date from sessions where id = $1 and expiry_date > now()",
-            id.to_string()
-        )
-        .fetch_optional(&self.pool)
-        .await
+        let read = || {
+            sqlx::query!(
+                "select data, expiry_date from sessions where id = $1 and expiry_date > now()",
+                id.to_string()
+            )
+            .fetch_optional(&self.pool)
+        };
+        let row = match read().await {
+            Err(err) if crate::db::died_with_the_database(&err) => read().await,
+            done => done,
+        }
         .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         let data = serde_json::from_value(row.data)
