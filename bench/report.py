@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Collects one benchmark run: oha's JSON (W1-W3), the load driver's JSON
 (W4, W5), pgbench's output and the run's facts (stdin), into one results
-file, and rewrites the matching table in BENCHMARKS.md."""
-import json, os, re, sys
+file, and rewrites the matching table in BENCHMARKS.md.
 
-work, out = sys.argv[1], sys.argv[2]
-meta = json.loads(sys.stdin.read())
+    report.py WORK_DIR RESULTS.json < facts.json   collect, then write the table
+    report.py --from RESULTS.json                  write the table of a collected run
+"""
+import json, os, re, sys
 
 
 def oha(name):
@@ -36,17 +37,31 @@ def pgbench(name):
             "latency_ms": float(latency.group(1)) if latency else None}
 
 
-result = dict(meta)
-result["w1"], result["w2"], result["w3"] = oha("w1"), oha("w2"), oha("w3")
-result["w4"], result["w5"] = driver("w4"), driver("w5")
-result["pgbench_w1"], result["pgbench_w4"] = pgbench("w1"), pgbench("w4")
-result["w6"] = driver("w6")
-for web, pg in (("w1", "pgbench_w1"), ("w4", "pgbench_w4")):
-    if result[pg]["tps"]:
-        result[web]["fraction_of_pgbench"] = round(result[web]["rps"] / result[pg]["tps"], 2)
-os.makedirs(os.path.dirname(out), exist_ok=True)
-json.dump(result, open(out, "w"), indent=2)
+def collect(work, out, meta):
+    result = dict(meta)
+    result["w1"], result["w2"], result["w3"] = oha("w1"), oha("w2"), oha("w3")
+    result["w4"], result["w5"] = driver("w4"), driver("w5")
+    result["pgbench_w1"], result["pgbench_w4"] = pgbench("w1"), pgbench("w4")
+    result["w6"] = driver("w6")
+    for web, pg in (("w1", "pgbench_w1"), ("w4", "pgbench_w4")):
+        if result[pg]["tps"]:
+            result[web]["fraction_of_pgbench"] = round(result[web]["rps"] / result[pg]["tps"], 2)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    json.dump(result, open(out, "w"), indent=2)
+    return result
 
+
+if sys.argv[1] == "--from":
+    out = sys.argv[2]
+    result = json.load(open(out))
+    meta = result
+else:
+    out = sys.argv[2]
+    meta = json.loads(sys.stdin.read())
+    result = collect(sys.argv[1], out, meta)
+
+seeding = (f"seeding took {meta['seed_seconds']} s" if meta["seed_seconds"] != "reused"
+           else "data of an earlier seed, with the cases and notes earlier runs' W4 and W5 added")
 rows = [
     ("W1 list `/cases?view=active`", "w1", 16, "p99 < 25 ms, ≥ 40% of pgbench"),
     ("W2 case page (random)", "w2", 16, "p99 < 25 ms"),
@@ -58,9 +73,7 @@ lines = [
     f"Run `{os.path.basename(out)}`: {meta['nproc']} cores, {meta['memory_gb']} GB, PostgreSQL {meta['postgres']}; "
     f"{meta['tenants']} workspaces, {meta['cases_total']:,} cases, {meta['events_total']:,} timeline entries; "
     f"largest workspace {meta['largest_cases']:,} cases and {meta['largest_customers']:,} customers; "
-    (f"seeding took {meta['seed_seconds']} s; " if meta['seed_seconds'] != "reused"
-     else "data from an earlier seed (W4 and W5 of earlier runs added cases and notes); ")
-    + f"{meta['duration']} s per workload.",
+    f"{seeding}; {meta['duration']} s per workload.",
     "",
     "| workload | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors | target |",
     "|---|---|---|---|---|---|---|---|",
