@@ -123,6 +123,31 @@ pub async fn search(
     after: Option<(String, Uuid)>,
     limit: i64,
 ) -> Result<Vec<CustomerRow>, sqlx::Error> {
+    // Every typed text is a bound value these plans read through an index
+    // range (or a sub-select), so the plan does not depend on it; left to
+    // itself PostgreSQL would plan each type-ahead keystroke anew, which cost
+    // more than running it.
+    set_plan_cache_mode(tx, "force_generic_plan").await?;
+    let rows = search_planned(tx, text, filter, after, limit).await;
+    set_plan_cache_mode(tx, "auto").await?;
+    rows
+}
+
+async fn set_plan_cache_mode(tx: &mut PgConnection, mode: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("select set_config('plan_cache_mode', $1, true)")
+        .bind(mode)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+async fn search_planned(
+    tx: &mut PgConnection,
+    text: &SearchText,
+    filter: &SearchFilter,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<CustomerRow>, sqlx::Error> {
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "select {ROW_COLUMNS} from customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id where true"
     ));
@@ -141,11 +166,17 @@ pub async fn search(
         }
         SearchText::Number(number) => {
             let reversed: String = number.chars().rev().collect();
-            sql.push(" and c.id in (select id from customers where ");
+            // Each side stops at a page in index order: a few digits can
+            // start thousands of documents, and the page is re-sorted by
+            // name anyway; typing on narrows it.
+            sql.push(" and c.id in ((select id from customers where ");
             push_prefix_range(&mut sql, "document", number);
-            sql.push(" union select customer_id from customer_phones where ");
+            sql.push(" order by document limit ").push_bind(limit);
+            sql.push(") union (select customer_id from customer_phones where ");
             push_prefix_range(&mut sql, "reversed_number", &reversed);
-            sql.push(") order by (c.document = ")
+            sql.push(" order by reversed_number limit ")
+                .push_bind(limit);
+            sql.push(")) order by (c.document = ")
                 .push_bind(number.clone())
                 .push(") is not true, c.name, c.id");
         }
