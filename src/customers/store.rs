@@ -127,18 +127,10 @@ pub async fn search(
     // range (or a sub-select), so the plan does not depend on it; left to
     // itself PostgreSQL would plan each type-ahead keystroke anew, which cost
     // more than running it.
-    set_plan_cache_mode(tx, "force_generic_plan").await?;
+    crate::db::use_generic_plans(tx, true).await?;
     let rows = search_planned(tx, text, filter, after, limit).await;
-    set_plan_cache_mode(tx, "auto").await?;
+    crate::db::use_generic_plans(tx, false).await?;
     rows
-}
-
-async fn set_plan_cache_mode(tx: &mut PgConnection, mode: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("select set_config('plan_cache_mode', $1, true)")
-        .bind(mode)
-        .execute(tx)
-        .await?;
-    Ok(())
 }
 
 async fn search_planned(

@@ -101,6 +101,19 @@ pub fn died_with_the_database(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Io(_))
 }
 
+/// Whether the rest of the transaction's statements run on generic plans.
+/// PostgreSQL plans a prepared statement anew for its bound values until it
+/// trusts a generic plan, which for statements full of `$n is null or ...`
+/// it never does; where every plan is the same index probes whatever the
+/// values, that planning is most of the statement's cost.
+pub async fn use_generic_plans(conn: &mut sqlx::PgConnection, on: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("select set_config('plan_cache_mode', $1, true)")
+        .bind(if on { "force_generic_plan" } else { "auto" })
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Runs a statement that may violate a constraint inside a savepoint, so a
 /// violation leaves the surrounding transaction usable: the handler can still
 /// read what it needs to show the form again with the error.
