@@ -56,9 +56,9 @@ if sys.argv[1] == "--from":
     result = json.load(open(out))
     meta = result
 else:
-    out = sys.argv[2]
+    work, out = sys.argv[1], sys.argv[2]
     meta = json.loads(sys.stdin.read())
-    result = collect(sys.argv[1], out, meta)
+    result = collect(work, out, meta)
 
 seeding = (f"seeding took {meta['seed_seconds']} s" if meta["seed_seconds"] != "reused"
            else "data of an earlier seed, with the cases and notes earlier runs' W4 and W5 added")
