@@ -141,7 +141,7 @@ impl Lists {
             .await
     }
 
-    /// The names of statuses, priorities, owners and channels, by id.
+    /// The names a case shows for the ids it holds (`catalog::names`).
     pub async fn case_names(
         &self,
         tx: &mut PgConnection,

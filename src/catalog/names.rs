@@ -129,10 +129,9 @@ pub async fn load(tx: &mut PgConnection) -> Result<CaseNames, sqlx::Error> {
             },
         );
     }
-    let keys: Vec<(Uuid, String)> =
-        sqlx::query_as("select id, system_key from status_reasons where system_key is not null")
-            .fetch_all(tx)
-            .await?;
-    names.status_keys.extend(keys);
+    let keys = crate::catalog::store::system_statuses(tx).await?;
+    names
+        .status_keys
+        .extend(keys.into_iter().map(|(key, id)| (id, key)));
     Ok(names)
 }

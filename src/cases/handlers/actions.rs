@@ -12,7 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::cases::handlers::entitlement::db_only;
-use crate::cases::handlers::{case_path, load, reload, sync_sla};
+use crate::cases::handlers::{case_path, find, load, sync_sla};
 use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::defaults::status;
@@ -31,7 +31,7 @@ use crate::web::signed_in::{SignedIn, Supervisor};
 async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
     let case = load(s, number).await?;
     store::lock(&mut s.tx, case.id).await?;
-    Ok(reload(s, case.id).await?.unwrap_or(case))
+    Ok(find(s, case.id).await?.unwrap_or(case))
 }
 
 async fn event(
@@ -184,7 +184,7 @@ pub async fn assign_case(
         return Ok(Redirect::to(&case_path(case.number())).into_response());
     }
     store::set_owner(&mut s.tx, case.id, owner).await?;
-    let after = reload(&mut s, case.id).await?.unwrap_or(case.clone());
+    let after = find(&mut s, case.id).await?.unwrap_or(case.clone());
     let name = |c: &CaseRecord| {
         c.owner_user_name
             .clone()

@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 use crate::cases::audit;
 use crate::cases::handlers::entitlement::{self, EntitlementField};
-use crate::cases::handlers::{
-    FormChoices, case_path, find, form_choices, is, load, reload, sync_sla,
-};
+use crate::cases::handlers::{FormChoices, case_path, find, form_choices, is, load, sync_sla};
 use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
 use crate::catalog::defaults::status;
@@ -566,7 +564,7 @@ pub async fn update_case(
     if !written {
         return conflict(s, input, before).await;
     }
-    let after = reload(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
+    let after = find(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
     record_changes(&mut s, &before, &after).await?;
     if parsed.entitlement_id != before.entitlement_id {
         terms::set_case_entitlement(&mut s.tx, before.id, parsed.entitlement_id).await?;
@@ -660,7 +658,7 @@ async fn record_changes(s: &mut SignedIn, before: &CaseRecord, after: &CaseRecor
 /// each field that differs, keep what the agent typed, and let them save
 /// again knowingly (the form now carries the newer version).
 async fn conflict(mut s: SignedIn, input: CaseForm, before: CaseRecord) -> Result<Response> {
-    let current = reload(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
+    let current = find(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
     let theirs = form_of(&current, &s);
     let page_input = CaseForm {
         version: current.version.to_string(),

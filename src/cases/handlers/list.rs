@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::{find, reload};
+use crate::cases::handlers::find;
 use crate::cases::model::{CaseNumber, Owner};
 use crate::cases::store::{self, CaseRow, ChartGroup, EventKind, NewEvent};
 use crate::cases::views::{PAGE_SIZES, Sort, View, ViewQuery, ViewSpec};
@@ -337,7 +337,7 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         store::lock(&mut s.tx, case.id).await?;
         store::set_owner(&mut s.tx, case.id, owner).await?;
         store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
-        let after = reload(&mut s, case.id).await?;
+        let after = find(&mut s, case.id).await?;
         let new_owner = after
             .as_ref()
             .and_then(|a| {

@@ -28,23 +28,14 @@ pub async fn load<R: MinRole>(s: &mut SignedIn<R>, number: &str) -> Result<CaseR
     find(s, number).await?.ok_or_else(not_found)
 }
 
-/// The case of this number, names resolved.
+/// The case as stored now, names resolved: by the number in a path, or by
+/// id after a change, to show it or to compare it with what it was.
 pub async fn find<R: MinRole>(
     s: &mut SignedIn<R>,
-    number: CaseNumber,
+    key: impl Into<store::CaseKey>,
 ) -> std::result::Result<Option<CaseRecord>, sqlx::Error> {
     let names = s.lists.case_names(&mut s.tx).await?;
-    store::find(&mut s.tx, &names, number).await
-}
-
-/// The case as stored now, names resolved: after a change, to show it or to
-/// compare it with what it was.
-pub async fn reload<R: MinRole>(
-    s: &mut SignedIn<R>,
-    id: Uuid,
-) -> std::result::Result<Option<CaseRecord>, sqlx::Error> {
-    let names = s.lists.case_names(&mut s.tx).await?;
-    store::find_by_id(&mut s.tx, &names, id).await
+    store::find(&mut s.tx, &names, key.into()).await
 }
 
 /// Brings the case's SLA timers in line with what the request just changed,

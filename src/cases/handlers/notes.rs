@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
-use crate::cases::handlers::{case_path, load, reload, sync_sla};
+use crate::cases::handlers::{case_path, find, load, sync_sla};
 use crate::cases::model::{ActivityForm, ActivityInput, format_minutes};
 use crate::cases::store::{self, EventKind, NewEvent, TimelineFilter};
 use crate::catalog::model::optional_id;
@@ -58,7 +58,7 @@ pub async fn add_note(
     // lock leaves it, one agent's move after the other's.
     let before = if changes_case {
         store::lock(&mut s.tx, case.id).await?;
-        let locked = reload(&mut s, case.id).await?.unwrap_or(case.clone());
+        let locked = find(&mut s, case.id).await?.unwrap_or(case.clone());
         if !locked.is_active() {
             return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
         }
@@ -90,7 +90,7 @@ pub async fn add_note(
     }
     if let Some(before) = before {
         sync_sla(&mut s, case.id, Origin::Change).await?;
-        let after = reload(&mut s, case.id).await?.unwrap_or(case.clone());
+        let after = find(&mut s, case.id).await?.unwrap_or(case.clone());
         for change in crate::cases::audit::diff(&before, &after) {
             let kind = if change.field == "field-status-reason" {
                 EventKind::Status

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::{case_path, find, load, reload, sync_sla};
+use crate::cases::handlers::{case_path, find, load, sync_sla};
 use crate::cases::model::{self, CaseNumber};
 use crate::cases::store::{self, EventKind, NewEvent};
 use crate::catalog::defaults::status;
@@ -130,7 +130,7 @@ pub async fn merge_cases(
     }
     let mut fresh = Vec::new();
     for case in &cases {
-        if let Some(current) = reload(&mut s, case.id).await? {
+        if let Some(current) = find(&mut s, case.id).await? {
             fresh.push(current);
         }
     }

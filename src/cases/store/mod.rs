@@ -198,27 +198,40 @@ async fn fetch_record(
     Ok(Some(case))
 }
 
+/// How a case is named: by the number people use, or by its id.
+#[derive(Debug, Clone, Copy)]
+pub enum CaseKey {
+    Number(CaseNumber),
+    Id(Uuid),
+}
+
+impl From<CaseNumber> for CaseKey {
+    fn from(number: CaseNumber) -> Self {
+        CaseKey::Number(number)
+    }
+}
+
+impl From<Uuid> for CaseKey {
+    fn from(id: Uuid) -> Self {
+        CaseKey::Id(id)
+    }
+}
+
 pub async fn find(
     tx: &mut PgConnection,
     names: &CaseNames,
-    number: CaseNumber,
+    key: CaseKey,
 ) -> Result<Option<CaseRecord>, sqlx::Error> {
-    let query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{RECORD_SELECT} where c.number = $1"
-    )))
-    .bind(number.0);
-    fetch_record(tx, names, query).await
-}
-
-pub async fn find_by_id(
-    tx: &mut PgConnection,
-    names: &CaseNames,
-    id: Uuid,
-) -> Result<Option<CaseRecord>, sqlx::Error> {
-    let query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{RECORD_SELECT} where c.id = $1"
-    )))
-    .bind(id);
+    let query = match key {
+        CaseKey::Number(number) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{RECORD_SELECT} where c.number = $1"
+        )))
+        .bind(number.0),
+        CaseKey::Id(id) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{RECORD_SELECT} where c.id = $1"
+        )))
+        .bind(id),
+    };
     fetch_record(tx, names, query).await
 }
 
