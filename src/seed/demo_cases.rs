@@ -190,6 +190,7 @@ pub async fn seed(
                 parent_case_id: None,
                 now: opened,
                 author,
+                sla_id: None,
             },
         )
         .await?

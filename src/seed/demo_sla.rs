@@ -12,7 +12,7 @@ use crate::sla::defaults::{
     NewItem, add_item, create_calendar, create_sla, priority_named, when_priority,
 };
 use crate::sla::model::{Actions, Kpi};
-use crate::sla::sync::{Origin, sync_case};
+use crate::sla::sync::sync_case;
 use crate::sla::worker::run_due_in_tenant;
 
 async fn gold_sla(tx: &mut PgConnection) -> anyhow::Result<Uuid> {
@@ -286,7 +286,7 @@ pub async fn seed(tx: &mut PgConnection, actor: Uuid, now: DateTime<Utc>) -> any
         .fetch_all(&mut *tx)
         .await?;
     for case in all {
-        sync_case(tx, None, case, Origin::Change, None, now).await?;
+        sync_case(tx, None, case, None, now).await?;
     }
     run_due_in_tenant(tx, now).await?;
     Ok(())

@@ -8,7 +8,7 @@ use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::cases::model::State;
-use crate::cases::store::{EventKind, NewEvent, add_event};
+use crate::cases::store::{EventKind, NewCase, NewEvent, Resolved, add_event};
 use crate::catalog::cache::Lists;
 use crate::sla::condition::CaseFacts;
 use crate::sla::engine::{CaseMoment, Evolution, Step, evolve};
@@ -32,18 +32,82 @@ struct CaseSlaRow {
     entitlement_sla_id: Option<Uuid>,
 }
 
-/// Whether the case has just been inserted: then it has no instances to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    NewCase,
-    Change,
+/// What the SLA reads of a case: where it stands, the fields its conditions
+/// test, the SLA it has and the one its entitlement names.
+pub struct CaseForSla {
+    pub moment: CaseMoment,
+    pub facts: CaseFacts,
+    pub sla_id: Option<Uuid>,
+    pub entitlement_sla_id: Option<Uuid>,
 }
 
+impl CaseForSla {
+    /// A case about to be inserted, as its creator holds it.
+    pub fn of_new_case(case: &NewCase, resolved: &Resolved) -> Self {
+        let input = case.input;
+        CaseForSla {
+            moment: CaseMoment {
+                state: State::Active,
+                status_reason_id: case.status_reason_id,
+                received_at: case.received_at(),
+                first_response_at: None,
+                resolved_at: None,
+                now: case.now,
+            },
+            facts: CaseFacts {
+                priority: Some(case.priority_id),
+                service_level: resolved.service_level_id,
+                channel: input.channel_id,
+                subject: input.subject_id,
+                product: input.product_id,
+                request_type: input.request_type_id,
+            },
+            sla_id: case.sla_id,
+            entitlement_sla_id: resolved.entitlement_sla_id,
+        }
+    }
+}
+
+impl CaseSlaRow {
+    fn into_case(self, now: DateTime<Utc>) -> CaseForSla {
+        CaseForSla {
+            moment: CaseMoment {
+                state: State::parse(&self.state),
+                status_reason_id: self.status_reason_id,
+                received_at: self.received_at,
+                first_response_at: self.first_response_at,
+                resolved_at: self.resolved_at,
+                now,
+            },
+            facts: CaseFacts {
+                priority: Some(self.priority_id),
+                service_level: self.service_level_id,
+                channel: self.channel_id,
+                subject: self.subject_id,
+                product: self.product_id,
+                request_type: self.request_type_id,
+            },
+            sla_id: self.sla_id,
+            entitlement_sla_id: self.entitlement_sla_id,
+        }
+    }
+}
+
+/// The SLA a case gets: its entitlement's, else the workspace's default.
+pub async fn sla_for(
+    tx: &mut PgConnection,
+    lists: Option<&Lists>,
+    entitlement_sla_id: Option<Uuid>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let book = store::book(tx, lists).await?;
+    Ok(book.for_case(entitlement_sla_id).map(|sla| sla.id))
+}
+
+/// Brings a case that already exists in line: reads it and its instances.
 pub async fn sync_case(
     tx: &mut PgConnection,
     lists: Option<&Lists>,
     case_id: Uuid,
-    origin: Origin,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -60,42 +124,52 @@ pub async fn sync_case(
     else {
         return Ok(());
     };
+    apply(tx, lists, case_id, row.into_case(now), true, actor).await
+}
+
+/// Starts the clocks of a case inserted in this transaction. Its creator
+/// holds everything the SLA reads, so nothing is read back.
+pub async fn start_new_case(
+    tx: &mut PgConnection,
+    lists: Option<&Lists>,
+    case_id: Uuid,
+    case: CaseForSla,
+    actor: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    apply(tx, lists, case_id, case, false, actor).await
+}
+
+async fn apply(
+    tx: &mut PgConnection,
+    lists: Option<&Lists>,
+    case_id: Uuid,
+    case: CaseForSla,
+    has_instances: bool,
+    actor: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
     let book = store::book(tx, lists).await?;
-    let Some(sla) = book.for_case(row.entitlement_sla_id) else {
+    let Some(sla) = book.for_case(case.entitlement_sla_id) else {
         return Ok(());
     };
-    if row.sla_id != Some(sla.id) {
+    if case.sla_id != Some(sla.id) {
         sqlx::query("update cases set sla_id = $2 where id = $1")
             .bind(case_id)
             .bind(sla.id)
             .execute(&mut *tx)
             .await?;
     }
-    let current = match origin {
-        Origin::NewCase => Vec::new(),
-        Origin::Change => store::instances_of(tx, case_id).await?,
+    let current = if has_instances {
+        store::instances_of(tx, case_id).await?
+    } else {
+        Vec::new()
     };
-    let facts = CaseFacts {
-        priority: Some(row.priority_id),
-        service_level: row.service_level_id,
-        channel: row.channel_id,
-        subject: row.subject_id,
-        product: row.product_id,
-        request_type: row.request_type_id,
-    };
-    let moment = CaseMoment {
-        state: State::parse(&row.state),
-        status_reason_id: row.status_reason_id,
-        received_at: row.received_at,
-        first_response_at: row.first_response_at,
-        resolved_at: row.resolved_at,
-        now,
-    };
+    let (facts, moment) = (&case.facts, &case.moment);
+    let now = moment.now;
     let evolutions: Vec<Evolution> = Kpi::ALL
         .into_iter()
         .filter_map(|kpi| {
             let existing = current.iter().find(|i| i.kpi == kpi);
-            evolve(existing, kpi, sla, sla.item_for(kpi, &facts), &moment)
+            evolve(existing, kpi, sla, sla.item_for(kpi, facts), moment)
         })
         .filter(|e| !e.steps.is_empty())
         .collect();

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::sla::engine::{Instance, Step, tick};
 use crate::sla::model::Actions;
 use crate::sla::store::InstanceRow;
-use crate::sla::sync::{Origin, sync_case};
+use crate::sla::sync::sync_case;
 use crate::web::i18n::Lang;
 
 /// Instances handled per claiming transaction: large enough that a burst of
@@ -351,7 +351,7 @@ async fn act(
     }
     // A raised priority may select a stricter item: the new promise applies at once.
     for case_id in resync {
-        sync_case(tx, None, case_id, Origin::Change, None, now).await?;
+        sync_case(tx, None, case_id, None, now).await?;
     }
     Ok(())
 }

@@ -21,7 +21,6 @@ use crate::catalog::store::{self as catalog, Choice};
 use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{Result, forbidden};
 use crate::notifications;
-use crate::sla::sync::Origin;
 use crate::web::form::{self, FieldErrors, Form};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -50,7 +49,7 @@ async fn event(
             | EventKind::Reactivated
             | EventKind::Forward
     ) {
-        sync_sla(s, case_id, Origin::Change).await?;
+        sync_sla(s, case_id).await?;
     }
     Ok(store::add_event(
         &mut s.tx,

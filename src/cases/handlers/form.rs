@@ -26,7 +26,7 @@ use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilte
 use crate::entitlements::terms::{self, CaseEvent, TermsError};
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::sla::sync::Origin;
+use crate::sla::sync::{CaseForSla, sla_for, start_new_case};
 use crate::web::form::{self, FieldErrors};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -374,21 +374,19 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
                 .await?
         }
     };
-    let id = Uuid::now_v7();
-    let created = store::insert(
-        &mut s.tx,
-        &NewCase {
-            id,
-            input: &parsed,
-            priority_id,
-            status_reason_id,
-            related_case_id: resolved.related_case_id,
-            parent_case_id: resolved.parent_case_id,
-            now: s.now,
-            author: s.user.id,
-        },
-    )
-    .await?;
+    let new_case = NewCase {
+        id: Uuid::now_v7(),
+        input: &parsed,
+        priority_id,
+        status_reason_id,
+        related_case_id: resolved.related_case_id,
+        parent_case_id: resolved.parent_case_id,
+        now: s.now,
+        author: s.user.id,
+        sla_id: sla_for(&mut s.tx, Some(&s.lists), resolved.entitlement_sla_id).await?,
+    };
+    let id = new_case.id;
+    let created = store::insert(&mut s.tx, &new_case).await?;
     let number = match created {
         Created::Existing(number) => {
             // The same form came twice: one case, and the agent lands on it.
@@ -398,12 +396,12 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         Created::New(number) => number,
     };
     if parsed.entitlement_id.is_some() {
-        terms::set_case_entitlement(&mut s.tx, id, parsed.entitlement_id).await?;
         entitlement::db_only(
             terms::on_case_event(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
         )?;
     }
-    sync_sla(&mut s, id, Origin::NewCase).await?;
+    let for_sla = CaseForSla::of_new_case(&new_case, &resolved);
+    start_new_case(&mut s.tx, Some(&s.lists), id, for_sla, Some(s.user.id)).await?;
     store::add_event(
         &mut s.tx,
         NewEvent {
@@ -575,7 +573,7 @@ pub async fn update_case(
             terms::on_case_event(&mut s.tx, before.id, moved, Some(s.user.id), s.now).await,
         )?;
     }
-    sync_sla(&mut s, before.id, Origin::Change).await?;
+    sync_sla(&mut s, before.id).await?;
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(after.number())).into_response())
 }

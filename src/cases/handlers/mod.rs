@@ -19,7 +19,7 @@ use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
 use crate::error::{Result, not_found};
-use crate::sla::sync::{Origin, sync_case};
+use crate::sla::sync::sync_case;
 use crate::web::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
@@ -40,20 +40,8 @@ pub async fn find<R: MinRole>(
 
 /// Brings the case's SLA timers in line with what the request just changed,
 /// in the same transaction.
-pub async fn sync_sla<R: MinRole>(
-    s: &mut SignedIn<R>,
-    case_id: Uuid,
-    origin: Origin,
-) -> Result<()> {
-    sync_case(
-        &mut s.tx,
-        Some(&s.lists),
-        case_id,
-        origin,
-        Some(s.user.id),
-        s.now,
-    )
-    .await?;
+pub async fn sync_sla<R: MinRole>(s: &mut SignedIn<R>, case_id: Uuid) -> Result<()> {
+    sync_case(&mut s.tx, Some(&s.lists), case_id, Some(s.user.id), s.now).await?;
     Ok(())
 }
 

@@ -14,7 +14,6 @@ use crate::cases::store::{self, EventKind, NewEvent, TimelineFilter};
 use crate::catalog::model::optional_id;
 use crate::error::Result;
 use crate::notifications;
-use crate::sla::sync::Origin;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;
@@ -89,7 +88,7 @@ pub async fn add_note(
         store::set_status(&mut s.tx, case.id, status_reason).await?;
     }
     if let Some(before) = before {
-        sync_sla(&mut s, case.id, Origin::Change).await?;
+        sync_sla(&mut s, case.id).await?;
         let after = find(&mut s, case.id).await?.unwrap_or(case.clone());
         for change in crate::cases::audit::diff(&before, &after) {
             let kind = if change.field == "field-status-reason" {

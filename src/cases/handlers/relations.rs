@@ -12,7 +12,6 @@ use crate::cases::model::{self, CaseNumber};
 use crate::cases::store::{self, EventKind, NewEvent};
 use crate::catalog::defaults::status;
 use crate::error::Result;
-use crate::sla::sync::Origin;
 use crate::web::form::Form;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;
@@ -163,7 +162,7 @@ pub async fn merge_cases(
             crate::entitlements::terms::CaseEvent::Cancelled,
         )
         .await?;
-        sync_sla(&mut s, case.id, Origin::Change).await?;
+        sync_sla(&mut s, case.id).await?;
         store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
         store::add_event(
             &mut s.tx,

@@ -300,12 +300,18 @@ struct ReferenceCheck {
     request_type_ok: bool,
     related_id: Option<Uuid>,
     parent_id: Option<Uuid>,
+    service_level_id: Option<Uuid>,
+    entitlement_sla_id: Option<Uuid>,
 }
 
 /// What the references resolve to when every check passes.
 pub struct Resolved {
     pub related_case_id: Option<Uuid>,
     pub parent_case_id: Option<Uuid>,
+    /// The customer's service level and the chosen entitlement's SLA, which
+    /// a new case's SLA timers read.
+    pub service_level_id: Option<Uuid>,
+    pub entitlement_sla_id: Option<Uuid>,
 }
 
 /// Files a field error for every reference that does not hold. `editing` is
@@ -354,6 +360,8 @@ pub async fn check_references(
             ($15::uuid is null or $26 or exists (select from request_types where id = $15 and active)) as request_type_ok,
             (select id from cases where number = $16) as related_id,
             (select id from cases where number = $17) as parent_id,
+            (select service_level_id from customers where id = $1) as service_level_id,
+            (select sla_id from entitlements where id = $27) as entitlement_sla_id,
             $18::uuid is not null as editing",
     )
     .bind(input.customer_id)
@@ -382,6 +390,7 @@ pub async fn check_references(
     .bind(editing.is_some_and(|c| c.reason_id == input.reason_id && c.occurrence_id == input.occurrence_id && c.cause_id == input.cause_id))
     .bind(keep(editing.and_then(|c| c.unit_id), input.unit_id))
     .bind(keep(editing.and_then(|c| c.request_type_id), input.request_type_id))
+    .bind(input.entitlement_id)
     .fetch_one(tx)
     .await?;
 
@@ -449,6 +458,8 @@ pub async fn check_references(
     Ok(Resolved {
         related_case_id: row.related_id,
         parent_case_id: row.parent_id,
+        service_level_id: row.service_level_id,
+        entitlement_sla_id: row.entitlement_sla_id,
     })
 }
 
@@ -462,6 +473,14 @@ pub struct NewCase<'a> {
     pub parent_case_id: Option<Uuid>,
     pub now: DateTime<Utc>,
     pub author: Uuid,
+    pub sla_id: Option<Uuid>,
+}
+
+impl NewCase<'_> {
+    /// When the request reached us: as typed, else now.
+    pub fn received_at(&self) -> DateTime<Utc> {
+        self.input.received_at.unwrap_or(self.now)
+    }
 }
 
 pub enum Created {
@@ -477,48 +496,51 @@ pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created
         Owner::Team(id) => (None, Some(id)),
         Owner::Nobody => (None, None),
     };
-    let inserted = sqlx::query_scalar!(
+    let inserted: Option<i64> = sqlx::query_scalar(
         "insert into cases (tenant_id, id, number, title, subject_id, customer_id, contact_id, channel_id, direction,
                             received_at, opened_at, product_id, serial_number, lot_number, manufactured_on, expires_on,
                             priority_id, status_reason_id, owner_user_id, owner_team_id, reason_id, occurrence_id, cause_id,
                             unit_id, location_id, location_note, request_type_id, related_case_id, parent_case_id,
-                            description, complementary_data, created_by, updated_by, updated_at, idempotency_key)
+                            description, complementary_data, created_by, updated_by, updated_at, idempotency_key, sla_id,
+                            entitlement_id)
          values (app_tenant_id(), $1, next_case_number(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                 $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $9, $31)
+                 $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $9, $31, $32, $33)
          on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
          returning number",
-        case.id,
-        input.title,
-        input.subject_id,
-        input.customer_id,
-        input.contact_id,
-        input.channel_id,
-        if input.inbound { "inbound" } else { "outbound" },
-        input.received_at.unwrap_or(case.now),
-        case.now,
-        input.product_id,
-        input.serial_number,
-        input.lot_number,
-        input.manufactured_on,
-        input.expires_on,
-        case.priority_id,
-        case.status_reason_id,
-        owner_user,
-        owner_team,
-        input.reason_id,
-        input.occurrence_id,
-        input.cause_id,
-        input.unit_id,
-        input.location_id,
-        input.location_note,
-        input.request_type_id,
-        case.related_case_id,
-        case.parent_case_id,
-        input.description,
-        input.complementary_data,
-        case.author,
-        input.idempotency_key
     )
+    .bind(case.id)
+    .bind(&input.title)
+    .bind(input.subject_id)
+    .bind(input.customer_id)
+    .bind(input.contact_id)
+    .bind(input.channel_id)
+    .bind(if input.inbound { "inbound" } else { "outbound" })
+    .bind(case.received_at())
+    .bind(case.now)
+    .bind(input.product_id)
+    .bind(&input.serial_number)
+    .bind(&input.lot_number)
+    .bind(input.manufactured_on)
+    .bind(input.expires_on)
+    .bind(case.priority_id)
+    .bind(case.status_reason_id)
+    .bind(owner_user)
+    .bind(owner_team)
+    .bind(input.reason_id)
+    .bind(input.occurrence_id)
+    .bind(input.cause_id)
+    .bind(input.unit_id)
+    .bind(input.location_id)
+    .bind(&input.location_note)
+    .bind(input.request_type_id)
+    .bind(case.related_case_id)
+    .bind(case.parent_case_id)
+    .bind(&input.description)
+    .bind(&input.complementary_data)
+    .bind(case.author)
+    .bind(input.idempotency_key)
+    .bind(case.sla_id)
+    .bind(input.entitlement_id)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(number) = inserted {

@@ -306,6 +306,7 @@ async fn load_case(tx: &mut atende::db::TenantTx, slug: &str, customer: uuid::Uu
         parent_case_id: None,
         now: chrono::Utc::now(),
         author,
+        sla_id: None,
     };
     store::insert(tx, &new).await.expect("fixture case");
     let attachment = store::NewAttachment {
