@@ -179,7 +179,7 @@ pub async fn seed(
             .priority_id
             .ok_or_else(|| anyhow::anyhow!("priorities missing"))?;
         let author = if i % 3 == 0 { supervisor } else { agent };
-        let Created::New(number) = store::insert(
+        let Created::New(_) = store::insert(
             tx,
             &NewCase {
                 id,
@@ -210,17 +210,6 @@ pub async fn seed(
             is_public: public,
             data,
         };
-        store::add_event(
-            tx,
-            event(
-                opened,
-                EventKind::Created,
-                "",
-                false,
-                json!({ "number": number.to_string() }),
-            ),
-        )
-        .await?;
         let mut at = opened;
         for _ in 0..(2 + rng.below(6)) {
             at += Duration::minutes(20 + rng.below(600) as i64);

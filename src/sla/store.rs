@@ -209,30 +209,41 @@ pub async fn instances_of(
         .collect())
 }
 
-/// Writes the instances as they now are, in one statement.
-pub async fn save_instances(
+/// Writes the instances a change touched and one history row per step in a
+/// single statement (the instance rows the history points at are written by
+/// the same statement), then opens and closes pause-ledger rows.
+pub async fn save_evolutions(
     tx: &mut PgConnection,
     case_id: Uuid,
-    instances: &[&Instance],
+    evolutions: &[&Evolution],
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    if instances.is_empty() {
+    if evolutions.is_empty() {
         return Ok(());
     }
+    let instances: Vec<&Instance> = evolutions.iter().map(|e| &e.instance).collect();
     let column = |f: fn(&Instance) -> Option<DateTime<Utc>>| {
         instances.iter().map(|i| f(i)).collect::<Vec<_>>()
     };
+    let steps = StepColumns::of(evolutions);
     sqlx::query(
-        "insert into sla_kpi_instances (tenant_id, id, case_id, kpi, sla_item_id, status, started_at, warning_at,
-                                        failure_at, warned_at, failed_at, succeeded_at, ended_at, paused_at,
-                                        paused_minutes, due_at)
-         select app_tenant_id(), u.* from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[],
-                $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
-                $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::int[], $15::timestamptz[]) as u
-         on conflict (tenant_id, case_id, kpi) do update set
-             sla_item_id = excluded.sla_item_id, status = excluded.status, warning_at = excluded.warning_at,
-             failure_at = excluded.failure_at, warned_at = excluded.warned_at, failed_at = excluded.failed_at,
-             succeeded_at = excluded.succeeded_at, ended_at = excluded.ended_at, paused_at = excluded.paused_at,
-             paused_minutes = excluded.paused_minutes, due_at = excluded.due_at",
+        "with saved as (
+           insert into sla_kpi_instances (tenant_id, id, case_id, kpi, sla_item_id, status, started_at, warning_at,
+                                          failure_at, warned_at, failed_at, succeeded_at, ended_at, paused_at,
+                                          paused_minutes, due_at)
+           select app_tenant_id(), u.* from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[],
+                  $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
+                  $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::int[], $15::timestamptz[]) as u
+           on conflict (tenant_id, case_id, kpi) do update set
+               sla_item_id = excluded.sla_item_id, status = excluded.status, warning_at = excluded.warning_at,
+               failure_at = excluded.failure_at, warned_at = excluded.warned_at, failed_at = excluded.failed_at,
+               succeeded_at = excluded.succeeded_at, ended_at = excluded.ended_at, paused_at = excluded.paused_at,
+               paused_minutes = excluded.paused_minutes, due_at = excluded.due_at)
+         insert into sla_kpi_history (tenant_id, id, instance_id, at, event, from_status, to_status, detail, actor_id)
+         select app_tenant_id(), h.id, h.instance_id, $21, h.event, h.from_status, h.to_status, h.detail, $22
+           from unnest($16::uuid[], $17::uuid[], $18::text[], $19::text[], $20::text[], $23::jsonb[])
+                as h(id, instance_id, event, from_status, to_status, detail)",
     )
     .bind(instances.iter().map(|i| i.id).collect::<Vec<_>>())
     .bind(vec![case_id; instances.len()])
@@ -249,50 +260,53 @@ pub async fn save_instances(
     .bind(column(|i| i.paused_at))
     .bind(instances.iter().map(|i| i32::try_from(i.paused_minutes).unwrap_or(i32::MAX)).collect::<Vec<_>>())
     .bind(column(Instance::due_at))
-    .execute(tx)
+    .bind(steps.instance_ids.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(&steps.instance_ids)
+    .bind(&steps.events)
+    .bind(&steps.from)
+    .bind(&steps.to)
+    .bind(now)
+    .bind(actor)
+    .bind(&steps.details)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    record_pauses(tx, evolutions, now).await
 }
 
-/// What a step says about itself in the history.
-pub fn step_detail(step: &Step) -> serde_json::Value {
-    match step {
-        Step::Started { item } => json!({ "item": item }),
-        Step::Paused { status_reason_id } => json!({ "status_reason": status_reason_id }),
-        Step::Resumed { paused_minutes } => json!({ "paused_minutes": paused_minutes }),
-        Step::Reevaluated {
-            from,
-            to,
-            failure_before,
-        } => {
-            json!({ "from": from, "to": to, "failure_before": failure_before })
+/// The history rows of a change, column by column.
+#[derive(Default)]
+struct StepColumns {
+    instance_ids: Vec<Uuid>,
+    events: Vec<&'static str>,
+    from: Vec<&'static str>,
+    to: Vec<&'static str>,
+    details: Vec<serde_json::Value>,
+}
+
+impl StepColumns {
+    fn of(evolutions: &[&Evolution]) -> Self {
+        let mut columns = Self::default();
+        for evolution in evolutions {
+            for (step, before, after) in &evolution.steps {
+                columns.instance_ids.push(evolution.instance.id);
+                columns.events.push(step.event());
+                columns.from.push(before.as_str());
+                columns.to.push(after.as_str());
+                columns.details.push(step_detail(step));
+            }
         }
-        Step::Succeeded { late } => json!({ "late": late }),
-        Step::Cancelled { no_item_applies } => json!({ "no_item_applies": no_item_applies }),
-        Step::Reopened { closed_minutes } => json!({ "closed_minutes": closed_minutes }),
-        Step::Warned | Step::Failed => json!({}),
+        columns
     }
 }
 
-/// One history row per step; opens and closes pause-ledger rows.
-pub async fn record_steps(
+/// Opens a pause-ledger row for each pause and closes it on resume.
+async fn record_pauses(
     tx: &mut PgConnection,
     evolutions: &[&Evolution],
-    actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let mut instance_ids = Vec::new();
-    let mut events = Vec::new();
-    let mut from = Vec::new();
-    let mut to = Vec::new();
-    let mut details = Vec::new();
     for evolution in evolutions {
-        for (step, before, after) in &evolution.steps {
-            instance_ids.push(evolution.instance.id);
-            events.push(step.event());
-            from.push(before.as_str());
-            to.push(after.as_str());
-            details.push(step_detail(step));
+        for (step, _, _) in &evolution.steps {
             match step {
                 Step::Paused { status_reason_id } => {
                     sqlx::query(
@@ -321,25 +335,25 @@ pub async fn record_steps(
             }
         }
     }
-    if instance_ids.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<Uuid> = instance_ids.iter().map(|_| Uuid::now_v7()).collect();
-    sqlx::query(
-        "insert into sla_kpi_history (tenant_id, id, instance_id, at, event, from_status, to_status, detail, actor_id)
-         select app_tenant_id(), u.id, u.instance_id, $6, u.event, u.from_status, u.to_status, u.detail, $7
-           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $8::jsonb[])
-                as u(id, instance_id, event, from_status, to_status, detail)",
-    )
-    .bind(&ids)
-    .bind(&instance_ids)
-    .bind(&events)
-    .bind(&from)
-    .bind(&to)
-    .bind(now)
-    .bind(actor)
-    .bind(&details)
-    .execute(tx)
-    .await?;
     Ok(())
+}
+
+/// What a step says about itself in the history.
+pub fn step_detail(step: &Step) -> serde_json::Value {
+    match step {
+        Step::Started { item } => json!({ "item": item }),
+        Step::Paused { status_reason_id } => json!({ "status_reason": status_reason_id }),
+        Step::Resumed { paused_minutes } => json!({ "paused_minutes": paused_minutes }),
+        Step::Reevaluated {
+            from,
+            to,
+            failure_before,
+        } => {
+            json!({ "from": from, "to": to, "failure_before": failure_before })
+        }
+        Step::Succeeded { late } => json!({ "late": late }),
+        Step::Cancelled { no_item_applies } => json!({ "no_item_applies": no_item_applies }),
+        Step::Reopened { closed_minutes } => json!({ "closed_minutes": closed_minutes }),
+        Step::Warned | Step::Failed => json!({}),
+    }
 }

@@ -177,9 +177,7 @@ async fn apply(
         return Ok(());
     }
     let changed: Vec<&Evolution> = evolutions.iter().collect();
-    let instances: Vec<_> = changed.iter().map(|e| &e.instance).collect();
-    store::save_instances(tx, case_id, &instances).await?;
-    store::record_steps(tx, &changed, actor, now).await?;
+    store::save_evolutions(tx, case_id, &changed, actor, now).await?;
     for evolution in &changed {
         for (step, _, _) in &evolution.steps {
             if let Step::Reevaluated {

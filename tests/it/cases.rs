@@ -65,6 +65,11 @@ async fn a_new_case_opens_on_its_page_with_the_timeline_starting_at_creation() {
     let page = agent.get(&path).await.text();
     assert_eq!(html::text(&page, "h1"), "Forno não aquece");
     assert_eq!(timeline_kinds(&page), ["Criação"]);
+    let number = path.trim_start_matches("/cases/");
+    assert_eq!(
+        html::texts(&page, "#timeline .event-change"),
+        [format!("Caso criado: {number}")]
+    );
     assert!(html::text(&page, ".case-customer").contains("Padaria São João Ltda"));
     assert!(
         html::text(&page, "#case-state").contains("Em andamento"),
@@ -184,6 +189,8 @@ async fn submitting_the_same_form_twice_creates_one_case() {
         .await
         .expect("count");
     assert_eq!(count, 1);
+    let page = agent.get(&location(&first)).await.text();
+    assert_eq!(timeline_kinds(&page), ["Criação"], "one creation entry");
 }
 
 #[tokio::test]

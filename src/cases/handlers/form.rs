@@ -402,19 +402,6 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
     }
     let for_sla = CaseForSla::of_new_case(&new_case, &resolved);
     start_new_case(&mut s.tx, Some(&s.lists), id, for_sla, Some(s.user.id)).await?;
-    store::add_event(
-        &mut s.tx,
-        NewEvent {
-            case_id: id,
-            at: s.now,
-            actor: Some(s.user.id),
-            kind: EventKind::Created,
-            body: "",
-            is_public: false,
-            data: json!({ "number": number.to_string() }),
-        },
-    )
-    .await?;
     if let Some(parent) = resolved.parent_case_id {
         store::add_event(
             &mut s.tx,
