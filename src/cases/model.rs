@@ -241,6 +241,15 @@ impl Owner {
             Owner::Team(id) => format!("team:{id}"),
         }
     }
+
+    /// The owner as the case row stores it: (`owner_user_id`, `owner_team_id`).
+    pub fn columns(self) -> (Option<Uuid>, Option<Uuid>) {
+        match self {
+            Owner::User(id) => (Some(id), None),
+            Owner::Team(id) => (None, Some(id)),
+            Owner::Nobody => (None, None),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

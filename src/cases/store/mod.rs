@@ -324,11 +324,7 @@ pub async fn check_references(
     errors: &mut FieldErrors,
 ) -> Result<Resolved, sqlx::Error> {
     let keep = |current: Option<Uuid>, chosen: Option<Uuid>| editing.is_some() && current == chosen;
-    let (owner_user, owner_team) = match input.owner {
-        Owner::User(id) => (Some(id), None),
-        Owner::Team(id) => (None, Some(id)),
-        Owner::Nobody => (None, None),
-    };
+    let (owner_user, owner_team) = input.owner.columns();
     let row: ReferenceCheck = sqlx::query_as(
         "select
             exists (select from customers where id = $1) as customer_found,
@@ -493,11 +489,7 @@ pub enum Created {
 /// an earlier submission of the same form created.
 pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created, sqlx::Error> {
     let input = case.input;
-    let (owner_user, owner_team) = match input.owner {
-        Owner::User(id) => (Some(id), None),
-        Owner::Team(id) => (None, Some(id)),
-        Owner::Nobody => (None, None),
-    };
+    let (owner_user, owner_team) = input.owner.columns();
     // The case and the first entry of its timeline go in one statement: a
     // round trip less on the path every new case takes.
     let inserted: Option<i64> = sqlx::query_scalar(
@@ -565,8 +557,6 @@ pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created
     Ok(Created::Existing(CaseNumber(existing)))
 }
 
-/// Writes an edit if the case is still at `version`; false means someone
-/// saved in between and nothing was written.
 /// An edit of a case, every reference checked.
 pub struct CaseUpdate<'a> {
     pub id: Uuid,
@@ -580,13 +570,11 @@ pub struct CaseUpdate<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// Writes an edit if the case is still at `version`; false means someone
+/// saved in between and nothing was written.
 pub async fn update(tx: &mut PgConnection, edit: &CaseUpdate<'_>) -> Result<bool, sqlx::Error> {
     let input = edit.input;
-    let (owner_user, owner_team) = match input.owner {
-        Owner::User(id) => (Some(id), None),
-        Owner::Team(id) => (None, Some(id)),
-        Owner::Nobody => (None, None),
-    };
+    let (owner_user, owner_team) = input.owner.columns();
     let done = sqlx::query!(
         "update cases set title = $3, subject_id = $4, customer_id = $5, contact_id = $6, channel_id = $7, direction = $8,
                 received_at = coalesce($9, received_at), product_id = $10, serial_number = $11, lot_number = $12,
@@ -713,11 +701,7 @@ pub async fn set_first_response(
 }
 
 pub async fn set_owner(tx: &mut PgConnection, id: Uuid, owner: Owner) -> Result<(), sqlx::Error> {
-    let (user, team) = match owner {
-        Owner::User(id) => (Some(id), None),
-        Owner::Team(id) => (None, Some(id)),
-        Owner::Nobody => (None, None),
-    };
+    let (user, team) = owner.columns();
     sqlx::query!(
         "update cases set owner_user_id = $2, owner_team_id = coalesce($3, case when $2::uuid is null then null else owner_team_id end),
                 version = version + 1
