@@ -136,3 +136,31 @@ impl FromRequestParts<AppState> for PublicPage {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(lang: Lang) -> PageCtx {
+        PageCtx {
+            lang,
+            csrf: String::new(),
+            user: None,
+            flash: Vec::new(),
+            tz: chrono_tz::America::Sao_Paulo,
+            here: "/".to_owned(),
+        }
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them_in_the_users_time_zone() {
+        let at = DateTime::parse_from_rfc3339("2026-12-03T07:28:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
+        assert_eq!(page(Lang::PtBr).datetime(&at), "03/12/2026 04:28");
+        assert_eq!(page(Lang::En).datetime(&at), "12/03/2026 04:28");
+        let galician = page(Lang::Gl).datetime(&at);
+        assert!(galician.starts_with("03/12/"), "{galician}");
+        assert!(galician.ends_with(" 04:28"), "{galician}");
+    }
+}
