@@ -62,7 +62,7 @@ pub async fn lookup(
         )
         .await?
     };
-    s.tx.commit().await?;
+    s.tx.finish_reading();
     Ok(LookupFragment {
         ctx: s.page,
         q: query.q,

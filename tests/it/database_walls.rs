@@ -215,6 +215,47 @@ async fn tenant_context_does_not_leak_through_a_pooled_connection() {
 }
 
 #[tokio::test]
+async fn a_transaction_finished_as_a_read_is_rolled_back_and_leaves_its_connection_clean() {
+    let app = TestApp::spawn().await;
+    let single = single_connection_pool(&app).await;
+    let acme = tenant_id(&app, ACME).await;
+    let (owner, backend): (String, i32) =
+        sqlx::query_as("select current_user::text, pg_backend_pid()")
+            .fetch_one(&single)
+            .await
+            .expect("who");
+    let mut tx = begin_tenant_tx(&single, acme).await.expect("tx");
+    // A session-wide setting made inside the transaction survives a commit
+    // and is undone by a rollback, so it shows how the transaction ended.
+    sqlx::query("select set_config('atende.probe', 'committed', false)")
+        .execute(&mut *tx)
+        .await
+        .expect("setting");
+    tx.finish_reading();
+    let row = sqlx::query(
+        "select current_user::text as who, coalesce(current_setting('app.tenant_id', true), '') as tenant,
+                coalesce(current_setting('atende.probe', true), '') as probe, pg_backend_pid() as pid",
+    )
+    .fetch_one(&single)
+    .await
+    .expect("the next user of the connection");
+    assert_eq!(
+        row.get::<i32, _>("pid"),
+        backend,
+        "the pool reused the connection"
+    );
+    assert_eq!(row.get::<String, _>("who"), owner);
+    assert_eq!(row.get::<String, _>("tenant"), "");
+    assert_eq!(
+        row.get::<String, _>("probe"),
+        "",
+        "rolled back, not committed"
+    );
+    let savepoint = sqlx::query("savepoint probe").execute(&single).await;
+    assert!(savepoint.is_err(), "no transaction block is left open");
+}
+
+#[tokio::test]
 async fn a_request_dropped_while_its_transaction_begins_leaves_its_connection_clean() {
     let app = TestApp::spawn().await;
     let single = single_connection_pool(&app).await;

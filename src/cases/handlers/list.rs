@@ -248,7 +248,7 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         groups: ChartGroup::ALL,
         page_sizes: PAGE_SIZES,
     };
-    s.tx.commit().await?;
+    s.tx.finish_reading();
     if has_more && let Some(last) = page.rows.last() {
         let cursor = last.cursor(&page.spec).encode();
         page.next_page = Some(page.link(&[("after", &cursor)]));

@@ -155,7 +155,7 @@ pub async fn show_case(
         TimelineFilter::parse(&q.timeline),
     )
     .await?;
-    s.tx.commit().await?;
+    s.tx.finish_reading();
     Ok(page)
 }
 
