@@ -379,9 +379,10 @@ async fn a_worker_killed_in_the_middle_of_a_claim_loses_and_doubles_nothing() {
     let mut doomed = app.pool.begin().await.expect("begin");
     let claimed = worker::claim(
         &mut doomed,
-        "select tenant_id, id from sla_kpi_instances where due_at <= $1 order by due_at limit $2 for update skip locked",
+        worker::CLAIM_DUE_INSTANCES,
         now,
         instances / 2,
+        &mut worker::DueCursor::default(),
     )
     .await
     .expect("claim");
