@@ -3,7 +3,7 @@
 use atende::users::model::Role;
 use axum::http::StatusCode;
 
-use crate::support::{ACME, Browser, TestApp, html, location};
+use crate::support::{ACME, Browser, GLOBEX, TestApp, html, location};
 
 /// The id of a row of a catalog table of ACME, by name.
 async fn id_of(app: &TestApp, table: &str, name: &str) -> String {
@@ -108,6 +108,110 @@ async fn every_missing_or_invalid_field_comes_back_with_the_input_kept() {
         html::input_value(&page, "related_case").as_deref(),
         Some("XYZ")
     );
+}
+
+/// Some row of `table` in `workspace`, by the cross-tenant test connection.
+async fn row_of(app: &TestApp, workspace: &str, table: &str) -> String {
+    let id: uuid::Uuid = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = $1 order by x.id limit 1"
+    )))
+    .bind(workspace)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_else(|e| panic!("{table} of {workspace}: {e}"));
+    id.to_string()
+}
+
+async fn case_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from cases")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_to_their_field() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let customer = padaria(&app).await;
+    let refused = |field: &'static str, value: String| {
+        let agent = &agent;
+        let customer = customer.clone();
+        async move {
+            let response = agent
+                .post_form(
+                    "/cases",
+                    &[
+                        ("title", "Teste"),
+                        ("customer_id", &customer),
+                        (field, &value),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                response.status_code(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}"
+            );
+            assert!(
+                html::field_error(&response.text(), field).is_some(),
+                "no error next to {field}"
+            );
+        }
+    };
+    let before = case_count(&app).await;
+    for (field, table) in [
+        ("subject_id", "subjects"),
+        ("channel_id", "channels"),
+        ("priority_id", "priorities"),
+        ("status_reason_id", "status_reasons"),
+        ("reason_id", "reasons"),
+        ("unit_id", "units"),
+        ("request_type_id", "request_types"),
+        ("contact_id", "customers"),
+        ("location_id", "customers"),
+    ] {
+        refused(field, row_of(&app, GLOBEX, table).await).await;
+    }
+    // José da Silva is a contact of the Padaria; Uxía is nobody's here.
+    refused(
+        "contact_id",
+        app.any_row_named("Uxía Castro").await.to_string(),
+    )
+    .await;
+    // The Padaria is a customer, not a partner: no place of service.
+    refused("location_id", customer.clone()).await;
+    let high = id_of(&app, "priorities", "Alta").await;
+    sqlx::query("update priorities set active = false where id = $1::uuid")
+        .bind(&high)
+        .execute(&app.pool)
+        .await
+        .expect("deactivate");
+    refused("priority_id", high).await;
+    let resolved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    refused("status_reason_id", resolved).await;
+    // An occurrence is chosen under its reason, a cause under its occurrence.
+    let response = agent
+        .post_form(
+            "/cases",
+            &[
+                ("title", "Teste"),
+                ("customer_id", &customer),
+                ("reason_id", &id_of(&app, "reasons", "Elogio").await),
+                (
+                    "occurrence_id",
+                    &id_of(&app, "occurrences", "Produto com defeito").await,
+                ),
+                ("cause_id", &id_of(&app, "causes", "Boleto").await),
+            ],
+        )
+        .await;
+    assert_eq!(response.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text();
+    assert!(html::field_error(&page, "occurrence_id").is_some());
+    assert!(html::field_error(&page, "cause_id").is_some());
+    assert!(html::field_error(&page, "reason_id").is_none());
+    assert_eq!(case_count(&app).await, before, "no case was opened");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
-//! SQL of cases: creating, reading and changing one case, and checking that
-//! what a form refers to exists in the workspace and may be used.
+//! SQL of cases: creating, reading and changing one case (what a form
+//! refers to is checked in `references`).
 
 mod list;
+mod references;
 mod timeline;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,12 +10,11 @@ use sqlx::{FromRow, PgConnection, Postgres};
 use uuid::Uuid;
 
 pub use list::*;
+pub use references::{Resolved, check_references};
 pub use timeline::*;
 
 use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};
-use crate::catalog::model::{ProductKind, ProductState, case_refusal};
 use crate::catalog::names::{CaseNames, Named};
-use crate::web::form::FieldErrors;
 
 /// Everything the case page shows of a case, names resolved (those of the
 /// workspace's lists from `CaseNames`, hence `skip`ped here).
@@ -274,189 +274,6 @@ pub async fn status_by_key(tx: &mut PgConnection, key: &str) -> Result<Uuid, sql
     sqlx::query_scalar!("select id from status_reasons where system_key = $1", key)
         .fetch_one(tx)
         .await
-}
-
-/// References of a case form, checked together in one round trip: each must
-/// exist in this workspace, be active, and fit the others.
-#[derive(Debug, FromRow)]
-struct ReferenceCheck {
-    customer_found: bool,
-    customer_active: bool,
-    customer_has_role: bool,
-    contact_ok: bool,
-    subject_ok: bool,
-    channel_ok: bool,
-    product_kind: Option<String>,
-    product_state: Option<String>,
-    priority_ok: bool,
-    status_ok: bool,
-    owner_user_ok: bool,
-    owner_team_ok: bool,
-    reason_ok: bool,
-    occurrence_ok: bool,
-    cause_ok: bool,
-    unit_ok: bool,
-    location_ok: bool,
-    request_type_ok: bool,
-    related_id: Option<Uuid>,
-    parent_id: Option<Uuid>,
-    service_level_id: Option<Uuid>,
-    entitlement_sla_id: Option<Uuid>,
-}
-
-/// What the references resolve to when every check passes.
-pub struct Resolved {
-    pub related_case_id: Option<Uuid>,
-    pub parent_case_id: Option<Uuid>,
-    /// The customer's service level and the chosen entitlement's SLA, which
-    /// a new case's SLA timers read.
-    pub service_level_id: Option<Uuid>,
-    pub entitlement_sla_id: Option<Uuid>,
-}
-
-/// Files a field error for every reference that does not hold. `editing` is
-/// the case being edited: its current references stay acceptable even if
-/// they were deactivated since (deactivating keeps items on old records).
-pub async fn check_references(
-    tx: &mut PgConnection,
-    input: &CaseInput,
-    editing: Option<&CaseRecord>,
-    errors: &mut FieldErrors,
-) -> Result<Resolved, sqlx::Error> {
-    let keep = |current: Option<Uuid>, chosen: Option<Uuid>| editing.is_some() && current == chosen;
-    let (owner_user, owner_team) = input.owner.columns();
-    let row: ReferenceCheck = sqlx::query_as(
-        "select
-            exists (select from customers where id = $1) as customer_found,
-            exists (select from customers where id = $1 and active) as customer_active,
-            exists (select from customer_role_links where customer_id = $1) as customer_has_role,
-            ($2::uuid is null or exists (select from customers k where k.id = $2 and k.kind = 'contact'
-                 and (k.active or $19)
-                 and (k.id = $1 or k.account_id = $1 or k.account_id = (select account_id from customers where id = $1)))) as contact_ok,
-            ($3::uuid is null or $20 or exists (
-                with recursive up as (
-                    select id, parent_id, active from subjects where id = $3
-                    union all
-                    select s.id, s.parent_id, s.active from subjects s join up on s.id = up.parent_id
-                ) select from up having bool_and(active))) as subject_ok,
-            ($4::uuid is null or $21 or exists (select from channels where id = $4 and active)) as channel_ok,
-            (select kind from products where id = $5) as product_kind,
-            (select state from products where id = $5) as product_state,
-            ($6::uuid is null or $22 or exists (select from priorities where id = $6 and active)) as priority_ok,
-            ($7::uuid is null or $23 or exists (select from status_reasons where id = $7 and active and state = 'active')) as status_ok,
-            ($8::uuid is null or exists (select from users where id = $8 and active)) as owner_user_ok,
-            ($9::uuid is null or exists (select from teams where id = $9 and active)) as owner_team_ok,
-            ($10::uuid is null or $24 or exists (select from reasons where id = $10 and active)) as reason_ok,
-            ($11::uuid is null or $24 or exists (select from occurrences where id = $11 and reason_id = $10 and active)) as occurrence_ok,
-            ($12::uuid is null or $24 or exists (select from causes where id = $12 and occurrence_id = $11 and active)) as cause_ok,
-            ($13::uuid is null or $25 or exists (select from units where id = $13 and active)) as unit_ok,
-            ($14::uuid is null or exists (select from customers c join customer_role_links l on l.tenant_id = c.tenant_id and l.customer_id = c.id
-                  join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
-                 where c.id = $14 and r.system_key = 'partner')) as location_ok,
-            ($15::uuid is null or $26 or exists (select from request_types where id = $15 and active)) as request_type_ok,
-            (select id from cases where number = $16) as related_id,
-            (select id from cases where number = $17) as parent_id,
-            (select service_level_id from customers where id = $1) as service_level_id,
-            (select sla_id from entitlements where id = $27) as entitlement_sla_id,
-            $18::uuid is not null as editing",
-    )
-    .bind(input.customer_id)
-    .bind(input.contact_id)
-    .bind(input.subject_id)
-    .bind(input.channel_id)
-    .bind(input.product_id)
-    .bind(input.priority_id)
-    .bind(input.status_reason_id)
-    .bind(owner_user)
-    .bind(owner_team)
-    .bind(input.reason_id)
-    .bind(input.occurrence_id)
-    .bind(input.cause_id)
-    .bind(input.unit_id)
-    .bind(input.location_id)
-    .bind(input.request_type_id)
-    .bind(input.related_case.map(|n| n.0))
-    .bind(input.parent_case.map(|n| n.0))
-    .bind(editing.map(|c| c.id))
-    .bind(editing.is_some_and(|c| c.contact_id == input.contact_id))
-    .bind(keep(editing.and_then(|c| c.subject_id), input.subject_id))
-    .bind(keep(editing.and_then(|c| c.channel_id), input.channel_id))
-    .bind(keep(editing.map(|c| c.priority_id), input.priority_id))
-    .bind(keep(editing.map(|c| c.status_reason_id), input.status_reason_id))
-    .bind(editing.is_some_and(|c| c.reason_id == input.reason_id && c.occurrence_id == input.occurrence_id && c.cause_id == input.cause_id))
-    .bind(keep(editing.and_then(|c| c.unit_id), input.unit_id))
-    .bind(keep(editing.and_then(|c| c.request_type_id), input.request_type_id))
-    .bind(input.entitlement_id)
-    .fetch_one(tx)
-    .await?;
-
-    let same_customer = editing.is_some_and(|c| c.customer_id == input.customer_id);
-    if !row.customer_found {
-        errors.add("customer_id", "error-customer-required");
-    } else if !row.customer_active && !same_customer {
-        errors.add("customer_id", "error-customer-inactive");
-    } else if !row.customer_has_role {
-        errors.add("customer_id", "error-customer-without-role");
-    }
-    let product_changed = editing.is_none_or(|c| c.product_id != input.product_id);
-    if let (Some(kind), Some(state)) = (row.product_kind.as_deref(), row.product_state.as_deref()) {
-        let kind = ProductKind::parse(kind).unwrap_or(ProductKind::Family);
-        let state = ProductState::parse(state).unwrap_or(ProductState::Draft);
-        if let Some(key) = case_refusal(kind, state).filter(|_| product_changed) {
-            errors.add("product_id", key);
-        }
-    } else if input.product_id.is_some() {
-        errors.add("product_id", "error-choose-option");
-    }
-    for (field, ok) in [
-        ("contact_id", row.contact_ok),
-        ("subject_id", row.subject_ok),
-        ("channel_id", row.channel_ok),
-        ("priority_id", row.priority_ok),
-        ("status_reason_id", row.status_ok),
-        ("owner", row.owner_user_ok && row.owner_team_ok),
-        ("reason_id", row.reason_ok),
-        ("occurrence_id", row.occurrence_ok),
-        ("cause_id", row.cause_ok),
-        ("unit_id", row.unit_ok),
-        ("location_id", row.location_ok),
-        ("request_type_id", row.request_type_ok),
-    ] {
-        if !ok {
-            errors.add(
-                field,
-                if field == "location_id" {
-                    "error-location-partner"
-                } else {
-                    "error-choose-option"
-                },
-            );
-        }
-    }
-    if input.related_case.is_some() && row.related_id.is_none() {
-        errors.add("related_case", "error-case-not-found");
-    }
-    if input.parent_case.is_some() && row.parent_id.is_none() {
-        errors.add("parent_case", "error-case-not-found");
-    }
-    if let Some(case) = editing
-        && (row.parent_id == Some(case.id) || row.related_id == Some(case.id))
-    {
-        errors.add(
-            if row.parent_id == Some(case.id) {
-                "parent_case"
-            } else {
-                "related_case"
-            },
-            "error-case-itself",
-        );
-    }
-    Ok(Resolved {
-        related_case_id: row.related_id,
-        parent_case_id: row.parent_id,
-        service_level_id: row.service_level_id,
-        entitlement_sla_id: row.entitlement_sla_id,
-    })
 }
 
 /// A case about to be inserted, every reference checked.
