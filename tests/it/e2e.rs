@@ -111,6 +111,27 @@ async fn an_agent_opens_works_and_resolves_a_case_in_a_real_browser() {
     let _ = Role::Agent;
 }
 
+/// Whether the element at `css` comes to contain `needle` within ten
+/// seconds. The element may be the one of the page being left, which a
+/// submitted form replaces under our feet: it is looked up again each time.
+async fn text_comes_to(browser: &WebDriver, css: &str, needle: &str) -> WebDriverResult<bool> {
+    use thirtyfour::error::WebDriverErrorInner::{NoSuchElement, StaleElementReference};
+    for _ in 0..100 {
+        let text = match browser.find(By::Css(css)).await {
+            Ok(element) => element.text().await,
+            Err(err) => Err(err),
+        };
+        match text {
+            Ok(text) if text.contains(needle) => return Ok(true),
+            Ok(_) => {}
+            Err(err) if matches!(&*err, NoSuchElement(_) | StaleElementReference(_)) => {}
+            Err(err) => return Err(err),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(false)
+}
+
 async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
     browser.goto(format!("{base}/login")).await?;
     shot(browser, "01-login").await;
@@ -201,9 +222,8 @@ async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         .await?
         .click()
         .await?;
-    let totals = browser.query(By::Css("#case-time")).first().await?;
     assert!(
-        totals.text().await?.contains("15 min"),
+        text_comes_to(browser, "#case-time", "15 min").await?,
         "the call's time counts"
     );
     shot(browser, "04-case").await;
