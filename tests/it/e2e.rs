@@ -111,6 +111,14 @@ async fn an_agent_opens_works_and_resolves_a_case_in_a_real_browser() {
     let _ = Role::Agent;
 }
 
+/// Clicks what leaves the page (a link, a form's button) and waits until
+/// the page is gone, so what is looked up next is on the page that follows
+/// and not on the one being replaced.
+async fn leave_with(element: WebElement) -> WebDriverResult<()> {
+    element.click().await?;
+    element.wait_until().stale().await
+}
+
 /// Whether the element at `css` comes to contain `needle` within ten
 /// seconds. The element may be the one of the page being left, which a
 /// submitted form replaces under our feet: it is looked up again each time.
@@ -150,11 +158,12 @@ async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         .await?
         .send_keys(PASSWORD)
         .await?;
-    browser
-        .find(By::Css("form[action='/login'] button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    leave_with(
+        browser
+            .find(By::Css("form[action='/login'] button[type=submit]"))
+            .await?,
+    )
+    .await?;
     browser.query(By::Css("table#cases")).first().await?;
     shot(browser, "02-my-cases").await;
 
@@ -184,11 +193,12 @@ async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         .send_keys("Cliente relata que o forno não liga.")
         .await?;
     shot(browser, "03-new-case").await;
-    browser
-        .find(By::Css(".sticky-actions button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    leave_with(
+        browser
+            .find(By::Css(".sticky-actions button[type=submit]"))
+            .await?,
+    )
+    .await?;
     let title = browser.query(By::Css(".case-header h1")).first().await?;
     assert_eq!(title.text().await?, "Forno não liga desde ontem");
     let case_url = browser.current_url().await?.to_string();
@@ -198,11 +208,12 @@ async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         .await?
         .send_keys("Orientado a verificar o disjuntor.")
         .await?;
-    browser
-        .find(By::Css("#note-form button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    leave_with(
+        browser
+            .find(By::Css("#note-form button[type=submit]"))
+            .await?,
+    )
+    .await?;
     browser
         .query(By::Css("#timeline .event-note"))
         .first()
@@ -217,32 +228,30 @@ async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
     let duration = browser.find(By::Css("#activity-form #f-duration")).await?;
     duration.clear().await?;
     duration.send_keys("15").await?;
-    browser
-        .find(By::Css("#activity-form button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    leave_with(
+        browser
+            .find(By::Css("#activity-form button[type=submit]"))
+            .await?,
+    )
+    .await?;
     assert!(
         text_comes_to(browser, "#case-time", "15 min").await?,
         "the call's time counts"
     );
     shot(browser, "04-case").await;
 
-    browser
-        .find(By::Css(".commands a[href$='/resolve']"))
-        .await?
-        .click()
-        .await?;
+    leave_with(
+        browser
+            .find(By::Css(".commands a[href$='/resolve']"))
+            .await?,
+    )
+    .await?;
     browser
         .find(By::Css("#f-text"))
         .await?
         .send_keys("Disjuntor religado; forno funcionando.")
         .await?;
-    browser
-        .find(By::Css("form button.button-primary"))
-        .await?
-        .click()
-        .await?;
+    leave_with(browser.find(By::Css("form button.button-primary")).await?).await?;
     browser
         .query(By::Css("#case-state.badge-case-resolved"))
         .first()
