@@ -8,14 +8,13 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::sla::worker::{DueCursor, by_tenant, claim, enter_tenant};
+use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 /// Entitlements handled per claiming transaction.
 pub const BATCH: i64 = 1000;
 
-const CLAIM_DUE_ENTITLEMENTS: &str = "select tenant_id, id, status_due_at from entitlements
-  where status_due_at <= $1 and (status_due_at, id) > (coalesce($3::timestamptz, '-infinity'), $4::uuid)
-  order by status_due_at, id limit $2 for update skip locked";
+/// An entitlement falls due on the midnight its status next changes.
+const DUE_ENTITLEMENTS: DueTable = due_table!("entitlements", "status_due_at");
 
 /// Moves every entitlement due by `now`, batch after batch; returns how many moved.
 pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
@@ -23,7 +22,7 @@ pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Err
     let mut cursor = DueCursor::default();
     loop {
         let mut tx = pool.begin().await?;
-        let claimed = claim(&mut tx, CLAIM_DUE_ENTITLEMENTS, now, BATCH, &mut cursor).await?;
+        let claimed = claim(&mut tx, &DUE_ENTITLEMENTS, now, BATCH, &mut cursor).await?;
         let count = claimed.len();
         for (tenant, ids) in by_tenant(claimed) {
             enter_tenant(&mut tx, tenant).await?;

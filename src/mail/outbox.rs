@@ -9,15 +9,14 @@ use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::mail::Mailer;
-use crate::sla::worker::{DueCursor, by_tenant, claim, enter_tenant};
+use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 const BATCH: i64 = 50;
 /// After this many failed attempts a message is kept, with its error, but no longer retried.
 const MAX_ATTEMPTS: i32 = 8;
 
-const CLAIM_DUE_MAIL: &str = "select tenant_id, id, next_attempt_at from mail_outbox
-  where next_attempt_at <= $1 and (next_attempt_at, id) > (coalesce($3::timestamptz, '-infinity'), $4::uuid)
-  order by next_attempt_at, id limit $2 for update skip locked";
+/// A message falls due when it is queued and again after each failed attempt.
+const DUE_MAIL: DueTable = due_table!("mail_outbox", "next_attempt_at");
 
 #[derive(FromRow)]
 struct Queued {
@@ -43,7 +42,7 @@ pub async fn send_due(
     let mut cursor = DueCursor::default();
     loop {
         let mut tx = pool.begin().await?;
-        let claimed = claim(&mut tx, CLAIM_DUE_MAIL, now, BATCH, &mut cursor).await?;
+        let claimed = claim(&mut tx, &DUE_MAIL, now, BATCH, &mut cursor).await?;
         let count = claimed.len();
         for (tenant, ids) in by_tenant(claimed) {
             enter_tenant(&mut tx, tenant).await?;

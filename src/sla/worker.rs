@@ -4,7 +4,7 @@
 //! mid-batch rolls back and the rows are claimed again; a second worker skips
 //! the locked rows. So every transition and its actions happen exactly once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -16,6 +16,7 @@ use crate::sla::model::Actions;
 use crate::sla::store::InstanceRow;
 use crate::sla::sync::sync_case;
 use crate::web::i18n::Lang;
+use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 /// Instances handled per claiming transaction: large enough that a burst of
 /// deadlines costs few round trips, small enough that locks are short.
@@ -27,77 +28,8 @@ pub struct SlaTickReport {
     pub failed: u64,
 }
 
-/// Where a drain has got to in a table's due index: the (due time, id) of
-/// the last row it claimed. Each claim starts after it, so the index entries
-/// of rows already handled are not walked again. They stay in the index
-/// until vacuum, and while any older transaction is open (a long report, a
-/// backup) scans cannot mark them dead either: every claim of a burst would
-/// re-read all the earlier ones'. A row made due behind the cursor during
-/// the drain waits for the next tick.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct DueCursor(Option<(DateTime<Utc>, Uuid)>);
-
-/// Claims rows of a table that are due, as the worker role: only the ids of
-/// due rows are visible to it, and only until a tenant is entered. The claim
-/// SQL reads `$1` now, `$2` the batch size and `$3`, `$4` the cursor, and
-/// returns tenant, id and due time in due order.
-pub async fn claim(
-    tx: &mut PgConnection,
-    claim_sql: &'static str,
-    now: DateTime<Utc>,
-    limit: i64,
-    cursor: &mut DueCursor,
-) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
-    // The rows are wanted in index order, a batch at a time. The planner,
-    // guessing that few rows pass the row-level policies, would rather
-    // collect every due row and sort them: each claim of a burst then read
-    // all the rows still due. Sorting stays off until a tenant is entered.
-    sqlx::query(
-        "select set_config('role', 'atende_worker', true), set_config('app.tenant_id', '', true),
-                set_config('enable_sort', 'off', true)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    let (after_due, after_id) = cursor.0.unzip();
-    let rows: Vec<(Uuid, Uuid, DateTime<Utc>)> = sqlx::query_as(claim_sql)
-        .bind(now)
-        .bind(limit)
-        .bind(after_due)
-        .bind(after_id.unwrap_or_default())
-        .fetch_all(tx)
-        .await?;
-    if let Some((_, id, due)) = rows.last() {
-        cursor.0 = Some((*due, *id));
-    }
-    Ok(rows
-        .into_iter()
-        .map(|(tenant, id, _)| (tenant, id))
-        .collect())
-}
-
-/// Enters one tenant's walls for the rest of the claim's work on it.
-pub async fn enter_tenant(tx: &mut PgConnection, tenant: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "select set_config('role', 'atende_app', true), set_config('app.tenant_id', $1, true),
-                set_config('enable_sort', 'on', true)",
-    )
-    .bind(tenant.to_string())
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
-pub fn by_tenant(claimed: Vec<(Uuid, Uuid)>) -> HashMap<Uuid, Vec<Uuid>> {
-    let mut groups: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (tenant, id) in claimed {
-        groups.entry(tenant).or_default().push(id);
-    }
-    groups
-}
-
-pub const CLAIM_DUE_INSTANCES: &str = "select tenant_id, id, due_at from sla_kpi_instances
-  where due_at <= $1 and (due_at, id) > (coalesce($3::timestamptz, '-infinity'), $4::uuid)
-  order by due_at, id limit $2 for update skip locked";
+/// KPI instances fall due at `due_at`: nearing its warning or its failure.
+pub const DUE_INSTANCES: DueTable = due_table!("sla_kpi_instances", "due_at");
 
 /// Processes every instance due by `now`, batch after batch.
 pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<SlaTickReport, sqlx::Error> {
@@ -105,7 +37,7 @@ pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<SlaTickReport,
     let mut cursor = DueCursor::default();
     loop {
         let mut tx = pool.begin().await?;
-        let claimed = claim(&mut tx, CLAIM_DUE_INSTANCES, now, BATCH, &mut cursor).await?;
+        let claimed = claim(&mut tx, &DUE_INSTANCES, now, BATCH, &mut cursor).await?;
         let count = claimed.len();
         for (tenant, ids) in by_tenant(claimed) {
             enter_tenant(&mut tx, tenant).await?;

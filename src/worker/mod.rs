@@ -2,6 +2,8 @@
 //! makes due. Each piece of work is claimed in short transactions, so any
 //! number of workers (inside `serve` or as `atende worker`) can run at once.
 
+pub mod claim;
+
 use std::time::Duration;
 
 use sqlx::PgPool;

@@ -6,17 +6,6 @@ use axum::http::StatusCode;
 use crate::support::{ACME, Browser, GLOBEX, TestApp, html, location};
 
 /// The id of a row of a catalog table of ACME, by name.
-async fn id_of(app: &TestApp, table: &str, name: &str) -> String {
-    let id: uuid::Uuid = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = 'acme' and x.name = $1"
-    )))
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("{table} {name}: {e}"));
-    id.to_string()
-}
-
 async fn padaria(app: &TestApp) -> String {
     app.any_row_named("Padaria São João Ltda").await.to_string()
 }
@@ -111,24 +100,6 @@ async fn every_missing_or_invalid_field_comes_back_with_the_input_kept() {
 }
 
 /// Some row of `table` in `workspace`, by the cross-tenant test connection.
-async fn row_of(app: &TestApp, workspace: &str, table: &str) -> String {
-    let id: uuid::Uuid = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = $1 order by x.id limit 1"
-    )))
-    .bind(workspace)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("{table} of {workspace}: {e}"));
-    id.to_string()
-}
-
-async fn case_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from cases")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count")
-}
-
 #[tokio::test]
 async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_to_their_field() {
     let app = TestApp::spawn().await;
@@ -159,7 +130,7 @@ async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_t
             );
         }
     };
-    let before = case_count(&app).await;
+    let before = app.count("select count(*) from cases").await;
     for (field, table) in [
         ("subject_id", "subjects"),
         ("channel_id", "channels"),
@@ -171,7 +142,7 @@ async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_t
         ("contact_id", "customers"),
         ("location_id", "customers"),
     ] {
-        refused(field, row_of(&app, GLOBEX, table).await).await;
+        refused(field, app.any_row(table, GLOBEX).await.to_string()).await;
     }
     // José da Silva is a contact of the Padaria; Uxía is nobody's here.
     refused(
@@ -181,14 +152,17 @@ async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_t
     .await;
     // The Padaria is a customer, not a partner: no place of service.
     refused("location_id", customer.clone()).await;
-    let high = id_of(&app, "priorities", "Alta").await;
+    let high = app.named("priorities", "Alta").await.to_string();
     sqlx::query("update priorities set active = false where id = $1::uuid")
         .bind(&high)
         .execute(&app.pool)
         .await
         .expect("deactivate");
     refused("priority_id", high).await;
-    let resolved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let resolved = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     refused("status_reason_id", resolved).await;
     // An occurrence is chosen under its reason, a cause under its occurrence.
     let response = agent
@@ -197,12 +171,17 @@ async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_t
             &[
                 ("title", "Teste"),
                 ("customer_id", &customer),
-                ("reason_id", &id_of(&app, "reasons", "Elogio").await),
+                (
+                    "reason_id",
+                    &app.named("reasons", "Elogio").await.to_string(),
+                ),
                 (
                     "occurrence_id",
-                    &id_of(&app, "occurrences", "Produto com defeito").await,
+                    &app.named("occurrences", "Produto com defeito")
+                        .await
+                        .to_string(),
                 ),
-                ("cause_id", &id_of(&app, "causes", "Boleto").await),
+                ("cause_id", &app.named("causes", "Boleto").await.to_string()),
             ],
         )
         .await;
@@ -211,7 +190,11 @@ async fn choices_of_another_workspace_inactive_or_not_fitting_are_refused_next_t
     assert!(html::field_error(&page, "occurrence_id").is_some());
     assert!(html::field_error(&page, "cause_id").is_some());
     assert!(html::field_error(&page, "reason_id").is_none());
-    assert_eq!(case_count(&app).await, before, "no case was opened");
+    assert_eq!(
+        app.count("select count(*) from cases").await,
+        before,
+        "no case was opened"
+    );
 }
 
 #[tokio::test]
@@ -243,7 +226,7 @@ async fn families_drafts_retired_products_and_draft_bundles_are_refused() {
         ("Cilindro Vitória (descontinuado)", "retirado"),
         ("Kit Padaria Completa", "pacote"),
     ] {
-        let id = id_of(&app, "products", product).await;
+        let id = app.named("products", product).await.to_string();
         let response = agent
             .post_form(
                 "/cases",
@@ -264,7 +247,7 @@ async fn families_drafts_retired_products_and_draft_bundles_are_refused() {
             .to_lowercase();
         assert!(error.contains(says), "{product}: {error}");
     }
-    let forno = id_of(&app, "products", "Forno Turbo 450").await;
+    let forno = app.named("products", "Forno Turbo 450").await.to_string();
     open_case(&agent, &app, "Forno", &[("product_id", &forno)]).await;
 }
 
@@ -450,7 +433,10 @@ async fn starting_execution_records_first_response_and_takes_the_case() {
 async fn forwarding_requires_every_field_and_a_member_of_the_team() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
-    let team = id_of(&app, "teams", "Nível 2 — Especialistas").await;
+    let team = app
+        .named("teams", "Nível 2 — Especialistas")
+        .await
+        .to_string();
     let supervisor = app.user_id(ACME, Role::Supervisor).await.to_string();
     admin
         .post_form(
@@ -474,8 +460,11 @@ async fn forwarding_requires_every_field_and_a_member_of_the_team() {
     }
     assert_eq!(html::text(&page, "#f-note"), "Precisa de especialista");
 
-    let reason = id_of(&app, "forward_reasons", "Necessita especialista").await;
-    let request_type = id_of(&app, "request_types", "Reclamação").await;
+    let reason = app
+        .named("forward_reasons", "Necessita especialista")
+        .await
+        .to_string();
+    let request_type = app.named("request_types", "Reclamação").await.to_string();
     let outsider = app.user_id(ACME, Role::Admin).await.to_string();
     let wrong = agent
         .post_form(
@@ -529,7 +518,10 @@ async fn a_parent_with_open_children_cannot_be_resolved_and_says_which() {
     let parent = open_case(&agent, &app, "Pai", &[]).await;
     let parent_number = parent.trim_start_matches("/cases/").to_owned();
     let child = open_case(&agent, &app, "Filho", &[("parent_case", &parent_number)]).await;
-    let reasons = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let reasons = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     let response = agent
         .post_form(
             &format!("{parent}/resolve"),
@@ -564,7 +556,10 @@ async fn resolved_and_cancelled_cases_come_back_but_closed_ones_take_no_closing(
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
     let path = open_case(&agent, &app, "Ciclo", &[]).await;
-    let solved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let solved = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     let missing = agent
         .post_form(
             &format!("{path}/resolve"),
@@ -602,7 +597,7 @@ async fn resolved_and_cancelled_cases_come_back_but_closed_ones_take_no_closing(
     agent.post_form(&format!("{path}/reactivate"), &[]).await;
     let page = agent.get(&path).await.text();
     assert!(html::text(&page, "#case-state").contains("Ativo"));
-    let cancelled = id_of(&app, "status_reasons", "Cancelado").await;
+    let cancelled = app.named("status_reasons", "Cancelado").await.to_string();
     agent
         .post_form(
             &format!("{path}/cancel"),
@@ -615,7 +610,7 @@ async fn resolved_and_cancelled_cases_come_back_but_closed_ones_take_no_closing(
     for kind in ["Cancelamento", "Reativação", "Resolução", "Criação"] {
         assert!(kinds.contains(&kind.to_owned()), "{kind} in {kinds:?}");
     }
-    let merged = id_of(&app, "status_reasons", "Mesclado").await;
+    let merged = app.named("status_reasons", "Mesclado").await.to_string();
     let by_hand = agent.post_form(&format!("{path}/reactivate"), &[]).await;
     assert_eq!(by_hand.status_code(), StatusCode::SEE_OTHER);
     let sneaky = agent
@@ -776,7 +771,7 @@ async fn edits_are_audited_field_by_field() {
     let path = open_case(&agent, &app, "Auditoria", &[]).await;
     let form = agent.get(&format!("{path}/edit")).await.text();
     let action = format!("{path}/edit");
-    let alta = id_of(&app, "priorities", "Alta").await;
+    let alta = app.named("priorities", "Alta").await.to_string();
     let mut fields: Vec<(String, String)> =
         ["customer_id", "version", "status_reason_id", "received_at"]
             .iter()
@@ -819,7 +814,7 @@ async fn notes_are_public_or_private_and_notify_owner_and_followers_when_asked()
     agent.post_form(&format!("{path}/start"), &[]).await;
     let supervisor = app.signed_in(Role::Supervisor).await;
     supervisor.post_form(&format!("{path}/follow"), &[]).await;
-    let urgent = id_of(&app, "priorities", "Urgente").await;
+    let urgent = app.named("priorities", "Urgente").await.to_string();
     supervisor
         .upload_form(
             &format!("{path}/notes"),
@@ -872,7 +867,10 @@ async fn a_note_changing_a_case_resolved_meanwhile_is_refused_with_the_text_kept
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
     let path = open_case(&agent, &app, "Resolvido", &[]).await;
-    let solved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let solved = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     let resolved = agent
         .post_form(
             &format!("{path}/resolve"),
@@ -880,7 +878,7 @@ async fn a_note_changing_a_case_resolved_meanwhile_is_refused_with_the_text_kept
         )
         .await;
     assert_eq!(resolved.status_code(), StatusCode::SEE_OTHER);
-    let urgent = id_of(&app, "priorities", "Urgente").await;
+    let urgent = app.named("priorities", "Urgente").await.to_string();
     let refused = agent
         .upload_form(
             &format!("{path}/notes"),
@@ -969,11 +967,14 @@ async fn agents_take_unassigned_cases_and_supervisors_assign_in_bulk() {
 async fn views_filter_sort_search_and_draw_the_chart() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
-    let alta = id_of(&app, "priorities", "Alta").await;
+    let alta = app.named("priorities", "Alta").await.to_string();
     open_case(&agent, &app, "Alfa urgente", &[("priority_id", &alta)]).await;
     let done = open_case(&agent, &app, "Beta resolvido", &[]).await;
     open_case(&agent, &app, "Gama comum", &[]).await;
-    let solved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let solved = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     agent
         .post_form(
             &format!("{done}/resolve"),
@@ -1141,7 +1142,7 @@ async fn an_attachment_over_the_limit_is_refused_with_413() {
 async fn a_child_case_inherits_from_its_parent_and_loops_are_refused() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
-    let forno = id_of(&app, "products", "Forno Turbo 450").await;
+    let forno = app.named("products", "Forno Turbo 450").await.to_string();
     let parent = open_case(&agent, &app, "Pai", &[("product_id", &forno)]).await;
     let number = parent.trim_start_matches("/cases/");
     let form = agent
@@ -1210,7 +1211,7 @@ async fn without_javascript_the_form_finds_and_creates_customers_and_keeps_every
     );
     assert!(html::text(&page, "#customer-results").contains("Padaria São João Ltda"));
 
-    let role = id_of(&app, "customer_roles", "Cliente").await;
+    let role = app.named("customer_roles", "Cliente").await.to_string();
     let created = agent
         .post_form(
             "/cases",
@@ -1247,7 +1248,7 @@ async fn without_javascript_the_form_finds_and_creates_customers_and_keeps_every
         .await;
     assert_eq!(saved.status_code(), StatusCode::SEE_OTHER);
 
-    let reason = id_of(&app, "reasons", "Reclamação").await;
+    let reason = app.named("reasons", "Reclamação").await.to_string();
     let refreshed = agent
         .post_form("/cases", &[("action", "refresh"), ("reason_id", &reason)])
         .await;
@@ -1282,7 +1283,10 @@ async fn the_case_picker_shows_alerts_recent_cases_and_the_customers_contacts() 
 async fn the_customer_page_lists_its_cases_open_first_with_time_worked() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
-    let solved = id_of(&app, "status_reasons", "Problema resolvido").await;
+    let solved = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     let old = open_case(&agent, &app, "Antigo resolvido", &[]).await;
     agent
         .upload_form(

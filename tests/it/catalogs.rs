@@ -7,16 +7,6 @@ use axum::http::StatusCode;
 
 use crate::support::{ACME, TestApp, html, location};
 
-async fn id_of(app: &TestApp, table: &str, name: &str) -> uuid::Uuid {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = 'acme' and x.name = $1"
-    )))
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("{table} {name}: {e}"))
-}
-
 #[tokio::test]
 async fn every_workspace_starts_with_the_portuguese_catalogs() {
     let app = TestApp::spawn().await;
@@ -92,7 +82,7 @@ async fn names_are_unique_within_a_list_and_the_form_comes_back_with_the_error()
 async fn deactivated_items_leave_the_choices_but_stay_in_the_list() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
-    let chat = id_of(&app, "channels", "Chat").await;
+    let chat = app.named("channels", "Chat").await;
     admin
         .post_form(&format!("/admin/channels/{chat}/deactivate"), &[])
         .await;
@@ -143,9 +133,9 @@ async fn one_priority_is_the_default_and_colours_are_checked() {
 async fn subjects_move_within_the_tree_but_never_under_their_own_branch() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
-    let produtos = id_of(&app, "subjects", "Produtos").await;
-    let defeito = id_of(&app, "subjects", "Defeito").await;
-    let financeiro = id_of(&app, "subjects", "Financeiro").await;
+    let produtos = app.named("subjects", "Produtos").await;
+    let defeito = app.named("subjects", "Defeito").await;
+    let financeiro = app.named("subjects", "Financeiro").await;
     let response = admin
         .post_form(
             &format!("/admin/subjects/{defeito}"),
@@ -174,7 +164,7 @@ async fn subjects_move_within_the_tree_but_never_under_their_own_branch() {
                 ("name", "Produtos"),
                 (
                     "parent_id",
-                    &id_of(&app, "subjects", "Garantia").await.to_string(),
+                    &app.named("subjects", "Garantia").await.to_string(),
                 ),
             ],
         )
@@ -194,7 +184,7 @@ async fn subjects_move_within_the_tree_but_never_under_their_own_branch() {
 async fn a_subject_under_an_inactive_parent_is_not_offered() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
-    let produtos = id_of(&app, "subjects", "Produtos").await;
+    let produtos = app.named("subjects", "Produtos").await;
     admin
         .post_form(&format!("/admin/subjects/{produtos}/deactivate"), &[])
         .await;
@@ -230,7 +220,7 @@ async fn a_case_takes_only_active_products_that_are_not_families() {
     drop(tx);
 
     let admin = app.signed_in(Role::Admin).await;
-    let kit = id_of(&app, "products", "Kit Padaria Completa").await;
+    let kit = app.named("products", "Kit Padaria Completa").await;
     admin
         .post_form(
             &format!("/admin/products/{kit}/state"),
@@ -277,7 +267,7 @@ async fn an_empty_bundle_cannot_be_published_and_states_move_in_order() {
         html::text(&admin.get(&bundle).await.text(), ".page-head").contains("Rascunho"),
         "draft cannot be retired"
     );
-    let forno = id_of(&app, "products", "Forno Turbo 450").await;
+    let forno = app.named("products", "Forno Turbo 450").await;
     admin
         .post_form(
             &format!("{bundle}/items"),
@@ -294,7 +284,7 @@ async fn an_empty_bundle_cannot_be_published_and_states_move_in_order() {
 async fn the_cascade_lists_only_the_active_children_of_the_chosen_level() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
-    let reclamacao = id_of(&app, "reasons", "Reclamação").await;
+    let reclamacao = app.named("reasons", "Reclamação").await;
     let options = |text: &str| {
         html::texts(text, "option")
             .into_iter()
@@ -313,7 +303,7 @@ async fn the_cascade_lists_only_the_active_children_of_the_chosen_level() {
             "Produto com defeito"
         ]
     );
-    let defeito = id_of(&app, "occurrences", "Produto com defeito").await;
+    let defeito = app.named("occurrences", "Produto com defeito").await;
     let fragment = agent
         .htmx_get(&format!("/catalog/causes?occurrence_id={defeito}"))
         .await
@@ -324,7 +314,7 @@ async fn the_cascade_lists_only_the_active_children_of_the_chosen_level() {
     );
 
     let admin = app.signed_in(Role::Admin).await;
-    let mau_uso = id_of(&app, "causes", "Mau uso").await;
+    let mau_uso = app.named("causes", "Mau uso").await;
     admin
         .post_form(&format!("/admin/causes/{mau_uso}/deactivate"), &[])
         .await;
@@ -367,14 +357,14 @@ async fn the_cascade_is_built_level_by_level_on_the_admin_page() {
             .status_code(),
         StatusCode::SEE_OTHER
     );
-    let reason = id_of(&app, "reasons", "Cancelamento").await;
+    let reason = app.named("reasons", "Cancelamento").await;
     admin
         .post_form(
             &format!("/admin/reasons/{reason}/occurrences"),
             &[("name", "Desistência da compra")],
         )
         .await;
-    let occurrence = id_of(&app, "occurrences", "Desistência da compra").await;
+    let occurrence = app.named("occurrences", "Desistência da compra").await;
     admin
         .post_form(
             &format!("/admin/occurrences/{occurrence}/causes"),
@@ -404,7 +394,7 @@ async fn the_cascade_is_built_level_by_level_on_the_admin_page() {
 async fn team_members_are_users_of_the_workspace() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
-    let team = id_of(&app, "teams", "Nível 1").await;
+    let team = app.named("teams", "Nível 1").await;
     let agent = app.user_id(ACME, Role::Agent).await;
     admin
         .post_form(
@@ -449,7 +439,7 @@ async fn list_changes_reach_open_forms_at_once_even_from_another_instance() {
             ],
         )
         .await;
-    let chat = id_of(&app, "channels", "Chat").await;
+    let chat = app.named("channels", "Chat").await;
     admin
         .post_form(&format!("/admin/channels/{chat}/deactivate"), &[])
         .await;

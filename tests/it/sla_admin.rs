@@ -5,16 +5,6 @@ use axum::http::StatusCode;
 
 use crate::support::{ACME, GLOBEX, TestApp, html, location};
 
-async fn id_of(app: &TestApp, table: &str, name: &str) -> uuid::Uuid {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = 'acme' and x.name = $1"
-    )))
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("{table} {name}: {e}"))
-}
-
 async fn item_id(app: &TestApp, sla: uuid::Uuid, name: &str) -> uuid::Uuid {
     sqlx::query_scalar("select id from sla_items where sla_id = $1 and name = $2")
         .bind(sla)
@@ -56,7 +46,7 @@ async fn a_calendar_with_intervals_and_holidays_is_stored_and_shown() {
         "{}",
         response.text()
     );
-    let id = id_of(&app, "calendars", "Plantão Manaus").await;
+    let id = app.named("calendars", "Plantão Manaus").await;
     assert_eq!(location(&response), format!("/admin/calendars/{id}"));
     let (zone, week, holidays): (String, serde_json::Value, serde_json::Value) =
         sqlx::query_as("select time_zone, week, holidays from calendars where id = $1")
@@ -171,7 +161,7 @@ async fn calendar_names_are_unique_and_a_calendar_in_use_stays_active() {
     let response = admin.post_form("/admin/calendars", &fields).await;
     assert_eq!(response.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html::field_error(&response.text(), "name").is_some());
-    let id = id_of(&app, "calendars", "Horário comercial").await;
+    let id = app.named("calendars", "Horário comercial").await;
     let response = admin
         .post_form(&format!("/admin/calendars/{id}/deactivate"), &[])
         .await;
@@ -185,7 +175,8 @@ async fn calendar_names_are_unique_and_a_calendar_in_use_stays_active() {
 }
 
 async fn new_sla(app: &TestApp, admin: &crate::support::Browser, name: &str) -> uuid::Uuid {
-    let calendar = id_of(app, "calendars", "Horário comercial")
+    let calendar = app
+        .named("calendars", "Horário comercial")
         .await
         .to_string();
     let response = admin
@@ -197,7 +188,7 @@ async fn new_sla(app: &TestApp, admin: &crate::support::Browser, name: &str) -> 
         "{}",
         response.text()
     );
-    id_of(app, "slas", name).await
+    app.named("slas", name).await
 }
 
 #[tokio::test]
@@ -205,14 +196,14 @@ async fn sla_items_keep_their_order_and_show_their_condition_in_words() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
     let form = admin.get("/admin/sla").await.text();
-    let on_hold = id_of(&app, "status_reasons", "Em espera").await.to_string();
+    let on_hold = app.named("status_reasons", "Em espera").await.to_string();
     assert!(
         form.contains(&format!("value=\"{on_hold}\" checked")),
         "pausing on hold is the default"
     );
     let sla = new_sla(&app, &admin, "Ouro").await;
-    let high = id_of(&app, "priorities", "Alta").await.to_string();
-    let phone = id_of(&app, "channels", "Telefone").await.to_string();
+    let high = app.named("priorities", "Alta").await.to_string();
+    let phone = app.named("channels", "Telefone").await.to_string();
     let path = format!("/admin/sla/{sla}/items/edit");
     let blank = admin.get(&path).await;
     assert_eq!(blank.status_code(), StatusCode::OK);
@@ -398,9 +389,10 @@ async fn fail_after_must_exceed_warn_after_and_rules_need_values() {
 async fn the_default_flag_moves_to_the_sla_that_takes_it() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(Role::Admin).await;
-    let old = id_of(&app, "slas", "Padrão").await;
+    let old = app.named("slas", "Padrão").await;
     let new = new_sla(&app, &admin, "Bronze").await;
-    let calendar = id_of(&app, "calendars", "Horário comercial")
+    let calendar = app
+        .named("calendars", "Horário comercial")
         .await
         .to_string();
     let response = admin

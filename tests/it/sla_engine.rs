@@ -3,6 +3,7 @@
 
 use atende::sla::worker::{self, SlaTickReport};
 use atende::users::model::Role;
+use atende::worker::claim::{DueCursor, claim};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -19,17 +20,6 @@ async fn around_the_clock(app: &TestApp) {
     .execute(&app.pool)
     .await
     .expect("24x7 calendar");
-}
-
-async fn acme_id(app: &TestApp, table: &str, name: &str) -> String {
-    let id: Uuid = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = 'acme' and x.name = $1"
-    )))
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("{table} {name}: {e}"));
-    id.to_string()
 }
 
 async fn open_case(browser: &Browser, app: &TestApp, extra: &[(&str, &str)]) -> StatusAndPath {
@@ -132,8 +122,11 @@ async fn waiting_on_the_customer_pauses_the_clock_and_resuming_moves_the_deadlin
     let agent = app.signed_in(Role::Agent).await;
     let path = opened(&agent, &app, &[]).await;
     let before = kpis(&app, &path).await;
-    let on_hold = acme_id(&app, "status_reasons", "Em espera").await;
-    let working = acme_id(&app, "status_reasons", "Em andamento").await;
+    let on_hold = app.named("status_reasons", "Em espera").await.to_string();
+    let working = app
+        .named("status_reasons", "Em andamento")
+        .await
+        .to_string();
 
     let note = |status: &str| {
         vec![
@@ -197,7 +190,7 @@ async fn raising_the_priority_re_evaluates_the_timers_and_says_so_on_the_timelin
     around_the_clock(&app).await;
     let agent = app.signed_in(Role::Agent).await;
     let path = opened(&agent, &app, &[]).await;
-    let urgent = acme_id(&app, "priorities", "Urgente").await;
+    let urgent = app.named("priorities", "Urgente").await.to_string();
     agent
         .upload_form(
             &format!("{path}/notes"),
@@ -238,13 +231,6 @@ async fn tick(app: &TestApp) -> SlaTickReport {
         .expect("tick")
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&app.pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
-
 #[tokio::test]
 async fn the_worker_warns_then_breaches_once_notifying_the_owner_in_app_and_by_mail() {
     let app = TestApp::spawn().await;
@@ -274,13 +260,10 @@ async fn the_worker_warns_then_breaches_once_notifying_the_owner_in_app_and_by_m
     );
     assert_eq!(kpis(&app, &path).await[0].status, "nearing");
     let notified = "select count(*) from notifications where kind = 'sla_warning'";
-    assert_eq!(count(&app, notified).await, 1);
+    assert_eq!(app.count(notified).await, 1);
     assert_eq!(
-        count(
-            &app,
-            "select count(*) from mail_outbox where to_address = 'agent@acme.test'"
-        )
-        .await,
+        app.count("select count(*) from mail_outbox where to_address = 'agent@acme.test'")
+            .await,
         1
     );
 
@@ -319,17 +302,12 @@ async fn many_overdue_cases(app: &TestApp, agent: &Browser, cases: usize) {
 
 async fn transitions_recorded(app: &TestApp) -> (i64, i64, i64) {
     (
-        count(
-            app,
-            "select count(*) from sla_kpi_history where event in ('warned', 'failed')",
-        )
-        .await,
-        count(app, "select count(*) from case_events where kind = 'sla'").await,
-        count(
-            app,
-            "select count(*) from sla_kpi_instances where due_at is not null",
-        )
-        .await,
+        app.count("select count(*) from sla_kpi_history where event in ('warned', 'failed')")
+            .await,
+        app.count("select count(*) from case_events where kind = 'sla'")
+            .await,
+        app.count("select count(*) from sla_kpi_instances where due_at is not null")
+            .await,
     )
 }
 
@@ -338,11 +316,9 @@ async fn two_workers_at_once_apply_every_transition_exactly_once() {
     let app = TestApp::spawn().await;
     around_the_clock(&app).await;
     let agent = app.signed_in(Role::Agent).await;
-    let open_before = count(
-        &app,
-        "select count(*) from sla_kpi_instances where status = 'in_progress'",
-    )
-    .await;
+    let open_before = app
+        .count("select count(*) from sla_kpi_instances where status = 'in_progress'")
+        .await;
     many_overdue_cases(&app, &agent, 12).await;
     let instances = open_before + 24;
 
@@ -366,23 +342,21 @@ async fn a_worker_killed_in_the_middle_of_a_claim_loses_and_doubles_nothing() {
     let app = TestApp::spawn().await;
     around_the_clock(&app).await;
     let agent = app.signed_in(Role::Agent).await;
-    let open_before = count(
-        &app,
-        "select count(*) from sla_kpi_instances where status = 'in_progress'",
-    )
-    .await;
+    let open_before = app
+        .count("select count(*) from sla_kpi_instances where status = 'in_progress'")
+        .await;
     many_overdue_cases(&app, &agent, 6).await;
     let instances = open_before + 12;
     let now = app.clock().now();
 
     // A worker claims half the due rows and dies before committing.
     let mut doomed = app.pool.begin().await.expect("begin");
-    let claimed = worker::claim(
+    let claimed = claim(
         &mut doomed,
-        worker::CLAIM_DUE_INSTANCES,
+        &worker::DUE_INSTANCES,
         now,
         instances / 2,
-        &mut worker::DueCursor::default(),
+        &mut DueCursor::default(),
     )
     .await
     .expect("claim");
@@ -502,7 +476,7 @@ async fn two_agents_racing_for_the_last_term_under_restrict_get_exactly_one_case
     } else {
         &b
     };
-    let cancelled = acme_id(&app, "status_reasons", "Cancelado").await;
+    let cancelled = app.named("status_reasons", "Cancelado").await.to_string();
     first_agent
         .post_form(
             &format!("{}/cancel", winner.path),
@@ -537,7 +511,10 @@ async fn hours_are_taken_at_resolution_given_back_on_reactivation_and_taken_anew
         "hours are taken at resolution"
     );
 
-    let solved = acme_id(&app, "status_reasons", "Problema resolvido").await;
+    let solved = app
+        .named("status_reasons", "Problema resolvido")
+        .await
+        .to_string();
     let resolve = |billable: &'static str| {
         let agent = &agent;
         let path = path.clone();

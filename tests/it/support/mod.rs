@@ -429,6 +429,26 @@ impl TestApp {
         .unwrap_or_else(|e| panic!("no {table} row in {workspace}: {e}"))
     }
 
+    /// The id of the record of `table` named `name` in the acme workspace.
+    pub async fn named(&self, table: &str, name: &str) -> uuid::Uuid {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select x.id from {table} x join tenants t on t.id = x.tenant_id where t.slug = $1 and x.name = $2"
+        )))
+        .bind(ACME)
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{table} {name}: {e}"))
+    }
+
+    /// The single number `sql` reads, a count as the superuser sees it.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// A digest of every row of every table: equal before and after means nothing was written.
     pub async fn fingerprint(&self) -> String {
         let tables: Vec<String> = sqlx::query_scalar(
