@@ -37,12 +37,23 @@ def pgbench(name):
             "latency_ms": float(latency.group(1)) if latency else None}
 
 
+def pairs():
+    """W1 and pgbench's W1 in alternating slices: (web req/s, pgbench tx/s) each."""
+    found = []
+    for n in range(1, 10):
+        if not os.path.exists(os.path.join(work, f"w1_pair_{n}.json")):
+            break
+        found.append((oha(f"w1_pair_{n}")["rps"], pgbench(f"w1_pair_{n}")["tps"]))
+    return found
+
+
 def collect(work, out, meta):
     result = dict(meta)
     result["w1"], result["w2"], result["w3"] = oha("w1"), oha("w2"), oha("w3")
     result["w4"], result["w5"] = driver("w4"), driver("w5")
     result["pgbench_w1"], result["pgbench_w4"] = pgbench("w1"), pgbench("w4")
     result["w6"] = driver("w6")
+    result["w1_pairs"] = [{"rps": web, "pgbench_tps": pg} for web, pg in pairs()]
     for web, pg in (("w1", "pgbench_w1"), ("w4", "pgbench_w4")):
         if result[pg]["tps"]:
             result[web]["fraction_of_pgbench"] = round(result[web]["rps"] / result[pg]["tps"], 2)
@@ -85,6 +96,11 @@ lines += [
     "",
     f"- pgbench, minimal SQL of W1 (one page of 25 rows, tenant transaction): {result['pgbench_w1']['tps']:,} tx/s "
     f"→ W1 is {result['w1'].get('fraction_of_pgbench', '?')} of it.",
+] + ([
+    f"- W1 and pgbench's W1 alternated in {len(result['w1_pairs'])} slices of a few seconds each: "
+    + ", ".join(f"{p['rps']:,.0f} / {p['pgbench_tps']:,.0f}" for p in result["w1_pairs"])
+    + f" → W1 is {sum(p['rps'] for p in result['w1_pairs']) / sum(p['pgbench_tps'] for p in result['w1_pairs']):.2f} of it.",
+] if result.get("w1_pairs") else []) + [
     f"- pgbench, minimal SQL of W4 (case row + timeline row in one transaction): {result['pgbench_w4']['tps']:,} tx/s "
     f"→ W4 is {result['w4'].get('fraction_of_pgbench', '?')} of it.",
     f"- W4: {result['w4']['acknowledged']:,} cases acknowledged, {meta['w4_missing']} of them missing from the database "
