@@ -8,6 +8,7 @@ use crate::customers::document::{self, Document};
 use crate::customers::model::{
     AddressInput, AlertPriority, CustomerInput, CustomerKind, EcontactKind,
 };
+use crate::customers::name_search;
 
 /// How a search text is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl SearchText {
 }
 
 /// Escapes LIKE wildcards in user text, so `%` and `_` match themselves.
-fn like_escape(text: &str) -> String {
+pub(super) fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -109,7 +110,7 @@ impl CustomerRow {
     }
 }
 
-const ROW_COLUMNS: &str = "c.id, c.kind, c.name, c.trade_name, c.document, c.active, c.account_id, a.name as account_name,
+pub(super) const ROW_COLUMNS: &str = "c.id, c.kind, c.name, c.trade_name, c.document, c.active, c.account_id, a.name as account_name,
     (select e.value from customer_econtacts e where e.tenant_id = c.tenant_id and e.customer_id = c.id and e.kind = 'email' order by e.is_principal desc, e.created_at limit 1) as email,
     (select p.number from customer_phones p where p.tenant_id = c.tenant_id and p.customer_id = c.id order by p.is_principal desc, p.created_at limit 1) as phone,
     exists (select from customer_role_links r where r.tenant_id = c.tenant_id and r.customer_id = c.id) as has_role";
@@ -145,7 +146,9 @@ async fn search_planned(
     ));
     push_filter(&mut sql, filter);
     match text {
-        SearchText::Name(words) => return search_by_name(tx, words, filter, limit).await,
+        SearchText::Name(words) => {
+            return name_search::search_by_name(tx, words, filter, limit).await;
+        }
         SearchText::All => {
             if let Some((name, id)) = after {
                 sql.push(" and (lower(c.name), c.id) > (")
@@ -193,109 +196,12 @@ fn push_prefix_range(sql: &mut QueryBuilder<Postgres>, column: &'static str, pre
         .push(" || chr(1114111)))");
 }
 
-fn push_filter(sql: &mut QueryBuilder<Postgres>, filter: &SearchFilter) {
+pub(super) fn push_filter(sql: &mut QueryBuilder<Postgres>, filter: &SearchFilter) {
     if !filter.include_inactive {
         sql.push(" and c.active");
     }
     if let Some(kind) = filter.kind {
         sql.push(" and c.kind = ").push_bind(kind.as_str());
-    }
-}
-
-/// How closely a name matches the typed words: "paula souza" finds "Paula
-/// Souza" (the name starts with them) before "Ana Paula Souza Lima" (its
-/// words start with them) before "Joana Paulasouza" (it merely contains them).
-#[derive(Clone, Copy)]
-enum NameMatch {
-    Starts,
-    WordsStart,
-    Contains,
-}
-
-/// Each rank is read in name order and stops at `limit`, and a rank is only
-/// read while the ones before it left the page short: a common first name
-/// is one index range, whatever the size of the workspace.
-async fn search_by_name(
-    tx: &mut PgConnection,
-    words: &[String],
-    filter: &SearchFilter,
-    limit: i64,
-) -> Result<Vec<CustomerRow>, sqlx::Error> {
-    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!("select {ROW_COLUMNS} from ("));
-    for (rank, matching) in [
-        NameMatch::Starts,
-        NameMatch::WordsStart,
-        NameMatch::Contains,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if rank > 0 {
-            sql.push(" union all ");
-        }
-        sql.push(format_args!(
-            "(select c.id, {rank} as rank, c.search_name from customers c where true"
-        ));
-        push_filter(&mut sql, filter);
-        sql.push(" and ");
-        push_name_match(&mut sql, words, matching);
-        match matching {
-            NameMatch::Starts => {}
-            NameMatch::WordsStart => {
-                sql.push(" and not ");
-                push_name_match(&mut sql, words, NameMatch::Starts);
-            }
-            NameMatch::Contains => {
-                sql.push(" and not ");
-                push_name_match(&mut sql, words, NameMatch::WordsStart);
-            }
-        }
-        sql.push(" order by c.search_name collate \"C\", c.id limit ")
-            .push_bind(limit)
-            .push(")");
-    }
-    sql.push(" limit ").push_bind(limit).push(
-        ") m join customers c on c.id = m.id \
-             left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id \
-             order by m.rank, m.search_name collate \"C\", m.id",
-    );
-    sql.build_query_as().fetch_all(tx).await
-}
-
-fn push_name_match(sql: &mut QueryBuilder<Postgres>, words: &[String], matching: NameMatch) {
-    match matching {
-        // A range rather than LIKE, so that the index serves it (see
-        // `push_prefix_range`). Each typed text goes through search_text() in
-        // a sub-select: once per query, not once per row of a generic plan.
-        NameMatch::Starts => {
-            let typed = words.join(" ");
-            sql.push("(c.search_name collate \"C\" >= (select search_text(")
-                .push_bind(typed.clone())
-                .push(")) and c.search_name collate \"C\" < (select search_text(")
-                .push_bind(typed)
-                .push(") || chr(1114111)))");
-        }
-        NameMatch::WordsStart => {
-            sql.push("(true");
-            for word in words {
-                let word = like_escape(word);
-                sql.push(" and (c.search_name like (select search_text(")
-                    .push_bind(word.clone())
-                    .push(") || '%') or c.search_name like (select '% ' || search_text(")
-                    .push_bind(word)
-                    .push(") || '%'))");
-            }
-            sql.push(")");
-        }
-        NameMatch::Contains => {
-            sql.push("(true");
-            for word in words {
-                sql.push(" and c.search_name like (select '%' || search_text(")
-                    .push_bind(like_escape(word))
-                    .push(") || '%')");
-            }
-            sql.push(")");
-        }
     }
 }
 

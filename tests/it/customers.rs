@@ -43,6 +43,17 @@ async fn create_contact(
     location(&response)
 }
 
+/// Saves the customer at `path` with `fields`, which must be accepted.
+async fn edit(agent: &Browser, path: &str, fields: &[(&str, &str)]) {
+    let response = agent.post_form(&format!("{path}/edit"), fields).await;
+    assert_eq!(
+        response.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text()
+    );
+}
+
 fn names_in(page: &str) -> Vec<String> {
     html::texts(page, "#customers tbody td:first-child a")
 }
@@ -628,4 +639,88 @@ async fn an_account_lists_its_contacts_and_its_primary_contact() {
 
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn the_type_ahead_finds_rare_words_far_down_a_large_workspace_and_follows_renames() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    // More names than the type-ahead walks in name order, all before the
+    // ones sought and none of them matching.
+    sqlx::query(
+        "insert into customers (tenant_id, id, kind, name)
+         select t.id, gen_random_uuid(), 'contact', 'Aa Cliente ' || lpad(g::text, 5, '0')
+           from tenants t, generate_series(1, 6000) g where t.slug = $1",
+    )
+    .bind(ACME)
+    .execute(&app.pool)
+    .await
+    .expect("many customers");
+    let mut shops = Vec::new();
+    for (n, cpf) in [
+        "714.602.380-01",
+        "123.456.789-09",
+        "111.444.777-35",
+        "390.533.447-05",
+        "248.438.034-80",
+        "314.159.265-90",
+        "271.828.182-05",
+        "161.803.398-05",
+        "141.421.356-51",
+        "173.205.080-52",
+        "987.654.321-00",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("Pet Shop {}", char::from(b'A' + n as u8));
+        shops.push(create_contact(&agent, &app, &name, cpf, &[]).await);
+    }
+    let names = |text: String| html::texts(&text, ".picker-name");
+    let expected: Vec<String> = ('A'..='J').map(|c| format!("Pet Shop {c}")).collect();
+    assert_eq!(
+        names(agent.htmx_get("/customers/lookup?q=sho").await.text()),
+        expected,
+        "the first ten in name order, none missing"
+    );
+    let fillers: Vec<String> = (1..=10).map(|n| format!("Aa Cliente {n:05}")).collect();
+    assert_eq!(
+        names(agent.htmx_get("/customers/lookup?q=cliente").await.text()),
+        fillers,
+        "a common word: the first ten of the names walked"
+    );
+
+    // Renamed: found by its new words, no longer by its old ones.
+    let filler: uuid::Uuid =
+        sqlx::query_scalar("select id from customers where name = 'Aa Cliente 00042'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("filler");
+    let role = role_id(&app, ACME, "Cliente").await;
+    edit(
+        &agent,
+        &format!("/customers/{filler}"),
+        &[("name", "Aa Shopping Center"), ("roles", &role)],
+    )
+    .await;
+    edit(
+        &agent,
+        &shops[0],
+        &[
+            ("name", "Loja de Animais"),
+            ("document", "714.602.380-01"),
+            ("roles", &role),
+        ],
+    )
+    .await;
+    let mut expected: Vec<String> = vec!["Aa Shopping Center".to_owned()];
+    expected.extend(('B'..='J').map(|c| format!("Pet Shop {c}")));
+    assert_eq!(
+        names(agent.htmx_get("/customers/lookup?q=sho").await.text()),
+        expected
+    );
+    assert_eq!(
+        names(agent.htmx_get("/customers/lookup?q=animais").await.text()),
+        ["Loja de Animais"]
+    );
 }
