@@ -38,7 +38,7 @@ pub struct LookupFragment {
 
 /// Type-ahead results: active accounts and contacts together, best match first.
 pub async fn lookup(
-    mut s: SignedIn,
+    s: SignedIn,
     HxRequest(htmx): HxRequest,
     Query(query): Query<LookupQuery>,
 ) -> Result<Response> {
@@ -51,18 +51,11 @@ pub async fn lookup(
     }
     let text = SearchText::parse(&query.q);
     let rows = if text == SearchText::All {
+        s.tx.finish_reading();
         Vec::new()
     } else {
-        store::search(
-            &mut s.tx,
-            &text,
-            &SearchFilter::default(),
-            None,
-            LOOKUP_LIMIT,
-        )
-        .await?
+        store::search_and_finish(s.tx, &text, &SearchFilter::default(), LOOKUP_LIMIT).await?
     };
-    s.tx.finish_reading();
     Ok(LookupFragment {
         ctx: s.page,
         q: query.q,

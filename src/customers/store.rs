@@ -9,6 +9,7 @@ use crate::customers::model::{
     AddressInput, AlertPriority, CustomerInput, CustomerKind, EcontactKind,
 };
 use crate::customers::name_search;
+use crate::db::TenantTx;
 
 /// How a search text is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +132,20 @@ pub async fn search(
     crate::db::use_generic_plans(tx, true).await?;
     let rows = search_planned(tx, text, filter, after, limit).await;
     crate::db::use_generic_plans(tx, false).await?;
+    rows
+}
+
+/// `search` for a request that reads nothing after it: the transaction ends
+/// here, and the plan mode ends with it, without a round trip to reset it.
+pub async fn search_and_finish(
+    mut tx: TenantTx,
+    text: &SearchText,
+    filter: &SearchFilter,
+    limit: i64,
+) -> Result<Vec<CustomerRow>, sqlx::Error> {
+    crate::db::use_generic_plans(&mut tx, true).await?;
+    let rows = search_planned(&mut tx, text, filter, None, limit).await;
+    tx.finish_reading();
     rows
 }
 
