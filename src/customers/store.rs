@@ -111,10 +111,13 @@ impl CustomerRow {
     }
 }
 
+// Whether a customer has a role is a probe per row shown. Written as EXISTS,
+// a generic plan (which cannot see the page size) read every role link of
+// the workspace into a hash instead: 0.3 s for a page of 26 customers.
 pub(super) const ROW_COLUMNS: &str = "c.id, c.kind, c.name, c.trade_name, c.document, c.active, c.account_id, a.name as account_name,
     (select e.value from customer_econtacts e where e.tenant_id = c.tenant_id and e.customer_id = c.id and e.kind = 'email' order by e.is_principal desc, e.created_at limit 1) as email,
     (select p.number from customer_phones p where p.tenant_id = c.tenant_id and p.customer_id = c.id order by p.is_principal desc, p.created_at limit 1) as phone,
-    exists (select from customer_role_links r where r.tenant_id = c.tenant_id and r.customer_id = c.id) as has_role";
+    coalesce((select true from customer_role_links r where r.tenant_id = c.tenant_id and r.customer_id = c.id limit 1), false) as has_role";
 
 /// Customers matching the search, best match first (by name when nothing is
 /// typed, then in pages after `after`: the (lower name, id) of the last row shown).
@@ -914,16 +917,20 @@ pub async fn contacts_for(
 }
 
 /// Active partners (customers with the partner role): where a case can be
-/// attended (isoCRM "Local").
+/// attended (isoCRM "Local"). The partners' ids are read first, from the
+/// role's links: joined, the planner cannot know that partners are few and
+/// walked every customer of the workspace in name order instead (0.8 s at
+/// 100,000 customers with no partner).
 pub async fn partner_choices(
     tx: &mut PgConnection,
 ) -> Result<Vec<crate::catalog::store::Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        crate::catalog::store::Choice,
+    sqlx::query_as(
         "select c.id, c.name from customers c
-          where c.active and exists (select from customer_role_links l join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
-                                      where l.customer_id = c.id and r.system_key = 'partner')
-          order by lower(c.name) limit 500"
+          where c.active
+            and c.id = any (array(select l.customer_id from customer_roles r
+                                    join customer_role_links l on l.tenant_id = r.tenant_id and l.role_id = r.id
+                                   where r.system_key = 'partner'))
+          order by lower(c.name) limit 500",
     )
     .fetch_all(tx)
     .await

@@ -38,7 +38,11 @@ impl Database {
                 (cluster.connect_options(), Some(cluster))
             }
         };
-        let pool = pool_options(config).connect_lazy_with(options.application_name("atende"));
+        // No JIT: a generic plan reads `limit $1` as ten thousand rows, and
+        // above that estimate PostgreSQL compiled the customer list for 43 ms
+        // on every execution to show 26 rows read in 2 ms.
+        let options = options.application_name("atende").options([("jit", "off")]);
+        let pool = pool_options(config).connect_lazy_with(options);
         Ok(Self { pool, embedded })
     }
 

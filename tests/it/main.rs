@@ -1,5 +1,6 @@
 mod support;
 
+mod case_views;
 mod cases;
 mod catalogs;
 mod customers;
