@@ -4,9 +4,8 @@
 //! of the view and the order of the column the agent sees.
 
 use atende::users::model::Role;
-use axum::http::StatusCode;
 
-use crate::support::{Browser, TestApp, html, location};
+use crate::support::{Browser, TestApp, html, see_other};
 
 /// Puts the case at `path` on hold, as an edit choosing that status would.
 async fn hold(app: &TestApp, path: &str) {
@@ -35,13 +34,7 @@ async fn account(agent: &Browser, app: &TestApp, name: &str, role: &str) -> Stri
             &[("kind", "account"), ("name", name), ("roles", &role)],
         )
         .await;
-    assert_eq!(
-        response.status_code(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text()
-    );
-    location(&response)
+    see_other(&response)
         .trim_start_matches("/customers/")
         .to_owned()
 }
@@ -58,13 +51,7 @@ async fn open_case(agent: &Browser, customer: &str, title: &str) -> String {
             ],
         )
         .await;
-    assert_eq!(
-        response.status_code(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text()
-    );
-    location(&response)
+    see_other(&response)
 }
 
 /// Each row of the list: its number and the text of the column at `column`

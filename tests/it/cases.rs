@@ -3,7 +3,7 @@
 use atende::users::model::Role;
 use axum::http::StatusCode;
 
-use crate::support::{ACME, Browser, GLOBEX, TestApp, html, location};
+use crate::support::{ACME, Browser, GLOBEX, TestApp, html, location, see_other};
 
 /// The id of a row of a catalog table of ACME, by name.
 async fn padaria(app: &TestApp) -> String {
@@ -26,13 +26,7 @@ async fn open_case(
     ];
     fields.extend_from_slice(extra);
     let response = browser.post_form("/cases", &fields).await;
-    assert_eq!(
-        response.status_code(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text()
-    );
-    location(&response)
+    see_other(&response)
 }
 
 fn timeline_kinds(page: &str) -> Vec<String> {

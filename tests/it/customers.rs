@@ -4,7 +4,7 @@
 use atende::users::model::Role;
 use axum::http::StatusCode;
 
-use crate::support::{ACME, Browser, TestApp, html, location};
+use crate::support::{ACME, Browser, TestApp, html, location, see_other};
 
 async fn role_id(app: &TestApp, workspace: &str, name: &str) -> String {
     let id: uuid::Uuid = sqlx::query_scalar(
@@ -34,13 +34,7 @@ async fn create_contact(
     ];
     fields.extend_from_slice(extra);
     let response = agent.post_form("/customers", &fields).await;
-    assert_eq!(
-        response.status_code(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text()
-    );
-    location(&response)
+    see_other(&response)
 }
 
 /// Saves the customer at `path` with `fields`, which must be accepted.

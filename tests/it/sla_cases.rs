@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use scraper::{Html, Selector};
 use uuid::Uuid;
 
-use crate::support::{ACME, Browser, GLOBEX, TestApp, html, location};
+use crate::support::{ACME, Browser, GLOBEX, TestApp, html, see_other};
 
 /// An app whose sessions outlive the hours the tests move the clock by.
 async fn spawn() -> TestApp {
@@ -87,13 +87,7 @@ async fn open_case(browser: &Browser, app: &TestApp, title: &str) -> String {
             ],
         )
         .await;
-    assert_eq!(
-        response.status_code(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text()
-    );
-    location(&response)
+    see_other(&response)
 }
 
 /// The stored failure time of each KPI of the case at `path`.

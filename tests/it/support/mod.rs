@@ -575,6 +575,18 @@ pub fn assert_redirect(response: &TestResponse, to: &str) {
     assert_eq!(response.header("location").to_str().unwrap_or_default(), to);
 }
 
+/// Where a form that must succeed sent the browser: a 303's Location (the
+/// page's text, with its errors, when it did not).
+pub fn see_other(response: &TestResponse) -> String {
+    assert_eq!(
+        response.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text()
+    );
+    location(response)
+}
+
 pub fn location(response: &TestResponse) -> String {
     response
         .maybe_header("location")
