@@ -14,7 +14,7 @@ use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::signed_in::SignedIn;
 
 pub fn routes() -> Vec<Route> {
-    use handlers::{actions, attachments, form, list, notes, relations, show};
+    use handlers::{actions, attachments, compliance, form, list, notes, relations, show};
     let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
     vec![
@@ -25,6 +25,11 @@ pub fn routes() -> Vec<Route> {
             "/cases/assign",
             Access::Role(Role::Supervisor),
             list::assign_cases,
+        ),
+        Route::get(
+            "/cases/sla-compliance",
+            Access::Role(Role::Supervisor),
+            compliance::compliance_panel,
         ),
         Route::get(
             "/cases/forward-members",

@@ -282,7 +282,11 @@ async fn seed_tenant(
             let agent = agents[rng.below(agents.len() as u64) as usize];
             let owner = (state != "active" || rng.chance(80))
                 .then(|| agents[rng.below(agents.len() as u64) as usize]);
-            let closed_at = opened + Duration::minutes(30 + rng.below(7 * 24 * 60) as i64);
+            // Nothing happened after the moment of seeding: a case opened an
+            // hour ago was not closed tomorrow.
+            let latest = now - Duration::minutes(1);
+            let closed_at =
+                latest.min(opened + Duration::minutes(30 + rng.below(7 * 24 * 60) as i64));
             let worked = (rng.below(8) * 15) as i32;
             cases.ids.push(id);
             cases.numbers.push(i as i64 + 1);
@@ -321,10 +325,12 @@ async fn seed_tenant(
                 .received
                 .push(opened - Duration::minutes(rng.below(120) as i64));
             cases.opened.push(opened);
-            cases.first_response.push(
-                (state != "active" || rng.chance(50))
-                    .then(|| opened + Duration::minutes(5 + rng.below(240) as i64)),
-            );
+            cases
+                .first_response
+                .push((state != "active" || rng.chance(50)).then(|| {
+                    let answered = opened + Duration::minutes(5 + rng.below(240) as i64);
+                    answered.min(if state == "active" { latest } else { closed_at })
+                }));
             cases
                 .resolved
                 .push((state == "resolved").then_some(closed_at));
@@ -333,8 +339,9 @@ async fn seed_tenant(
                 .push((state == "cancelled").then_some(closed_at));
             cases.worked.push(worked);
             cases.created_by.push(agent);
+            let last_touch = if state == "active" { latest } else { closed_at };
             cases.updated_at.push(if state == "active" {
-                opened + Duration::minutes(rng.below(600) as i64)
+                latest.min(opened + Duration::minutes(rng.below(600) as i64))
             } else {
                 closed_at
             });
@@ -357,7 +364,7 @@ async fn seed_tenant(
                 at = if e + 1 == entries && state != "active" {
                     closed_at
                 } else {
-                    at + Duration::minutes(rng.below(240) as i64)
+                    last_touch.min(at + Duration::minutes(rng.below(240) as i64))
                 };
                 events.ids.push(id_at(&mut rng, at));
                 events.cases.push(id);
@@ -530,7 +537,8 @@ struct EventBatch {
 
 /// Both KPI instances of every case, with the outcome its history implies:
 /// kept or breached for closed cases, cancelled with them; open cases of the
-/// last month still running (due in the future), older ones breached.
+/// last month still running (due in the future), older ones breached and
+/// still running (a breach ends only when the case answers or closes).
 async fn insert_kpis(
     tx: &mut sqlx::PgConnection,
     cases: &[Uuid],
@@ -546,7 +554,7 @@ async fn insert_kpis(
          select app_tenant_id(), k.id, c.id, k.kpi, i.id, k.status, c.received_at, k.warning_at, k.failure_at,
                 case when k.status in ('nearing', 'non_compliant') then k.warning_at end,
                 case when k.status = 'non_compliant' then k.failure_at end,
-                k.done_at, case when k.status not in ('in_progress', 'nearing') then coalesce(k.done_at, c.cancelled_at, now()) end,
+                k.done_at, case when k.done_at is not null or k.status = 'cancelled' then coalesce(k.done_at, c.cancelled_at) end,
                 case when k.status = 'in_progress' then k.warning_at end
            from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as u(case_id, first_id, resolve_id)
            join cases c on c.id = u.case_id

@@ -1,5 +1,6 @@
 mod support;
 
+mod bulk_seed;
 mod case_views;
 mod cases;
 mod catalogs;
@@ -15,4 +16,5 @@ mod sessions;
 mod sla_admin;
 mod sla_cases;
 mod sla_engine;
+mod sla_list;
 mod users_admin;

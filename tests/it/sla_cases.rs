@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::support::{ACME, Browser, GLOBEX, TestApp, html, see_other};
 
 /// An app whose sessions outlive the hours the tests move the clock by.
-async fn spawn() -> TestApp {
+pub(crate) async fn spawn() -> TestApp {
     TestApp::spawn_with(|config| config.session_idle_minutes = 7 * 24 * 60).await
 }
 
@@ -18,7 +18,7 @@ async fn spawn() -> TestApp {
 /// response warned at 30 and breached at 60 minutes, resolution at 120 and
 /// 240, so deadlines are plain clock arithmetic; "waiting for details"
 /// stops the clocks.
-async fn configure_sla(app: &TestApp, workspace: &str) {
+pub(crate) async fn configure_sla(app: &TestApp, workspace: &str) {
     let tenant: Uuid = sqlx::query_scalar("select id from tenants where slug = $1")
         .bind(workspace)
         .fetch_one(&app.pool)
@@ -74,7 +74,7 @@ async fn configure_sla(app: &TestApp, workspace: &str) {
 }
 
 /// Opens a case for the fixture account through the form; its page path.
-async fn open_case(browser: &Browser, app: &TestApp, title: &str) -> String {
+pub(crate) async fn open_case(browser: &Browser, app: &TestApp, title: &str) -> String {
     let customer = app.any_row_named("Padaria São João Ltda").await.to_string();
     let key = Uuid::now_v7().to_string();
     let response = browser
@@ -91,7 +91,7 @@ async fn open_case(browser: &Browser, app: &TestApp, title: &str) -> String {
 }
 
 /// The stored failure time of each KPI of the case at `path`.
-async fn stored_deadlines(app: &TestApp, path: &str) -> Vec<(String, DateTime<Utc>)> {
+pub(crate) async fn stored_deadlines(app: &TestApp, path: &str) -> Vec<(String, DateTime<Utc>)> {
     let number: i64 = path
         .trim_start_matches("/cases/CAS-")
         .parse()
@@ -136,13 +136,13 @@ fn chips(page: &str) -> Vec<(String, String, String, String, String)> {
         .collect()
 }
 
-fn millis(text: &str) -> i64 {
+pub(crate) fn millis(text: &str) -> i64 {
     DateTime::parse_from_rfc3339(text)
         .unwrap_or_else(|e| panic!("{text:?} is not RFC 3339: {e}"))
         .timestamp_millis()
 }
 
-fn titles(page: &str) -> Vec<String> {
+pub(crate) fn titles(page: &str) -> Vec<String> {
     html::texts(page, "#cases .case-title")
 }
 
@@ -446,11 +446,20 @@ async fn supervisors_see_compliance_counts_and_agents_do_not() {
     open_case(&agent, &app, "Conta a cumprir").await;
     let agents_list = agent.get("/cases?view=active").await.text();
     assert!(html::texts(&agents_list, "#sla-compliance").is_empty());
+    let refused = agent.htmx_get("/cases/sla-compliance").await;
+    assert_eq!(refused.status_code(), StatusCode::FORBIDDEN);
 
     for role in [Role::Supervisor, Role::Admin] {
         let browser = app.signed_in(role).await;
+        // The list holds the panel's place; the counts follow.
         let list = browser.get("/cases?view=active").await.text();
-        let doc = Html::parse_document(&list);
+        assert_eq!(
+            html::texts(&list, "#sla-compliance[hx-get='/cases/sla-compliance']").len(),
+            1,
+            "{role}"
+        );
+        let panel = browser.htmx_get("/cases/sla-compliance").await.text();
+        let doc = Html::parse_document(&panel);
         let counts: Vec<(String, i64)> = doc
             .select(&Selector::parse("#sla-compliance [data-status]").expect("selector"))
             .map(|li| {

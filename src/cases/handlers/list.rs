@@ -18,7 +18,6 @@ use crate::catalog::model::{ListKind, TreeRow, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::error::Result;
 use crate::notifications;
-use crate::sla::model::KpiStatus;
 use crate::web::form;
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -33,42 +32,6 @@ pub struct Bar {
     pub y: i64,
     pub width: i64,
 }
-
-/// One figure of the compliance panel.
-pub struct ComplianceCount {
-    pub status: KpiStatus,
-    pub total: i64,
-}
-
-impl ComplianceCount {
-    /// The panel's statuses in their reading order, zero when absent.
-    fn from_groups(groups: &[(String, i64)]) -> Vec<ComplianceCount> {
-        [
-            KpiStatus::InProgress,
-            KpiStatus::Nearing,
-            KpiStatus::NonCompliant,
-            KpiStatus::Succeeded,
-            KpiStatus::Paused,
-        ]
-        .into_iter()
-        .map(|status| ComplianceCount {
-            status,
-            total: groups
-                .iter()
-                .find(|(s, _)| s == status.as_str())
-                .map_or(0, |(_, n)| *n),
-        })
-        .collect()
-    }
-
-    /// The chip colour the count is drawn in.
-    pub fn tone(&self) -> &'static str {
-        crate::cases::handlers::show::tone_of(self.status)
-    }
-}
-
-/// How far back closed cases count in the compliance panel.
-const COMPLIANCE_DAYS: i64 = 30;
 
 pub struct Chart {
     pub group: ChartGroup,
@@ -86,7 +49,7 @@ pub struct CaseListPage {
     pub next_page: Option<String>,
     pub chart: Option<Chart>,
     /// KPI instances by status, for supervisors and admins only.
-    pub compliance: Option<Vec<ComplianceCount>>,
+    pub compliance: bool,
     /// The request's "now", for the SLA column's first rendering.
     pub now: chrono::DateTime<chrono::Utc>,
     pub views: [View; 8],
@@ -211,13 +174,6 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         )),
         None => None,
     };
-    let compliance = if s.page.has_role("supervisor") {
-        let since = s.now - chrono::Duration::days(COMPLIANCE_DAYS);
-        let groups = store::compliance_counts(&mut s.tx, since).await?;
-        Some(ComplianceCount::from_groups(&groups))
-    } else {
-        None
-    };
     let mut page = CaseListPage {
         statuses: s
             .lists
@@ -241,7 +197,9 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         rows,
         next_page: None,
         chart,
-        compliance,
+        // Counted apart (`compliance`): every KPI instance of the active
+        // cases and of a month's closed ones is too many to hold the list for.
+        compliance: s.page.has_role("supervisor"),
         now: s.now,
         views: View::ALL,
         sorts: Sort::ALL,

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod attachments;
+pub mod compliance;
 pub mod entitlement;
 pub mod form;
 pub mod list;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::cases::model::{CaseNumber, State};
 use crate::cases::views::{Cursor, CursorValue, Sort, SortType, View, ViewSpec};
 use crate::catalog::names::{CaseNames, Named};
+use crate::sla::model::KpiStatus;
 
 /// Stands for "not resolved" in the resolved-time sort; matches the SQL side.
 const NEVER: DateTime<Utc> = DateTime::from_timestamp_nanos(-2_208_988_800_000_000_000);
@@ -33,7 +34,9 @@ pub struct CaseRow {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub worked_minutes: i32,
-    /// The nearest deadline of a running KPI instance, and that instance's status.
+    /// The nearest deadline of a running KPI instance, and that instance's
+    /// status; with no clock running, no deadline and the status a timer
+    /// ended in (non-compliant before succeeded).
     pub sla_deadline: Option<DateTime<Utc>>,
     pub sla_status: Option<String>,
     // Names come from the workspace's cached lists (`CaseNames`), not SQL.
@@ -60,12 +63,22 @@ impl CaseRow {
         State::parse(&self.state)
     }
 
-    /// The colour of the SLA chip: ok, warn or breached.
+    /// The colour of the SLA chip: ok, warn or breached while a clock runs;
+    /// breached or done once the timers have ended.
     pub fn sla_tone(&self) -> &'static str {
         match self.sla_status.as_deref() {
             Some("nearing") => "warn",
             Some("non_compliant") => "breached",
+            _ if self.sla_deadline.is_none() => "done",
             _ => "ok",
+        }
+    }
+
+    /// How the case's timers ended, when none runs any more.
+    pub fn sla_outcome(&self) -> Option<KpiStatus> {
+        match self.sla_deadline {
+            Some(_) => None,
+            None => KpiStatus::parse(self.sla_status.as_deref()?),
         }
     }
 
@@ -101,9 +114,13 @@ impl CaseRow {
 // made PostgreSQL spend most of a list request ordering joins. A view sorted
 // by a name or an order joins that one table (see `sort_join`).
 const CUSTOMER_NAME: &str = "(select name from customers where id = c.customer_id)";
-// The SLA column: the running instance with the nearest deadline, of at most
-// two per case, reached through the (tenant_id, case_id, kpi) unique index.
-// Paused clocks do not tick, so only running instances count.
+// The SLA column: the running instance with the nearest deadline or, when
+// no clock runs, how the case's timers ended (a breach first), of at most
+// two instances per case, reached through the (tenant_id, case_id, kpi)
+// unique index. Paused clocks do not tick and cancelled ones promised
+// nothing, so neither is shown. An instance that breached its deadline runs
+// on until the case answers or closes; then it has ended and its deadline
+// no longer counts down.
 const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
 
 static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -111,24 +128,30 @@ static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         "select c.id, c.number, c.title, c.customer_id, {CUSTOMER_NAME} as customer_name,
         c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        sla.failure_at as sla_deadline, sla.status as sla_status"
+        case when sla.running then sla.failure_at end as sla_deadline, sla.status as sla_status"
     )
 });
 
-static RUNNING_SLA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+const SLA_CELL: &str = "
+   left join lateral (select i.failure_at, i.status, i.ended_at is null as running from sla_kpi_instances i
+                       where i.case_id = c.id and i.status in ('in_progress', 'nearing', 'non_compliant', 'succeeded')
+                       order by i.ended_at is not null, i.status <> 'non_compliant', i.failure_at
+                       limit 1) sla on true";
+
+// The deadline sort's key: the nearest deadline of a running instance,
+// read from the index of running instances alone (migration 0011).
+static RUNNING_DEADLINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "
-   left join lateral (select i.failure_at, i.status from sla_kpi_instances i
-                       where i.case_id = c.id and i.status in {RUNNING}
-                       order by i.failure_at limit 1) sla on true"
+   left join lateral (select i.failure_at from sla_kpi_instances i
+                       where i.case_id = c.id and i.ended_at is null and i.status in {RUNNING}
+                       order by i.failure_at limit 1) running on true"
     )
 });
 
-/// The cases and their running SLA deadline, up to the conditions.
+/// The cases and their SLA cell, up to the conditions.
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
-    sql.push(" from cases c")
-        .push(RUNNING_SLA.as_str())
-        .push(" where true");
+    sql.push(" from cases c").push(SLA_CELL).push(" where true");
 }
 
 /// Runs a row query and puts the names on its rows.
@@ -160,7 +183,9 @@ fn sort_expression(sort: Sort) -> String {
         Sort::Priority => "pr.sort_order::bigint".into(),
         Sort::Status => "lower(st.name)".into(),
         Sort::Owner => "lower(coalesce(ou.name, ot.name, ''))".into(),
-        Sort::Deadline => "coalesce(sla.failure_at, '2200-01-01T00:00:00Z'::timestamptz)".into(),
+        Sort::Deadline => {
+            "coalesce(running.failure_at, '2200-01-01T00:00:00Z'::timestamptz)".into()
+        }
         Sort::Opened => "c.opened_at".into(),
         Sort::Updated => "c.updated_at".into(),
         Sort::Resolved => "coalesce(c.resolved_at, '1900-01-01T00:00:00Z'::timestamptz)".into(),
@@ -174,7 +199,7 @@ fn sort_expression(sort: Sort) -> String {
 /// statuses and owners are hashed once.
 fn sort_join(sort: Sort) -> &'static str {
     match sort {
-        Sort::Deadline => RUNNING_SLA.as_str(),
+        Sort::Deadline => RUNNING_DEADLINE.as_str(),
         Sort::Customer => {
             " join customers cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id"
         }
@@ -233,7 +258,7 @@ fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, 
         View::Nearing => {
             sql.push(
                 " and c.state = 'active' and c.id in (select i.case_id from sla_kpi_instances i
-                   where i.status in ('nearing', 'non_compliant'))",
+                   where i.ended_at is null and i.status in ('nearing', 'non_compliant'))",
             );
         }
     }
@@ -336,8 +361,7 @@ pub async fn list(
     ));
     if deferred {
         sql.push(format!(
-            ") page join cases c on c.id = page.id{} order by page.sort_key {dir}, c.id {dir}",
-            RUNNING_SLA.as_str()
+            ") page join cases c on c.id = page.id{SLA_CELL} order by page.sort_key {dir}, c.id {dir}"
         ));
     }
     fetch_rows(tx, sql, names).await

@@ -1,0 +1,69 @@
+//! The supervisors' SLA compliance panel on the case views: KPI instances
+//! by status over the active cases and the cases closed in the last month.
+//! The view loads it after the list and it refreshes itself every minute,
+//! so the list never waits for a count over tens of thousands of timers.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use crate::cases::store;
+use crate::error::Result;
+use crate::sla::model::KpiStatus;
+use crate::web::page::PageCtx;
+use crate::web::signed_in::{SignedIn, Supervisor};
+
+/// One figure of the compliance panel.
+pub struct ComplianceCount {
+    pub status: KpiStatus,
+    pub total: i64,
+}
+
+impl ComplianceCount {
+    /// The panel's statuses in their reading order, zero when absent.
+    fn from_groups(groups: &[(String, i64)]) -> Vec<ComplianceCount> {
+        [
+            KpiStatus::InProgress,
+            KpiStatus::Nearing,
+            KpiStatus::NonCompliant,
+            KpiStatus::Succeeded,
+            KpiStatus::Paused,
+        ]
+        .into_iter()
+        .map(|status| ComplianceCount {
+            status,
+            total: groups
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect()
+    }
+
+    /// The chip colour the count is drawn in.
+    pub fn tone(&self) -> &'static str {
+        crate::cases::handlers::show::tone_of(self.status)
+    }
+}
+
+/// How far back closed cases count in the compliance panel.
+const COMPLIANCE_DAYS: i64 = 30;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/_sla_compliance.html")]
+pub struct CompliancePanel {
+    pub ctx: PageCtx,
+    pub counts: Vec<ComplianceCount>,
+    pub counted_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn compliance_panel(mut s: SignedIn<Supervisor>) -> Result<CompliancePanel> {
+    let since = s.now - chrono::Duration::days(COMPLIANCE_DAYS);
+    let groups = store::compliance_counts(&mut s.tx, since).await?;
+    let panel = CompliancePanel {
+        ctx: s.page.clone(),
+        counts: ComplianceCount::from_groups(&groups),
+        counted_at: s.now,
+    };
+    s.tx.finish_reading();
+    Ok(panel)
+}

@@ -1,0 +1,105 @@
+//! The benchmark workspaces' data (`atende seed bulk`): a desk's history up
+//! to the moment it was seeded, with timers that ended when their cases
+//! closed and breaches that still run on the cases nobody answered.
+
+use atende::seed::bulk::{BulkOptions, bulk};
+
+use crate::support::TestApp;
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[tokio::test]
+async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_cases() {
+    let app = TestApp::spawn().await;
+    let options = BulkOptions {
+        tenants: 2,
+        customers: 300,
+        cases: 3_000,
+        seed: 7,
+    };
+    let report = bulk(&app.pool, options).await.expect("bulk seed");
+    assert_eq!(report.cases, 3_000);
+
+    let bulk_cases = "cases c join tenants t on t.id = c.tenant_id where t.slug like 'bulk-%'";
+    assert_eq!(
+        count(&app, &format!("select count(*) from {bulk_cases}")).await,
+        3_000
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {bulk_cases}
+                   and greatest(c.opened_at, c.updated_at, c.first_response_at, c.resolved_at, c.cancelled_at) > now()"
+            )
+        )
+        .await,
+        0,
+        "no case was touched after the moment of seeding"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from case_events e join cases c on c.id = e.case_id
+               join tenants t on t.id = c.tenant_id
+              where t.slug like 'bulk-%' and (e.at > now() or e.at > coalesce(c.resolved_at, c.cancelled_at, now()))"
+        )
+        .await,
+        0,
+        "no timeline entry after the case closed or after the seeding"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {bulk_cases}
+                   and c.first_response_at > coalesce(c.resolved_at, c.cancelled_at)"
+            )
+        )
+        .await,
+        0,
+        "no first response after the case closed"
+    );
+    let instances = "sla_kpi_instances i join cases c on c.id = i.case_id
+                     join tenants t on t.id = c.tenant_id where t.slug like 'bulk-%'";
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {instances} and c.state <> 'active' and i.ended_at is null"
+            )
+        )
+        .await,
+        0,
+        "a closed case's timers have ended"
+    );
+    assert!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {instances}
+                   and c.state = 'active' and i.status = 'non_compliant' and i.ended_at is null"
+            )
+        )
+        .await
+            > 0,
+        "old unanswered cases are breached and their timers run on"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {instances}
+                   and i.status in ('in_progress', 'nearing') and i.ended_at is not null"
+            )
+        )
+        .await,
+        0,
+        "a timer in progress has not ended"
+    );
+}

@@ -1,0 +1,125 @@
+//! The SLA column of the case views: a breached timer ticks on until the
+//! case answers, closed cases show how their timers ended, and the deadline
+//! sort and the "nearing" view count running timers only.
+
+use atende::users::model::Role;
+use chrono::Duration;
+use scraper::{Html, Selector};
+use uuid::Uuid;
+
+use crate::sla_cases::{configure_sla, millis, open_case, spawn, stored_deadlines, titles};
+use crate::support::{ACME, TestApp, see_other};
+
+/// The SLA cell of the row titled `title`: its chip's class, the deadline
+/// it counts down to (if it ticks) and its text.
+fn sla_cell(page: &str, title: &str) -> (String, Option<String>, String) {
+    let doc = Html::parse_document(page);
+    let row = Selector::parse("#cases tbody tr").expect("selector");
+    let link = Selector::parse(".case-title").expect("selector");
+    let chip = Selector::parse(".sla-cell .sla-chip").expect("selector");
+    let timer = Selector::parse("[data-deadline]").expect("selector");
+    let row = doc
+        .select(&row)
+        .find(|r| {
+            r.select(&link)
+                .next()
+                .is_some_and(|a| a.text().collect::<String>() == title)
+        })
+        .unwrap_or_else(|| panic!("no row titled {title:?}"));
+    let chip = row
+        .select(&chip)
+        .next()
+        .unwrap_or_else(|| panic!("no SLA chip in the row of {title:?}"));
+    (
+        chip.value().attr("class").unwrap_or_default().to_owned(),
+        chip.select(&timer)
+            .next()
+            .and_then(|t| t.value().attr("data-deadline"))
+            .map(str::to_owned),
+        chip.text().collect::<String>().trim().to_owned(),
+    )
+}
+
+async fn resolve(app: &TestApp, browser: &crate::support::Browser, path: &str) {
+    let solved: Uuid = sqlx::query_scalar(
+        "select s.id from status_reasons s join tenants t on t.id = s.tenant_id
+          where t.slug = 'acme' and s.name = 'Problema resolvido'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("status");
+    let response = browser
+        .post_form(
+            &format!("{path}/resolve"),
+            &[("status_reason_id", &solved.to_string()), ("text", "OK")],
+        )
+        .await;
+    see_other(&response);
+}
+
+#[tokio::test]
+async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_timers_ended() {
+    let app = spawn().await;
+    configure_sla(&app, ACME).await;
+    let agent = app.signed_in(Role::Agent).await;
+    let late = open_case(&agent, &app, "Resposta atrasada").await;
+
+    // 65 minutes in, nobody has answered: the first response is breached
+    // and still running.
+    app.clock().advance(Duration::minutes(65));
+    atende::sla::worker::run_due(&app.pool, app.clock().now())
+        .await
+        .expect("worker");
+    let deadlines = stored_deadlines(&app, &late).await;
+    let active = agent.get("/cases?view=active").await.text();
+    let (class, deadline, _) = sla_cell(&active, "Resposta atrasada");
+    assert!(class.contains("sla-chip-breached"), "{class}");
+    assert_eq!(
+        deadline.as_deref().map(millis),
+        Some(deadlines[0].1.timestamp_millis()),
+        "the breached first response"
+    );
+    let nearing = agent.get("/cases?view=nearing").await.text();
+    assert_eq!(titles(&nearing), ["Resposta atrasada"]);
+
+    // The agent answers: the breach has ended, and the resolution's clock
+    // is the one that ticks.
+    agent.post_form(&format!("{late}/start"), &[]).await;
+    let active = agent.get("/cases?view=active").await.text();
+    let (class, deadline, _) = sla_cell(&active, "Resposta atrasada");
+    assert!(class.contains("sla-chip-ok"), "{class}");
+    assert_eq!(
+        deadline.as_deref().map(millis),
+        Some(deadlines[1].1.timestamp_millis()),
+        "the resolution's deadline"
+    );
+    let nearing = agent.get("/cases?view=nearing").await.text();
+    assert!(titles(&nearing).is_empty(), "{:?}", titles(&nearing));
+
+    // A case opened now answers by 125 minutes, before the late one must be
+    // resolved (240): the deadline sort reads running timers only.
+    let fresh = open_case(&agent, &app, "Aberto agora").await;
+    let by_deadline = agent
+        .get("/cases?view=active&sort=deadline&dir=asc")
+        .await
+        .text();
+    let order: Vec<String> = titles(&by_deadline)
+        .into_iter()
+        .filter(|t| t == "Aberto agora" || t == "Resposta atrasada")
+        .collect();
+    assert_eq!(order, ["Aberto agora", "Resposta atrasada"]);
+
+    // Closed, neither ticks: one kept its promises, the other did not.
+    app.clock().advance(Duration::minutes(5));
+    resolve(&app, &agent, &fresh).await;
+    resolve(&app, &agent, &late).await;
+    let resolved = agent.get("/cases?view=resolved").await.text();
+    let (class, deadline, text) = sla_cell(&resolved, "Resposta atrasada");
+    assert!(class.contains("sla-chip-breached"), "{class}");
+    assert_eq!(deadline, None, "no countdown on a closed case");
+    assert_eq!(text, "Não conforme");
+    let (class, deadline, text) = sla_cell(&resolved, "Aberto agora");
+    assert!(class.contains("sla-chip-done"), "{class}");
+    assert_eq!(deadline, None, "no countdown on a closed case");
+    assert_eq!(text, "Cumprido");
+}
