@@ -112,7 +112,7 @@ impl CaseRow {
 // Names shown come from the cached lists, and the customer's name from a
 // scalar subquery on a primary key rather than a join: a seven-table join
 // made PostgreSQL spend most of a list request ordering joins. A view sorted
-// by a name or an order joins that one table (see `sort_join`).
+// by a name or an order joins that one table (see `sort_source`).
 const CUSTOMER_NAME: &str = "(select name from customers where id = c.customer_id)";
 // The SLA column: the running instance with the nearest deadline or, when
 // no clock runs, how the case's timers ended (a breach first), of at most
@@ -192,13 +192,25 @@ fn sort_expression(sort: Sort) -> String {
     }
 }
 
-/// What a sort reads its key from: the running SLA deadline, or the table
-/// of a name or order, joined rather than probed per case. Sorted by
-/// customer, PostgreSQL walks the customers in name order and stops after a
-/// page (3.7 s to 8 ms over 127,000 resolved cases); the few priorities,
-/// statuses and owners are hashed once.
-fn sort_join(sort: Sort) -> &'static str {
-    match sort {
+/// How a view's order is read.
+enum SortSource {
+    /// Along an index within the view's state: the first page is an index
+    /// range.
+    Index,
+    /// Sorting every case of the view, by a key of the case row or of the
+    /// table joined here.
+    Sorted { join: &'static str },
+}
+
+/// Names and orders come from their table, joined rather than probed per
+/// case: sorted by customer, PostgreSQL walks the customers in name order
+/// and stops after a page (3.7 s to 8 ms over 127,000 resolved cases); the
+/// few priorities, statuses and owners are hashed once. The deadline comes
+/// from the index of running KPI instances.
+fn sort_source(sort: Sort) -> SortSource {
+    let join = match sort {
+        Sort::Number | Sort::Title | Sort::Opened | Sort::Resolved => return SortSource::Index,
+        Sort::Updated => "",
         Sort::Deadline => RUNNING_DEADLINE.as_str(),
         Sort::Customer => {
             " join customers cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id"
@@ -213,18 +225,8 @@ fn sort_join(sort: Sort) -> &'static str {
             " left join users ou on ou.tenant_id = c.tenant_id and ou.id = c.owner_user_id
               left join teams ot on ot.tenant_id = c.tenant_id and ot.id = c.owner_team_id"
         }
-        Sort::Number | Sort::Title | Sort::Opened | Sort::Updated | Sort::Resolved => "",
-    }
-}
-
-/// Whether the view's order is an index's (within the view's state): its
-/// first page is then an index range. Any other order sorts every case of
-/// the view.
-fn indexed(sort: Sort) -> bool {
-    matches!(
-        sort,
-        Sort::Number | Sort::Title | Sort::Opened | Sort::Resolved
-    )
+    };
+    SortSource::Sorted { join }
 }
 
 /// Adds the view's and the filters' conditions.
@@ -330,17 +332,18 @@ pub async fn list(
     // whole rows to disk: 0.6 s to 0.19 s). The last update has no index:
     // every note changes it, and an index on it would make each of those
     // writes update every index of the case.
-    let deferred = !indexed(spec.sort);
-    let mut sql: QueryBuilder<Postgres> = if deferred {
-        QueryBuilder::new(format!(
-            "{} from (select c.id, {expression} as sort_key from cases c{} where true",
+    let source = sort_source(spec.sort);
+    let deferred = matches!(source, SortSource::Sorted { .. });
+    let mut sql: QueryBuilder<Postgres> = match source {
+        SortSource::Sorted { join } => QueryBuilder::new(format!(
+            "{} from (select c.id, {expression} as sort_key from cases c{join} where true",
             ROW_SELECT.as_str(),
-            sort_join(spec.sort)
-        ))
-    } else {
-        let mut sql = QueryBuilder::new(ROW_SELECT.as_str());
-        push_from(&mut sql);
-        sql
+        )),
+        SortSource::Index => {
+            let mut sql = QueryBuilder::new(ROW_SELECT.as_str());
+            push_from(&mut sql);
+            sql
+        }
     };
     push_conditions(&mut sql, spec, me, tz);
     if let Some(cursor) = &spec.after {
