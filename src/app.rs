@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
+use crate::cases::compliance_cache::ComplianceCache;
 use crate::catalog::cache::ListCache;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -39,6 +40,7 @@ struct Inner {
     config: Config,
     clock: Clock,
     lists: Arc<ListCache>,
+    compliance: ComplianceCache,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             config,
             clock,
             lists: Arc::default(),
+            compliance: ComplianceCache::default(),
         }))
     }
 
@@ -57,6 +60,10 @@ impl AppState {
 
     pub fn lists(&self) -> &Arc<ListCache> {
         &self.0.lists
+    }
+
+    pub fn compliance(&self) -> &ComplianceCache {
+        &self.0.compliance
     }
 
     pub fn config(&self) -> &Config {

@@ -438,6 +438,28 @@ async fn a_paused_timer_stands_still_and_the_sla_tab_explains_the_pushed_deadlin
     );
 }
 
+/// (status, count) of each figure of the compliance panel.
+fn compliance_counts(panel: &str) -> Vec<(String, i64)> {
+    let doc = Html::parse_document(panel);
+    let strong = Selector::parse("strong").expect("selector");
+    doc.select(&Selector::parse("#sla-compliance [data-status]").expect("selector"))
+        .map(|li| {
+            let total = li
+                .select(&strong)
+                .next()
+                .map(|s| s.text().collect::<String>())
+                .unwrap_or_default();
+            (
+                li.value()
+                    .attr("data-status")
+                    .unwrap_or_default()
+                    .to_owned(),
+                total.trim().parse().expect("a count"),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn supervisors_see_compliance_counts_and_agents_do_not() {
     let app = spawn().await;
@@ -458,25 +480,7 @@ async fn supervisors_see_compliance_counts_and_agents_do_not() {
             1,
             "{role}"
         );
-        let panel = browser.htmx_get("/cases/sla-compliance").await.text();
-        let doc = Html::parse_document(&panel);
-        let counts: Vec<(String, i64)> = doc
-            .select(&Selector::parse("#sla-compliance [data-status]").expect("selector"))
-            .map(|li| {
-                let total = li
-                    .select(&Selector::parse("strong").expect("selector"))
-                    .next()
-                    .map(|s| s.text().collect::<String>())
-                    .unwrap_or_default();
-                (
-                    li.value()
-                        .attr("data-status")
-                        .unwrap_or_default()
-                        .to_owned(),
-                    total.trim().parse().expect("a count"),
-                )
-            })
-            .collect();
+        let counts = compliance_counts(&browser.htmx_get("/cases/sla-compliance").await.text());
         let statuses: Vec<&str> = counts.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(
             statuses,
@@ -491,6 +495,29 @@ async fn supervisors_see_compliance_counts_and_agents_do_not() {
         );
         assert!(counts[0].1 >= 2, "{role}: {counts:?}");
     }
+
+    // A workspace is counted at most once a minute, and the panel says when.
+    let supervisor = app.signed_in(Role::Supervisor).await;
+    let before = supervisor.htmx_get("/cases/sla-compliance").await.text();
+    open_case(&agent, &app, "Outra conta").await;
+    let kept = supervisor.htmx_get("/cases/sla-compliance").await.text();
+    assert_eq!(compliance_counts(&kept), compliance_counts(&before));
+    assert_eq!(
+        html::texts(&kept, "#sla-compliance-title"),
+        html::texts(&before, "#sla-compliance-title"),
+        "the same time of counting"
+    );
+    app.clock().advance(Duration::seconds(61));
+    let counted = supervisor.htmx_get("/cases/sla-compliance").await.text();
+    assert_eq!(
+        compliance_counts(&counted)[0].1,
+        compliance_counts(&before)[0].1 + 2,
+        "both timers of the new case, a minute later"
+    );
+    assert_ne!(
+        html::texts(&counted, "#sla-compliance-title"),
+        html::texts(&before, "#sla-compliance-title")
+    );
 }
 
 #[tokio::test]
