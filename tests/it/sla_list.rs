@@ -123,3 +123,37 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
     assert_eq!(deadline, None, "no countdown on a closed case");
     assert_eq!(text, "Cumprido");
 }
+
+#[tokio::test]
+async fn a_case_waiting_on_its_customer_shows_its_timers_paused_not_kept() {
+    let app = spawn().await;
+    configure_sla(&app, ACME).await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Aguardando o cliente").await;
+    // Answered at once, so the first response is kept; then the case waits
+    // on the customer and the resolution's clock stops.
+    agent.post_form(&format!("{path}/start"), &[]).await;
+    let waiting: Uuid = sqlx::query_scalar(
+        "select s.id from status_reasons s join tenants t on t.id = s.tenant_id
+          where t.slug = 'acme' and s.system_key = 'waiting_details'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("status");
+    let noted = agent
+        .upload_form(
+            &format!("{path}/notes"),
+            &[
+                ("body", "Pedimos o número de série"),
+                ("status_reason_id", &waiting.to_string()),
+            ],
+        )
+        .await;
+    see_other(&noted);
+
+    let active = agent.get("/cases?view=active").await.text();
+    let (class, deadline, text) = sla_cell(&active, "Aguardando o cliente");
+    assert!(class.contains("sla-chip-paused"), "{class}");
+    assert_eq!(deadline, None, "a paused clock does not count down");
+    assert_eq!(text, "Pausado");
+}

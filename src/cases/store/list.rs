@@ -35,8 +35,8 @@ pub struct CaseRow {
     pub resolved_at: Option<DateTime<Utc>>,
     pub worked_minutes: i32,
     /// The nearest deadline of a running KPI instance, and that instance's
-    /// status; with no clock running, no deadline and the status a timer
-    /// ended in (non-compliant before succeeded).
+    /// status; with no clock running, no deadline and "paused", or the
+    /// status a timer ended in (non-compliant before succeeded).
     pub sla_deadline: Option<DateTime<Utc>>,
     pub sla_status: Option<String>,
     // Names come from the workspace's cached lists (`CaseNames`), not SQL.
@@ -64,17 +64,18 @@ impl CaseRow {
     }
 
     /// The colour of the SLA chip: ok, warn or breached while a clock runs;
-    /// breached or done once the timers have ended.
+    /// paused; breached or done once the timers have ended.
     pub fn sla_tone(&self) -> &'static str {
         match self.sla_status.as_deref() {
             Some("nearing") => "warn",
             Some("non_compliant") => "breached",
+            Some("paused") => "paused",
             _ if self.sla_deadline.is_none() => "done",
             _ => "ok",
         }
     }
 
-    /// How the case's timers ended, when none runs any more.
+    /// A paused timer, or how the case's timers ended, when none runs.
     pub fn sla_outcome(&self) -> Option<KpiStatus> {
         match self.sla_deadline {
             Some(_) => None,
@@ -115,12 +116,12 @@ impl CaseRow {
 // by a name or an order joins that one table (see `sort_source`).
 const CUSTOMER_NAME: &str = "(select name from customers where id = c.customer_id)";
 // The SLA column: the running instance with the nearest deadline or, when
-// no clock runs, how the case's timers ended (a breach first), of at most
-// two instances per case, reached through the (tenant_id, case_id, kpi)
-// unique index. Paused clocks do not tick and cancelled ones promised
-// nothing, so neither is shown. An instance that breached its deadline runs
-// on until the case answers or closes; then it has ended and its deadline
-// no longer counts down.
+// no clock runs, a paused one, or else how the case's timers ended (a
+// breach first), of at most two instances per case, reached through the
+// (tenant_id, case_id, kpi) unique index. Only running clocks count down;
+// cancelled ones promised nothing and are not shown. An instance that
+// breached its deadline runs on until the case answers or closes; then it
+// has ended and its deadline no longer counts down.
 const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
 
 static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -133,9 +134,10 @@ static ROW_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 const SLA_CELL: &str = "
-   left join lateral (select i.failure_at, i.status, i.ended_at is null as running from sla_kpi_instances i
-                       where i.case_id = c.id and i.status in ('in_progress', 'nearing', 'non_compliant', 'succeeded')
-                       order by i.ended_at is not null, i.status <> 'non_compliant', i.failure_at
+   left join lateral (select i.failure_at, i.status, i.ended_at is null and i.status <> 'paused' as running
+                        from sla_kpi_instances i
+                       where i.case_id = c.id and i.status <> 'cancelled'
+                       order by i.ended_at is not null, i.status = 'paused', i.status <> 'non_compliant', i.failure_at
                        limit 1) sla on true";
 
 // The deadline sort's key: the nearest deadline of a running instance,
