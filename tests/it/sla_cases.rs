@@ -340,7 +340,7 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
     assert!(closed[0].4.starts_with("Primeira resposta:"), "{closed:?}");
 }
 
-async fn status_id(app: &TestApp, key: &str) -> String {
+pub(crate) async fn status_id(app: &TestApp, key: &str) -> String {
     sqlx::query_scalar::<_, Uuid>(
         "select s.id from status_reasons s join tenants t on t.id = s.tenant_id where t.slug = 'acme' and s.system_key = $1",
     )

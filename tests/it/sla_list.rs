@@ -5,9 +5,10 @@
 use atende::users::model::Role;
 use chrono::Duration;
 use scraper::{Html, Selector};
-use uuid::Uuid;
 
-use crate::sla_cases::{configure_sla, millis, open_case, spawn, stored_deadlines, titles};
+use crate::sla_cases::{
+    configure_sla, millis, open_case, spawn, status_id, stored_deadlines, titles,
+};
 use crate::support::{ACME, TestApp, see_other};
 
 /// The SLA cell of the row titled `title`: its chip's class, the deadline
@@ -41,17 +42,11 @@ fn sla_cell(page: &str, title: &str) -> (String, Option<String>, String) {
 }
 
 async fn resolve(app: &TestApp, browser: &crate::support::Browser, path: &str) {
-    let solved: Uuid = sqlx::query_scalar(
-        "select s.id from status_reasons s join tenants t on t.id = s.tenant_id
-          where t.slug = 'acme' and s.name = 'Problema resolvido'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .expect("status");
+    let solved = status_id(app, "problem_solved").await;
     let response = browser
         .post_form(
             &format!("{path}/resolve"),
-            &[("status_reason_id", &solved.to_string()), ("text", "OK")],
+            &[("status_reason_id", solved.as_str()), ("text", "OK")],
         )
         .await;
     see_other(&response);
@@ -133,19 +128,13 @@ async fn a_case_waiting_on_its_customer_shows_its_timers_paused_not_kept() {
     // Answered at once, so the first response is kept; then the case waits
     // on the customer and the resolution's clock stops.
     agent.post_form(&format!("{path}/start"), &[]).await;
-    let waiting: Uuid = sqlx::query_scalar(
-        "select s.id from status_reasons s join tenants t on t.id = s.tenant_id
-          where t.slug = 'acme' and s.system_key = 'waiting_details'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .expect("status");
+    let waiting = status_id(&app, "waiting_details").await;
     let noted = agent
         .upload_form(
             &format!("{path}/notes"),
             &[
                 ("body", "Pedimos o número de série"),
-                ("status_reason_id", &waiting.to_string()),
+                ("status_reason_id", waiting.as_str()),
             ],
         )
         .await;
