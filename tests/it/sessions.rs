@@ -5,7 +5,9 @@ use atende::users::model::Role;
 use axum::http::StatusCode;
 use chrono::Duration;
 
-use crate::support::{ACME, PASSWORD, TestApp, assert_redirect, email, html, location};
+use crate::support::{
+    ACME, GLOBEX, PASSWORD, TestApp, assert_redirect, email, html, location, see_other,
+};
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_lax_and_secure_when_configured() {
@@ -308,5 +310,54 @@ async fn the_sign_in_page_prefills_the_workspace_and_remembers_where_to_return()
     assert_eq!(
         html::form_value(&page, "/login", "next").as_deref(),
         Some("/admin/users")
+    );
+}
+
+#[tokio::test]
+async fn a_message_shows_on_the_next_page_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(Role::Admin).await;
+    let response = admin
+        .post_form(
+            "/admin/priorities",
+            &[
+                ("name", "Crítica"),
+                ("sort_order", "5"),
+                ("color", "#7f1d1d"),
+            ],
+        )
+        .await;
+    let list = see_other(&response);
+    let page = admin.get(&list).await.text();
+    assert!(
+        html::text(&page, ".flash-success").contains("Crítica"),
+        "no message after saving: {page}"
+    );
+    let again = admin.get(&list).await.text();
+    assert_eq!(html::text(&again, ".flash-success"), "", "shown twice");
+}
+
+#[tokio::test]
+async fn a_session_rewritten_to_name_another_workspace_opens_nothing() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    assert_eq!(agent.get("/cases").await.status_code(), StatusCode::OK);
+    let globex: uuid::Uuid = sqlx::query_scalar("select id from tenants where slug = $1")
+        .bind(GLOBEX)
+        .fetch_one(&app.pool)
+        .await
+        .expect("globex");
+    sqlx::query(
+        "update sessions set data = jsonb_set(data, '{auth,tenant_id}', to_jsonb($1::text))",
+    )
+    .bind(globex.to_string())
+    .execute(&app.pool)
+    .await
+    .expect("rewrite sessions");
+    let response = agent.get("/cases").await;
+    assert!(
+        location(&response).starts_with("/login"),
+        "an ACME user opened a page in GLOBEX: {}",
+        response.status_code()
     );
 }
