@@ -181,13 +181,16 @@ async fn search_planned(
             let reversed: String = number.chars().rev().collect();
             // Each side stops at a page in index order: a few digits can
             // start thousands of documents, and the page is re-sorted by
-            // name anyway; typing on narrows it.
+            // name anyway; typing on narrows it. The order is the pattern
+            // index's own (`~<~`), so the scan stops after a page; ordered
+            // by the collation, every match was read and sorted first.
             sql.push(" and c.id in ((select id from customers where ");
             push_prefix_range(&mut sql, "document", number);
-            sql.push(" order by document limit ").push_bind(limit);
+            sql.push(" order by document using ~<~ limit ")
+                .push_bind(limit);
             sql.push(") union (select customer_id from customer_phones where ");
             push_prefix_range(&mut sql, "reversed_number", &reversed);
-            sql.push(" order by reversed_number limit ")
+            sql.push(" order by reversed_number using ~<~ limit ")
                 .push_bind(limit);
             sql.push(")) order by (c.document = ")
                 .push_bind(number.clone())
