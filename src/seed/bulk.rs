@@ -537,8 +537,10 @@ struct EventBatch {
 
 /// Both KPI instances of every case, with the outcome its history implies:
 /// kept or breached for closed cases, cancelled with them; open cases of the
-/// last month still running (due in the future), older ones breached and
-/// still running (a breach ends only when the case answers or closes).
+/// last month still running (due in the future), or paused while the case
+/// waits in a status the default SLA pauses on; older ones breached and
+/// still running (a breach ends only when the case answers or closes, and
+/// is never paused).
 async fn insert_kpis(
     tx: &mut sqlx::PgConnection,
     cases: &[Uuid],
@@ -548,16 +550,20 @@ async fn insert_kpis(
     sqlx::query(
         "with items as (
              select distinct on (kpi) kpi, id, warn_after_minutes as warn, fail_after_minutes as fail
-               from sla_items where condition = '[]' order by kpi, position)
+               from sla_items where condition = '[]' order by kpi, position),
+              pausing as (select pause_status_ids as ids from slas where is_default),
+              written as (
          insert into sla_kpi_instances (tenant_id, id, case_id, kpi, sla_item_id, status, started_at, warning_at,
-                                        failure_at, warned_at, failed_at, succeeded_at, ended_at, due_at)
+                                        failure_at, warned_at, failed_at, succeeded_at, ended_at, due_at, paused_at)
          select app_tenant_id(), k.id, c.id, k.kpi, i.id, k.status, c.received_at, k.warning_at, k.failure_at,
                 case when k.status in ('nearing', 'non_compliant') then k.warning_at end,
                 case when k.status = 'non_compliant' then k.failure_at end,
                 k.done_at, case when k.done_at is not null or k.status = 'cancelled' then coalesce(k.done_at, c.cancelled_at) end,
-                case when k.status = 'in_progress' then k.warning_at end
+                case when k.status = 'in_progress' then k.warning_at end,
+                case when k.status = 'paused' then c.updated_at end
            from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as u(case_id, first_id, resolve_id)
            join cases c on c.id = u.case_id
+           left join pausing p on true
            cross join lateral (values ('first_response', u.first_id, coalesce(c.first_response_at, c.resolved_at)),
                                       ('resolve', u.resolve_id, c.resolved_at)) as d(kpi, id, done_at)
            join items i on i.kpi = d.kpi
@@ -573,8 +579,15 @@ async fn insert_kpis(
                            when d.done_at is not null and d.done_at <= c.received_at + interval '1 minute' * i.fail
                                then 'succeeded'
                            when d.done_at is not null or c.opened_at <= now() - interval '30 days' then 'non_compliant'
+                           when c.status_reason_id = any(p.ids) then 'paused'
                            else 'in_progress' end as status
-           ) k",
+           ) k
+         returning id, case_id, paused_at)
+         -- The pause ledger, which the case's SLA tab shows and a resume closes.
+         insert into sla_kpi_pauses (tenant_id, id, instance_id, status_reason_id, paused_at)
+         select app_tenant_id(), md5(w.id::text)::uuid, w.id, c.status_reason_id, w.paused_at
+           from written w join cases c on c.id = w.case_id
+          where w.paused_at is not null",
     )
     .bind(cases)
     .bind(first)

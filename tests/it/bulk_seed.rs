@@ -1,6 +1,7 @@
 //! The benchmark workspaces' data (`atende seed bulk`): a desk's history up
 //! to the moment it was seeded, with timers that ended when their cases
-//! closed and breaches that still run on the cases nobody answered.
+//! closed, breaches that still run on the cases nobody answered, and timers
+//! paused on the cases that wait on their customer.
 
 use atende::seed::bulk::{BulkOptions, bulk};
 
@@ -101,5 +102,45 @@ async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_ca
         .await,
         0,
         "a timer in progress has not ended"
+    );
+    let waiting = format!(
+        "{instances} and c.state = 'active'
+           and exists (select from slas s where s.tenant_id = c.tenant_id and s.is_default
+                                            and c.status_reason_id = any(s.pause_status_ids))"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from {waiting} and i.status in ('in_progress', 'nearing')")
+        )
+        .await,
+        0,
+        "a case waiting on its customer has a timer counting down"
+    );
+    assert!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {waiting}
+                   and i.status = 'paused' and i.paused_at <= now() and i.due_at is null"
+            )
+        )
+        .await
+            > 0,
+        "recent cases waiting on their customer have their timers paused"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {waiting} and i.status = 'paused'
+                   and not exists (select from sla_kpi_pauses p
+                                    where p.instance_id = i.id and p.paused_at = i.paused_at
+                                      and p.resumed_at is null)"
+            )
+        )
+        .await,
+        0,
+        "a paused timer without its open pause in the ledger"
     );
 }
