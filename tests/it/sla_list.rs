@@ -1,6 +1,7 @@
 //! The SLA column of the case views: a breached timer ticks on until the
 //! case answers, closed cases show how their timers ended, and the deadline
-//! sort and the "nearing" view count running timers only.
+//! sort and the "nearing" view count running timers only; the case's
+//! header shows the same.
 
 use atende::users::model::Role;
 use chrono::Duration;
@@ -38,6 +39,21 @@ fn sla_cell(page: &str, title: &str) -> (String, Option<String>, String) {
             .and_then(|t| t.value().attr("data-deadline"))
             .map(str::to_owned),
         chip.text().collect::<String>().trim().to_owned(),
+    )
+}
+
+/// The case header's chip of `kpi`: its class and whether it counts down.
+fn header_chip(page: &str, kpi: &str) -> (String, bool) {
+    let doc = Html::parse_document(page);
+    let chip = Selector::parse(&format!("#sla-chips [data-kpi=\"{kpi}\"]")).expect("selector");
+    let timer = Selector::parse("[data-deadline]").expect("selector");
+    let chip = doc
+        .select(&chip)
+        .next()
+        .unwrap_or_else(|| panic!("no {kpi} chip in the case header"));
+    (
+        chip.value().attr("class").unwrap_or_default().to_owned(),
+        chip.select(&timer).next().is_some(),
     )
 }
 
@@ -90,6 +106,20 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
     );
     let nearing = agent.get("/cases?view=nearing").await.text();
     assert!(titles(&nearing).is_empty(), "{:?}", titles(&nearing));
+    // The case's header says so too: the late answer is a closed chip, the
+    // resolution counts down.
+    let page = agent.get(&late).await.text();
+    let (class, ticks) = header_chip(&page, "first_response");
+    assert!(
+        class.contains("sla-chip-small sla-chip-breached"),
+        "{class}"
+    );
+    assert!(
+        !ticks,
+        "the answered breach still counts down in the header"
+    );
+    let (_, ticks) = header_chip(&page, "resolve");
+    assert!(ticks, "the resolution's clock does not count down");
 
     // A case opened now answers by 125 minutes, before the late one must be
     // resolved (240): the deadline sort reads running timers only.

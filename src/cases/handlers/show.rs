@@ -398,17 +398,13 @@ pub struct SlaChip {
     pub text: String,
     /// Past its failure time (the worker may not have marked it yet).
     pub overdue: bool,
+    /// Not yet ended: a breach runs on until the case answers or closes.
+    pub running: bool,
 }
 
 impl SlaChip {
     pub fn is_open(&self) -> bool {
-        matches!(
-            self.status,
-            KpiStatus::InProgress
-                | KpiStatus::Nearing
-                | KpiStatus::NonCompliant
-                | KpiStatus::Paused
-        )
+        self.running
     }
 
     pub fn is_paused(&self) -> bool {
@@ -501,6 +497,7 @@ async fn sla_chips<R: crate::web::signed_in::MinRole>(
                 failure_at: row.failure_at,
                 ended_at: row.succeeded_at.or(row.ended_at),
                 overdue: row.failure_at < now,
+                running: row.ended_at.is_none(),
                 text,
             })
         })
