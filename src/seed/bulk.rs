@@ -8,10 +8,12 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
+use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::model::NewPassword;
+use crate::cases::model::format_minutes;
 use crate::catalog::model::ListKind;
 use crate::catalog::store as catalog;
 use crate::db::{TenantTx, begin_provisioning_tx, begin_tenant_tx};
@@ -181,8 +183,10 @@ async fn seed_tenant(
             .map(|r| r.id)
             .collect();
     let active_statuses = ids(catalog::status_choices(&mut tx, "active").await?);
-    let resolved_statuses = ids(catalog::status_choices(&mut tx, "resolved").await?);
-    let cancelled_statuses = ids(catalog::status_choices(&mut tx, "cancelled").await?);
+    // Closing statuses keep their names: the closing entry of the timeline
+    // names its reason.
+    let resolved_statuses = catalog::status_choices(&mut tx, "resolved").await?;
+    let cancelled_statuses = catalog::status_choices(&mut tx, "cancelled").await?;
     let customer_role =
         sqlx::query_scalar!("select id from customer_roles where system_key = 'customer'")
             .fetch_one(&mut *tx)
@@ -263,21 +267,19 @@ async fn seed_tenant(
             let opened = now - Duration::minutes(rng.below(2 * 365 * 24 * 60) as i64 + 10);
             let id = id_at(&mut rng, opened);
             let roll = rng.below(100);
-            let (state, status) = if roll < 15 {
+            let (state, status, reason) = if roll < 15 {
                 (
                     "active",
                     active_statuses[rng.below(active_statuses.len() as u64) as usize],
+                    "",
                 )
             } else if roll < 85 {
-                (
-                    "resolved",
-                    resolved_statuses[rng.below(resolved_statuses.len() as u64) as usize],
-                )
+                let chosen = &resolved_statuses[rng.below(resolved_statuses.len() as u64) as usize];
+                ("resolved", chosen.id, chosen.name.as_str())
             } else {
-                (
-                    "cancelled",
-                    cancelled_statuses[rng.below(cancelled_statuses.len() as u64) as usize],
-                )
+                let chosen =
+                    &cancelled_statuses[rng.below(cancelled_statuses.len() as u64) as usize];
+                ("cancelled", chosen.id, chosen.name.as_str())
             };
             let agent = agents[rng.below(agents.len() as u64) as usize];
             let owner = (state != "active" || rng.chance(80))
@@ -349,17 +351,23 @@ async fn seed_tenant(
             let entries = 3 + rng.below(8);
             let mut at = opened;
             for e in 0..entries {
-                let (kind, body) = match e {
-                    0 => ("created", String::new()),
-                    _ if e + 1 == entries && state != "active" => (
-                        if state == "resolved" {
-                            "resolved"
-                        } else {
-                            "cancelled"
-                        },
+                let (kind, body, data) = match e {
+                    0 => ("created", String::new(), json!({})),
+                    _ if e + 1 == entries && state == "resolved" => (
+                        "resolved",
                         "Encerrado.".to_owned(),
+                        json!({ "reason": reason, "billable": format_minutes(worked) }),
                     ),
-                    _ => ("note", crate::seed::demo_cases::note(&mut rng).to_owned()),
+                    _ if e + 1 == entries && state == "cancelled" => (
+                        "cancelled",
+                        "Encerrado.".to_owned(),
+                        json!({ "reason": reason }),
+                    ),
+                    _ => (
+                        "note",
+                        crate::seed::demo_cases::note(&mut rng).to_owned(),
+                        json!({}),
+                    ),
                 };
                 at = if e + 1 == entries && state != "active" {
                     closed_at
@@ -372,6 +380,7 @@ async fn seed_tenant(
                 events.actors.push(agent);
                 events.kinds.push(kind.to_owned());
                 events.bodies.push(body);
+                events.data.push(data);
             }
         }
         events_total += events.ids.len() as u64;
@@ -533,6 +542,7 @@ struct EventBatch {
     actors: Vec<Uuid>,
     kinds: Vec<String>,
     bodies: Vec<String>,
+    data: Vec<serde_json::Value>,
 }
 
 /// Both KPI instances of every case, with the outcome its history implies:
@@ -599,10 +609,11 @@ async fn insert_kpis(
 
 async fn insert_events(tx: &mut sqlx::PgConnection, b: &EventBatch) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body)
-         select app_tenant_id(), id, case_id, at, actor, kind, body
-           from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[])
-             as t(id, case_id, at, actor, kind, body)",
+        "insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, data)
+         select app_tenant_id(), id, case_id, at, actor, kind, body, data
+           from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[],
+                       $7::jsonb[])
+             as t(id, case_id, at, actor, kind, body, data)",
     )
     .bind(&b.ids)
     .bind(&b.cases)
@@ -610,6 +621,7 @@ async fn insert_events(tx: &mut sqlx::PgConnection, b: &EventBatch) -> Result<()
     .bind(&b.actors)
     .bind(&b.kinds)
     .bind(&b.bodies)
+    .bind(&b.data)
     .execute(tx)
     .await?;
     Ok(())

@@ -57,6 +57,20 @@ async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_ca
     assert_eq!(
         count(
             &app,
+            "select count(*) from case_events e join cases c on c.id = e.case_id
+               join tenants t on t.id = c.tenant_id
+              where t.slug like 'bulk-%' and e.kind in ('resolved', 'cancelled')
+                and (e.data->>'reason' is distinct from
+                         (select s.name from status_reasons s where s.id = c.status_reason_id)
+                     or (e.kind = 'resolved') <> (e.data ? 'billable'))"
+        )
+        .await,
+        0,
+        "a closing entry that does not name its reason, or a resolution without its billable time"
+    );
+    assert_eq!(
+        count(
+            &app,
             &format!(
                 "select count(*) from {bulk_cases}
                    and c.first_response_at > coalesce(c.resolved_at, c.cancelled_at)"
