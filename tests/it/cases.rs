@@ -1330,6 +1330,13 @@ async fn the_printable_report_holds_details_timeline_and_totals() {
     assert!(html::text(&page, "h1").contains("Para imprimir"));
     assert!(html::text(&page, ".print-timeline").contains("Relato impresso"));
     assert!(page.contains("print"), "uses the print stylesheet");
+    let details = html::texts(&page, ".print-table tr");
+    assert!(
+        details
+            .iter()
+            .any(|row| row.contains("Proprietário") && row.contains("Não atribuído")),
+        "an unassigned case says so on paper: {details:?}"
+    );
 }
 
 #[tokio::test]
