@@ -60,7 +60,7 @@ pub struct Config {
     pub session_max_hours: u32,
 
     /// Largest database pool size per instance.
-    #[arg(long, env = "ATENDE_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    #[arg(long, env = "ATENDE_DB_POOL_SIZE", default_value_t = default_pool_size(), global = true)]
     pub db_pool_size: u32,
 
     /// Seconds a request waits for a database connection before a 503 page.
@@ -122,6 +122,17 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Four connections per core of this host, and at least eight. Requests
+/// beyond them wait in the pool rather than in PostgreSQL: on two cores
+/// shared with the database, 16 connections left every page slower than 8
+/// (BENCHMARKS.md, the sixth machine).
+fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    u32::try_from(cores.saturating_mul(4))
+        .unwrap_or(u32::MAX)
+        .max(8)
 }
 
 impl Config {
