@@ -65,6 +65,14 @@ impl View {
         }
     }
 
+    /// Whether the sort orders this view's cases at all. In the views of
+    /// closed cases no deadline runs, so every case has the same deadline:
+    /// sorting by it left the cases in no order a user could see and sorted
+    /// every resolved case of the workspace to do it.
+    pub fn offers(self, sort: Sort) -> bool {
+        !(sort == Sort::Deadline && matches!(self, View::Resolved | View::Cancelled))
+    }
+
     /// Closed views read best newest-closed first.
     pub fn default_sort(self) -> (Sort, bool) {
         match self {
@@ -232,11 +240,17 @@ impl ViewSpec {
     pub fn parse(query: &ViewQuery) -> ViewSpec {
         let view = View::parse(&query.view);
         let (default_sort, default_desc) = view.default_sort();
-        let sort = Sort::parse(&query.sort).unwrap_or(default_sort);
+        let parsed = Sort::parse(&query.sort);
+        let asked = parsed.filter(|sort| view.offers(*sort));
+        let sort = asked.unwrap_or(default_sort);
+        // A direction meant for a sort the view does not offer is dropped
+        // with it.
+        let refused = parsed.is_some() && asked.is_none();
         let descending = match query.dir.as_str() {
+            _ if refused => default_desc,
             "asc" => false,
             "desc" => true,
-            _ if Sort::parse(&query.sort).is_some() => !matches!(
+            _ if asked.is_some() => !matches!(
                 sort,
                 Sort::Title | Sort::Customer | Sort::Status | Sort::Owner | Sort::Deadline
             ),
@@ -286,6 +300,29 @@ mod tests {
         assert_eq!((spec.sort, spec.descending), (Sort::Opened, true));
         assert_eq!(spec.per_page, 25);
         assert_eq!(spec.status, None);
+    }
+
+    #[test]
+    fn the_views_of_closed_cases_fall_back_from_the_deadline_sort() {
+        for view in ["resolved", "cancelled"] {
+            let spec = ViewSpec::parse(&ViewQuery {
+                view: view.into(),
+                sort: "deadline".into(),
+                dir: "asc".into(),
+                ..ViewQuery::default()
+            });
+            assert_eq!(
+                (spec.sort, spec.descending),
+                spec.view.default_sort(),
+                "{view}"
+            );
+        }
+        let active = ViewSpec::parse(&ViewQuery {
+            view: "active".into(),
+            sort: "deadline".into(),
+            ..ViewQuery::default()
+        });
+        assert_eq!((active.sort, active.descending), (Sort::Deadline, false));
     }
 
     #[test]

@@ -147,6 +147,27 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
     assert!(class.contains("sla-chip-done"), "{class}");
     assert_eq!(deadline, None, "no countdown on a closed case");
     assert_eq!(text, "Cumprido");
+
+    // No deadline runs among closed cases: their SLA column is no sort, and
+    // an old link sorting by it lists them as the view does by default.
+    let headers = Selector::parse("#cases thead th").expect("selector");
+    let doc = Html::parse_document(&resolved);
+    let sla_header = doc
+        .select(&headers)
+        .find(|th| th.text().collect::<String>().trim() == "SLA")
+        .expect("an SLA column");
+    assert_eq!(
+        sla_header
+            .select(&Selector::parse("a").expect("selector"))
+            .count(),
+        0
+    );
+    let by_deadline = agent
+        .get("/cases?view=resolved&sort=deadline&dir=asc")
+        .await
+        .text();
+    assert_eq!(titles(&by_deadline), titles(&resolved));
+    assert!(by_deadline.contains("aria-sort=\"descending\""));
 }
 
 #[tokio::test]

@@ -117,6 +117,10 @@ impl CaseListPage {
         self.link(&[("sort", sort.as_str()), ("dir", dir)])
     }
 
+    pub fn sortable(&self, sort: &Sort) -> bool {
+        self.spec.view.offers(*sort)
+    }
+
     pub fn sort_mark(&self, sort: &Sort) -> &'static str {
         match (self.spec.sort == *sort, self.spec.descending) {
             (false, _) => "",
