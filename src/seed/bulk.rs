@@ -88,7 +88,8 @@ pub async fn bulk(pool: &PgPool, opts: BulkOptions) -> anyhow::Result<BulkReport
 /// A tenant transaction for generated batches. Every row of a batch refers
 /// to rows the generator wrote before, so when the connection may (a
 /// superuser's), the per-row foreign-key triggers are skipped the way a
-/// restore skips them; row-level security still applies.
+/// restore skips them; row-level security still applies. Every other
+/// trigger is skipped with them: what they maintain, the generator writes.
 async fn begin_bulk_tx(pool: &PgPool, tenant: Uuid) -> Result<TenantTx, sqlx::Error> {
     let mut tx = begin_provisioning_tx(pool, tenant).await?;
     sqlx::query("set local synchronous_commit = off")
@@ -446,6 +447,18 @@ async fn insert_customers(
     .bind(&b.documents)
     .bind(&b.levels)
     .bind(&b.created)
+    .execute(&mut *tx)
+    .await?;
+    // The triggers that keep the name parts the type-ahead reads are skipped
+    // with the key checks (see `begin_bulk_tx`): the parts are written here,
+    // as those triggers would have.
+    sqlx::query(
+        "insert into customer_name_parts (tenant_id, customer_id, part, word_start, search_name, active, kind)
+         select c.tenant_id, c.id, p.part, p.word_start, c.search_name, c.active, c.kind
+           from customers c, name_parts(c.search_name) p
+          where c.id = any($1) and current_setting('session_replication_role') = 'replica'",
+    )
+    .bind(&b.ids)
     .execute(&mut *tx)
     .await?;
     sqlx::query("insert into customer_role_links (tenant_id, customer_id, role_id) select app_tenant_id(), id, $2 from unnest($1::uuid[]) id")

@@ -80,6 +80,22 @@ async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_ca
         0,
         "no first response after the case closed"
     );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from customer_name_parts p join tenants t on t.id = p.tenant_id
+              where t.slug like 'bulk-%'"
+        )
+        .await,
+        count(
+            &app,
+            "select count(*) from customers c join tenants t on t.id = c.tenant_id,
+                    name_parts(c.search_name) p
+              where t.slug like 'bulk-%'"
+        )
+        .await,
+        "the type-ahead finds the customers by the words inside their names"
+    );
     let instances = "sla_kpi_instances i join cases c on c.id = i.case_id
                      join tenants t on t.id = c.tenant_id where t.slug like 'bulk-%'";
     assert_eq!(

@@ -1012,6 +1012,16 @@ async fn views_filter_sort_search_and_draw_the_chart() {
     assert_eq!(titles(&by_title), ["Gama comum"]);
     let by_customer = agent.get("/cases?view=active&q=padaria%20sao").await.text();
     assert!(titles(&by_customer).len() >= 3);
+    // Inside a word, in capitals, accented: the same customer's cases.
+    let by_fragment = agent
+        .get("/cases?view=active&q=ADARIA%20S%C3%83")
+        .await
+        .text();
+    assert_eq!(titles(&by_fragment), titles(&by_customer));
+    let by_short_fragment = agent.get("/cases?view=active&q=ad").await.text();
+    assert!(titles(&by_short_fragment).len() >= titles(&by_customer).len());
+    let by_unknown_word = agent.get("/cases?view=active&q=padaria%20zzz").await.text();
+    assert_eq!(titles(&by_unknown_word), Vec::<String>::new());
     let chart = agent.get("/cases?view=active&chart=priority").await.text();
     let bars = html::texts(&chart, "figure.chart svg text");
     assert!(

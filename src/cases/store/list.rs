@@ -306,12 +306,43 @@ fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, 
                 );
                 sql.push(" and (c.search_title like search_text(")
                     .push_bind(pattern.clone())
-                    .push(") or c.customer_id in (select id from customers where search_name like search_text(")
-                    .push_bind(pattern)
-                    .push(")))");
+                    .push(") or c.customer_id in (");
+                push_customers_containing(sql, q, pattern);
+                sql.push("))");
             }
         }
     }
+}
+
+/// Typed words shorter than this are tested against every customer's name;
+/// a part range that short would hold most of the workspace's names anyway.
+const SHORTEST_PART_SEARCHED: usize = 3;
+
+/// The customers whose names contain the typed text. Its longest word is a
+/// range of the names' word parts (migration 0009), read through their index
+/// however many customers the workspace has, and the names found there are
+/// tested against the whole text; testing every name took 23 ms at 100,000
+/// customers, on every case search.
+fn push_customers_containing(sql: &mut QueryBuilder<Postgres>, q: &str, pattern: String) {
+    let longest = q
+        .split_whitespace()
+        .max_by_key(|word| word.chars().count())
+        .unwrap_or_default();
+    if longest.chars().count() < SHORTEST_PART_SEARCHED {
+        sql.push("select id from customers where search_name like search_text(")
+            .push_bind(pattern)
+            .push(")");
+        return;
+    }
+    sql.push(
+        "select p.customer_id from customer_name_parts p where p.part >= (select search_text(",
+    )
+    .push_bind(longest.to_owned())
+    .push(")) and p.part < (select search_text(")
+    .push_bind(longest.to_owned())
+    .push(") || chr(1114111)) and p.search_name like search_text(")
+    .push_bind(pattern)
+    .push(")");
 }
 
 /// One page of the view (and one more row, if there is a next page).
