@@ -5,7 +5,7 @@ pub mod csv;
 pub mod document;
 mod handlers;
 pub mod model;
-mod name_search;
+pub(crate) mod name_search;
 mod picker;
 mod points;
 pub mod store;

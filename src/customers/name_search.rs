@@ -90,16 +90,8 @@ fn push_walk_or_parts(
          where (select count(*) from walk) < "
     ))
     .push_bind(limit);
-    let longest = words
-        .iter()
-        .max_by_key(|word| word.chars().count())
-        .cloned()
-        .unwrap_or_default();
-    sql.push(" and c.part >= (select search_text(")
-        .push_bind(longest.clone())
-        .push(")) and c.part < (select search_text(")
-        .push_bind(longest)
-        .push(") || chr(1114111))");
+    sql.push(" and ");
+    push_parts_starting_with(sql, "c", longest_word(words.iter().map(String::as_str)));
     if matching == NameMatch::WordsStart {
         sql.push(" and c.word_start");
     }
@@ -110,6 +102,24 @@ fn push_walk_or_parts(
     sql.push(" group by c.search_name, c.customer_id order by c.search_name, c.customer_id limit ")
         .push_bind(limit)
         .push("))");
+}
+
+/// The typed word whose parts range is the narrowest: the longest.
+pub(crate) fn longest_word<'a>(words: impl Iterator<Item = &'a str>) -> &'a str {
+    words
+        .max_by_key(|word| word.chars().count())
+        .unwrap_or_default()
+}
+
+/// The name parts (under `alias`) that start with `word`: one range of
+/// their index, read with leakproof comparisons, so row-level security
+/// lets the index serve it.
+pub(crate) fn push_parts_starting_with(sql: &mut QueryBuilder<Postgres>, alias: &str, word: &str) {
+    sql.push(format_args!("{alias}.part >= (select search_text("))
+        .push_bind(word.to_owned())
+        .push(format_args!(")) and {alias}.part < (select search_text("))
+        .push_bind(word.to_owned())
+        .push(") || chr(1114111))");
 }
 
 /// What a rank holds: its match, less what an earlier rank already holds.

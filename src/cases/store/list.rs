@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::cases::model::{CaseNumber, State};
 use crate::cases::views::{Cursor, CursorValue, Sort, SortType, View, ViewSpec};
 use crate::catalog::names::{CaseNames, Named};
+use crate::customers::name_search::{longest_word, push_parts_starting_with};
 use crate::sla::model::KpiStatus;
 
 /// Stands for "not resolved" in the resolved-time sort; matches the SQL side.
@@ -324,25 +325,18 @@ const SHORTEST_PART_SEARCHED: usize = 3;
 /// tested against the whole text; testing every name took 23 ms at 100,000
 /// customers, on every case search.
 fn push_customers_containing(sql: &mut QueryBuilder<Postgres>, q: &str, pattern: String) {
-    let longest = q
-        .split_whitespace()
-        .max_by_key(|word| word.chars().count())
-        .unwrap_or_default();
+    let longest = longest_word(q.split_whitespace());
     if longest.chars().count() < SHORTEST_PART_SEARCHED {
         sql.push("select id from customers where search_name like search_text(")
             .push_bind(pattern)
             .push(")");
         return;
     }
-    sql.push(
-        "select p.customer_id from customer_name_parts p where p.part >= (select search_text(",
-    )
-    .push_bind(longest.to_owned())
-    .push(")) and p.part < (select search_text(")
-    .push_bind(longest.to_owned())
-    .push(") || chr(1114111)) and p.search_name like search_text(")
-    .push_bind(pattern)
-    .push(")");
+    sql.push("select p.customer_id from customer_name_parts p where ");
+    push_parts_starting_with(sql, "p", longest);
+    sql.push(" and p.search_name like search_text(")
+        .push_bind(pattern)
+        .push(")");
 }
 
 /// One page of the view (and one more row, if there is a next page).
