@@ -28,6 +28,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::web::routes::{self, Route};
+use crate::web::session_copies::SessionCopies;
 use crate::web::session_store::PgSessionStore;
 use crate::web::{assets, csrf, error_pages, flood};
 use crate::{auth, cases, catalog, customers, notifications, ops, pages, users};
@@ -41,6 +42,7 @@ struct Inner {
     clock: Clock,
     lists: Arc<ListCache>,
     compliance: ComplianceCache,
+    session_copies: Arc<SessionCopies>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             clock,
             lists: Arc::default(),
             compliance: ComplianceCache::default(),
+            session_copies: Arc::default(),
         }))
     }
 
@@ -64,6 +67,10 @@ impl AppState {
 
     pub fn compliance(&self) -> &ComplianceCache {
         &self.0.compliance
+    }
+
+    pub fn session_copies(&self) -> &Arc<SessionCopies> {
+        &self.0.session_copies
     }
 
     pub fn config(&self) -> &Config {
@@ -111,11 +118,14 @@ async fn not_found() -> Response {
 /// The layers, listed innermost first: each `.layer` wraps everything above it.
 fn with_middleware(app: Router<AppState>, state: &AppState) -> Router<AppState> {
     let config = state.config();
-    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool().clone()))
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(config.cookie_secure);
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(
+        state.pool().clone(),
+        state.session_copies().clone(),
+    ))
+    .with_name(SESSION_COOKIE)
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_secure(config.cookie_secure);
     app
         // The CSRF token check needs the session, so it sits inside the session layer.
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify))

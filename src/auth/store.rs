@@ -54,26 +54,45 @@ struct UserRow {
     time_zone: String,
     catalog_version: i64,
     unread: i64,
+    session_revision: Option<i64>,
+}
+
+/// The user of a session, and the revision of the session's row (`None`
+/// once it is gone or expired), read in the one statement every signed-in
+/// request runs.
+pub struct SessionUser {
+    pub user: CurrentUser,
+    pub session_revision: Option<i64>,
 }
 
 pub async fn current_user(
     tx: &mut PgConnection,
     user_id: Uuid,
-) -> Result<Option<CurrentUser>, sqlx::Error> {
+    session_id: &str,
+) -> Result<Option<SessionUser>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(
         "select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
                 t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone, t.catalog_version,
                 (select count(*) from (select from notifications n
                                         where n.user_id = u.id and n.read_at is null
-                                        limit $2) unread) as unread
+                                        limit $2) unread) as unread,
+                session_revision($3) as session_revision
            from users u join tenants t on t.id = u.tenant_id
           where u.id = $1 and u.active",
     )
     .bind(user_id)
     .bind(UNREAD_COUNT_CAP)
+    .bind(session_id)
     .fetch_optional(tx)
     .await?;
-    Ok(row.map(|r| CurrentUser {
+    Ok(row.map(|r| SessionUser {
+        session_revision: r.session_revision,
+        user: current_user_of(r),
+    }))
+}
+
+fn current_user_of(r: UserRow) -> CurrentUser {
+    CurrentUser {
         id: r.id,
         tenant_id: r.tenant_id,
         email: r.email,
@@ -86,7 +105,7 @@ pub async fn current_user(
         time_zone: r.time_zone.parse().unwrap_or(chrono_tz::America::Sao_Paulo),
         unread_notifications: r.unread,
         catalog_version: r.catalog_version,
-    }))
+    }
 }
 
 /// Counts one attempt in `bucket` and returns the attempts in the current

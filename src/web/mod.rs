@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod page;
 pub mod routes;
 pub mod session;
+pub mod session_copies;
 pub mod session_store;
 pub mod signed_in;
 pub mod upload;

@@ -22,6 +22,7 @@ use crate::users::model::Role;
 use crate::web::i18n::Lang;
 use crate::web::page::{PageCtx, RequestLang, UserBadge, here};
 use crate::web::session::{AUTH_KEY, AuthSession, take_flash};
+use crate::web::session_copies::REVISION_KEY;
 
 /// The least role a route admits, as a type so a handler states it in its signature.
 pub trait MinRole: Send + Sync + 'static {
@@ -64,10 +65,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let loaded = AuthSession::load(&session)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let Some(mut auth) = loaded else {
+        let Some((mut auth, tx, user)) = confirmed_sign_in(&session, state).await? else {
             return Err(to_sign_in(parts, false));
         };
         let now = state.clock().now();
@@ -78,16 +76,6 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
             let _ = session.flush().await;
             return Err(to_sign_in(parts, true));
         }
-        let mut tx = begin_tenant_tx(state.pool(), auth.tenant_id)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
-        let user = auth::store::current_user(&mut tx, auth.user_id)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
-        let Some(user) = user else {
-            let _ = session.flush().await;
-            return Err(to_sign_in(parts, false));
-        };
         let lang = user
             .locale
             .or_else(|| Lang::from_accept_language(&parts.headers))
@@ -127,6 +115,61 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
             now,
             role: PhantomData,
         })
+    }
+}
+
+/// The session's sign-in, its tenant transaction and its user, or `None`
+/// when nobody is signed in: no sign-in in the session, or its row or its
+/// user is gone (the session is then ended here too). The session
+/// may be this instance's copy (`session_copies`): the user's statement
+/// also reads the row's revision, and a copy older than the row is read
+/// again before anything in it counts, so a sign-out, a flash message or a
+/// noted activity written by another instance holds here at once.
+async fn confirmed_sign_in(
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<(AuthSession, TenantTx, CurrentUser)>, Response> {
+    let failed = |e: sqlx::Error| AppError::from(e).into_response();
+    let mut read_again = false;
+    loop {
+        let Some(auth) = AuthSession::load(session)
+            .await
+            .map_err(IntoResponse::into_response)?
+        else {
+            return Ok(None);
+        };
+        let Some(id) = session.id() else {
+            return Ok(None);
+        };
+        let mut tx = begin_tenant_tx(state.pool(), auth.tenant_id)
+            .await
+            .map_err(failed)?;
+        let Some(found) = auth::store::current_user(&mut tx, auth.user_id, &id.to_string())
+            .await
+            .map_err(failed)?
+        else {
+            let _ = session.flush().await;
+            return Ok(None);
+        };
+        let held = session.get::<i64>(REVISION_KEY).await.ok().flatten();
+        match found.session_revision {
+            None => {
+                let _ = session.flush().await;
+                return Ok(None);
+            }
+            // Read once more only: a row written again meanwhile is a
+            // request running beside this one, as without the copies.
+            Some(current) if Some(current) != held && !read_again => {
+                tx.finish_reading();
+                state.session_copies().forget(&id);
+                session.load().await.map_err(|err| {
+                    tracing::warn!(error = %err, "session store unavailable");
+                    AppError::Unavailable.into_response()
+                })?;
+                read_again = true;
+            }
+            Some(_) => return Ok(Some((auth, tx, found.user))),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! and proven with queries made as a superuser.
 
 use atende::db::{begin_detached, begin_tenant_tx};
+use atende::users::model::Role;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Row};
 use uuid::Uuid;
@@ -97,14 +98,17 @@ async fn the_app_role_cannot_bypass_rls_owns_nothing_and_nothing_runs_as_definer
     .await
     .expect("ownership");
     assert_eq!(owned, 0);
-    let definers: i64 = sqlx::query_scalar(
-        "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    // One function runs as its owner: the revision of a session whose id
+    // the caller already holds (see the test below), so page views need
+    // not read the session row on a connection of their own.
+    let definers: Vec<String> = sqlx::query_scalar(
+        "select p.proname::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
           where n.nspname = 'public' and p.prosecdef",
     )
-    .fetch_one(&app.pool)
+    .fetch_all(&app.pool)
     .await
     .expect("functions");
-    assert_eq!(definers, 0);
+    assert_eq!(definers, ["session_revision"]);
     let unsafe_views: Vec<String> = sqlx::query_scalar(
         "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and c.relkind = 'v'
@@ -299,4 +303,44 @@ async fn a_request_dropped_while_its_transaction_begins_leaves_its_connection_cl
         .await
         .expect("the owner's own path works on that connection");
     assert!(sessions >= 0);
+}
+
+#[tokio::test]
+async fn the_app_role_reads_no_session_and_learns_a_revision_only_by_its_id() {
+    let app = TestApp::spawn().await;
+    let _agent = app.signed_in(Role::Agent).await;
+    let (id, revision): (String, i64) = sqlx::query_as("select id, revision from sessions")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the agent's session");
+    let tenant: Uuid = sqlx::query_scalar("select id from tenants where slug = $1")
+        .bind(ACME)
+        .fetch_one(&app.pool)
+        .await
+        .expect("acme");
+    let mut tx = begin_tenant_tx(&app.pool, tenant).await.expect("tenant tx");
+    sqlx::query("savepoint probe")
+        .execute(&mut *tx)
+        .await
+        .expect("savepoint");
+    let read = sqlx::query("select id from sessions")
+        .execute(&mut *tx)
+        .await;
+    assert!(read.is_err(), "the app role read the sessions table");
+    sqlx::query("rollback to savepoint probe")
+        .execute(&mut *tx)
+        .await
+        .expect("back to the savepoint");
+    let known: Option<i64> = sqlx::query_scalar("select session_revision($1)")
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("revision by id");
+    assert_eq!(known, Some(revision));
+    let guessed: Option<i64> = sqlx::query_scalar("select session_revision($1)")
+        .bind(format!("{id}x"))
+        .fetch_one(&mut *tx)
+        .await
+        .expect("revision of an unknown id");
+    assert_eq!(guessed, None);
 }

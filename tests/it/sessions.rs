@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use chrono::Duration;
 
 use crate::support::{
-    ACME, GLOBEX, PASSWORD, TestApp, assert_redirect, email, html, location, see_other,
+    ACME, Browser, GLOBEX, PASSWORD, TestApp, assert_redirect, email, html, location, see_other,
 };
 
 #[tokio::test]
@@ -359,5 +359,76 @@ async fn a_session_rewritten_to_name_another_workspace_opens_nothing() {
         location(&response).starts_with("/login"),
         "an ACME user opened a page in GLOBEX: {}",
         response.status_code()
+    );
+}
+
+/// The same signed-in session in two browsers' hands, one on each of two
+/// instances of the service behind a balancer.
+async fn one_session_on_two_instances(app: &TestApp, role: Role) -> (Browser, Browser) {
+    let mut here = app.browser();
+    let response = here.sign_in(ACME, &email(ACME, role), PASSWORD).await;
+    let mut there = app.browser_on_another_instance();
+    there.server.add_cookie(response.cookie(SESSION_COOKIE));
+    there.csrf = here.csrf.clone();
+    assert_eq!(here.get("/cases").await.status_code(), StatusCode::OK);
+    assert_eq!(there.get("/cases").await.status_code(), StatusCode::OK);
+    (here, there)
+}
+
+#[tokio::test]
+async fn signing_out_on_one_instance_ends_the_session_on_every_other() {
+    let app = TestApp::spawn().await;
+    let (here, there) = one_session_on_two_instances(&app, Role::Agent).await;
+    assert_redirect(&there.post_form("/logout", &[]).await, "/login");
+    let response = here.get("/cases").await;
+    assert!(
+        location(&response).starts_with("/login"),
+        "the other instance still served the signed-out session: {}",
+        response.status_code()
+    );
+    assert_eq!(
+        here.get("/login").await.status_code(),
+        StatusCode::OK,
+        "the sign-in page sent a signed-out session back to the app"
+    );
+}
+
+#[tokio::test]
+async fn a_message_taken_on_one_instance_does_not_show_again_on_another() {
+    let app = TestApp::spawn().await;
+    let (here, there) = one_session_on_two_instances(&app, Role::Admin).await;
+    let response = here
+        .post_form(
+            "/admin/priorities",
+            &[
+                ("name", "Crítica"),
+                ("sort_order", "5"),
+                ("color", "#7f1d1d"),
+            ],
+        )
+        .await;
+    let list = see_other(&response);
+    let page = there.get(&list).await.text();
+    assert!(
+        html::text(&page, ".flash-success").contains("Crítica"),
+        "the message written on one instance did not reach the other: {page}"
+    );
+    let again = here.get(&list).await.text();
+    assert_eq!(html::text(&again, ".flash-success"), "", "shown twice");
+}
+
+#[tokio::test]
+async fn activity_on_one_instance_keeps_the_session_alive_on_another() {
+    let app = TestApp::spawn().await;
+    let (here, there) = one_session_on_two_instances(&app, Role::Agent).await;
+    app.clock().advance(Duration::minutes(20));
+    assert_eq!(there.get("/cases").await.status_code(), StatusCode::OK);
+    app.clock().advance(Duration::minutes(20));
+    let response = here.get("/cases").await;
+    assert_eq!(
+        response.status_code(),
+        StatusCode::OK,
+        "idle for 20 minutes, yet signed out: {}",
+        location(&response)
     );
 }

@@ -389,6 +389,20 @@ impl TestApp {
         Browser { server, csrf: None }
     }
 
+    /// A new browser on a second instance of the service: its own memory
+    /// (session copies, caches), the same database and clock.
+    pub fn browser_on_another_instance(&self) -> Browser {
+        let state = AppState::new(
+            self.pool.clone(),
+            self.state.config().clone(),
+            self.clock().clone(),
+        );
+        let server = TestServer::builder()
+            .save_cookies()
+            .build(app::router(state));
+        Browser { server, csrf: None }
+    }
+
     /// A browser signed in to ACME with the given role.
     pub async fn signed_in(&self, role: Role) -> Browser {
         self.signed_in_to(ACME, role).await
