@@ -17,4 +17,5 @@ mod sla_admin;
 mod sla_cases;
 mod sla_engine;
 mod sla_list;
+mod sla_worker;
 mod users_admin;
