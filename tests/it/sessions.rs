@@ -313,10 +313,9 @@ async fn the_sign_in_page_prefills_the_workspace_and_remembers_where_to_return()
     );
 }
 
-#[tokio::test]
-async fn a_message_shows_on_the_next_page_only() {
-    let app = TestApp::spawn().await;
-    let admin = app.signed_in(Role::Admin).await;
+/// Saves a new priority, which puts a message in the session, and returns
+/// the page it leads to.
+async fn save_a_priority(admin: &Browser) -> String {
     let response = admin
         .post_form(
             "/admin/priorities",
@@ -327,7 +326,14 @@ async fn a_message_shows_on_the_next_page_only() {
             ],
         )
         .await;
-    let list = see_other(&response);
+    see_other(&response)
+}
+
+#[tokio::test]
+async fn a_message_shows_on_the_next_page_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(Role::Admin).await;
+    let list = save_a_priority(&admin).await;
     let page = admin.get(&list).await.text();
     assert!(
         html::text(&page, ".flash-success").contains("Crítica"),
@@ -397,17 +403,7 @@ async fn signing_out_on_one_instance_ends_the_session_on_every_other() {
 async fn a_message_taken_on_one_instance_does_not_show_again_on_another() {
     let app = TestApp::spawn().await;
     let (here, there) = one_session_on_two_instances(&app, Role::Admin).await;
-    let response = here
-        .post_form(
-            "/admin/priorities",
-            &[
-                ("name", "Crítica"),
-                ("sort_order", "5"),
-                ("color", "#7f1d1d"),
-            ],
-        )
-        .await;
-    let list = see_other(&response);
+    let list = save_a_priority(&here).await;
     let page = there.get(&list).await.text();
     assert!(
         html::text(&page, ".flash-success").contains("Crítica"),
