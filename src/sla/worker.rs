@@ -28,6 +28,13 @@ pub struct SlaTickReport {
     pub failed: u64,
 }
 
+impl std::ops::AddAssign for SlaTickReport {
+    fn add_assign(&mut self, other: Self) {
+        self.warned += other.warned;
+        self.failed += other.failed;
+    }
+}
+
 /// KPI instances fall due at `due_at`: nearing its warning or its failure.
 pub const DUE_INSTANCES: DueTable = due_table!("sla_kpi_instances", "due_at");
 
@@ -47,8 +54,7 @@ pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<SlaTickReport,
     if full {
         let lanes = (0..LANES).map(|_| run_lane(pool, now, &cursor));
         for lane in futures::future::try_join_all(lanes).await? {
-            report.warned += lane.warned;
-            report.failed += lane.failed;
+            report += lane;
         }
     }
     Ok(report)
@@ -62,8 +68,7 @@ async fn run_lane(
     let mut report = SlaTickReport::default();
     loop {
         let (done, full) = run_batch(pool, now, cursor).await?;
-        report.warned += done.warned;
-        report.failed += done.failed;
+        report += done;
         if !full {
             return Ok(report);
         }
@@ -86,9 +91,7 @@ async fn run_batch(
     let full = i64::try_from(claimed.len()).unwrap_or(0) >= BATCH;
     for (tenant, ids) in by_tenant(claimed) {
         enter_tenant(&mut tx, tenant).await?;
-        let done = process(&mut tx, &ids, now).await?;
-        report.warned += done.warned;
-        report.failed += done.failed;
+        report += process(&mut tx, &ids, now).await?;
     }
     tx.commit().await?;
     Ok((report, full))

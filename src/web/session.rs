@@ -8,6 +8,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::web::session_copies::{REVISION_KEY, SessionCopies};
 
 pub const AUTH_KEY: &str = "auth";
 pub const FLASH_KEY: &str = "flash";
@@ -25,11 +26,27 @@ impl AuthSession {
     /// The signed-in state of the session. An error means the session store
     /// (the database) could not be read, which is not the same as signed out.
     pub async fn load(session: &Session) -> Result<Option<AuthSession>, AppError> {
-        session.get(AUTH_KEY).await.map_err(|err| {
-            tracing::warn!(error = %err, "session store unavailable");
-            AppError::Unavailable
-        })
+        session.get(AUTH_KEY).await.map_err(unavailable)
     }
+
+    /// The revision of the session row the record was read from (see
+    /// `session_copies`).
+    pub async fn revision(session: &Session) -> Option<i64> {
+        session.get(REVISION_KEY).await.ok().flatten()
+    }
+
+    /// Drops this instance's copy of the session and reads its row again.
+    pub async fn read_again(session: &Session, copies: &SessionCopies) -> Result<(), AppError> {
+        if let Some(id) = session.id() {
+            copies.forget(&id);
+        }
+        session.load().await.map_err(unavailable)
+    }
+}
+
+fn unavailable(err: impl std::fmt::Display) -> AppError {
+    tracing::warn!(error = %err, "session store unavailable");
+    AppError::Unavailable
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,7 +22,6 @@ use crate::users::model::Role;
 use crate::web::i18n::Lang;
 use crate::web::page::{PageCtx, RequestLang, UserBadge, here};
 use crate::web::session::{AUTH_KEY, AuthSession, take_flash};
-use crate::web::session_copies::REVISION_KEY;
 
 /// The least role a route admits, as a type so a handler states it in its signature.
 pub trait MinRole: Send + Sync + 'static {
@@ -151,7 +150,7 @@ async fn confirmed_sign_in(
             let _ = session.flush().await;
             return Ok(None);
         };
-        let held = session.get::<i64>(REVISION_KEY).await.ok().flatten();
+        let held = AuthSession::revision(session).await;
         match found.session_revision {
             None => {
                 let _ = session.flush().await;
@@ -161,11 +160,9 @@ async fn confirmed_sign_in(
             // request running beside this one, as without the copies.
             Some(current) if Some(current) != held && !read_again => {
                 tx.finish_reading();
-                state.session_copies().forget(&id);
-                session.load().await.map_err(|err| {
-                    tracing::warn!(error = %err, "session store unavailable");
-                    AppError::Unavailable.into_response()
-                })?;
+                AuthSession::read_again(session, state.session_copies())
+                    .await
+                    .map_err(IntoResponse::into_response)?;
                 read_again = true;
             }
             Some(_) => return Ok(Some((auth, tx, found.user))),
