@@ -4,9 +4,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
+use chrono::Datelike;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 
@@ -18,6 +20,30 @@ fluent_templates::static_loader! {
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
+
+/// Two digits, zero first: the page's dates are a few dozen of these, and
+/// going through `fmt` took most of their cost.
+pub fn push_two_digits(out: &mut String, value: u32) {
+    out.push(char::from(b'0' + (value / 10 % 10) as u8));
+    out.push(char::from(b'0' + (value % 10) as u8));
+}
+
+fn push_year(out: &mut String, year: i32) {
+    match u32::try_from(year) {
+        Ok(year) if year <= 9999 => {
+            push_two_digits(out, year / 100);
+            push_two_digits(out, year % 100);
+        }
+        _ => {
+            use std::fmt::Write;
+            let _ = write!(out, "{year:04}");
+        }
+    }
+}
+
+/// Messages without arguments already looked up, by language (see `Lang::t`).
+static PLAIN_MESSAGES: LazyLock<[RwLock<HashMap<String, String>>; 3]> =
+    LazyLock::new(Default::default);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -89,16 +115,43 @@ impl Lang {
         }
     }
 
-    pub fn chrono_locale(self) -> chrono::Locale {
+    /// How the language writes a short date: its locale's `%x` (pt_BR
+    /// `%d/%m/%Y`, en_US `%m/%d/%Y`, gl_ES `%d/%m/%y`), written out rather
+    /// than formatted through chrono, which parses the pattern again for
+    /// every date and took a fifth of the case list's rendering.
+    pub fn write_short_date(self, out: &mut String, date: impl Datelike) {
+        let (day, month, year) = (date.day(), date.month(), date.year());
+        let (first, second) = match self {
+            Lang::En => (month, day),
+            Lang::PtBr | Lang::Gl => (day, month),
+        };
+        push_two_digits(out, first);
+        out.push('/');
+        push_two_digits(out, second);
+        out.push('/');
         match self {
-            Lang::PtBr => chrono::Locale::pt_BR,
-            Lang::En => chrono::Locale::en_US,
-            Lang::Gl => chrono::Locale::gl_ES,
+            Lang::Gl => push_two_digits(out, year.rem_euclid(100).unsigned_abs()),
+            Lang::PtBr | Lang::En => push_year(out, year),
         }
     }
 
+    /// A message without arguments. Each is looked up in Fluent once per
+    /// language and kept: a list page asks for the same few on every row,
+    /// and each Fluent lookup negotiated languages and walked the bundle.
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.id(), key)
+        let kept = &PLAIN_MESSAGES[self as usize];
+        if let Some(text) = kept.read().unwrap_or_else(PoisonError::into_inner).get(key) {
+            return text.clone();
+        }
+        let text = LOCALES.lookup(self.id(), key);
+        // Only keys of the catalogues are kept, so the map never grows
+        // past them whatever key a caller builds.
+        if Lang::ALL.iter().any(|lang| lang.has(key)) {
+            kept.write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key.to_owned(), text.clone());
+        }
+        text
     }
 
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {

@@ -4,6 +4,7 @@ mod bulk_seed;
 mod case_views;
 mod cases;
 mod catalogs;
+mod compression;
 mod customers;
 mod database_walls;
 mod e2e;
