@@ -36,6 +36,19 @@ async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_ca
             &app,
             &format!(
                 "select count(*) from {bulk_cases}
+                   and c.customer_name is distinct from
+                       (select name from customers cu where cu.tenant_id = c.tenant_id and cu.id = c.customer_id)"
+            )
+        )
+        .await,
+        0,
+        "the case list shows each case's own customer"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {bulk_cases}
                    and greatest(c.opened_at, c.updated_at, c.first_response_at, c.resolved_at, c.cancelled_at) > now()"
             )
         )

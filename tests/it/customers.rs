@@ -718,3 +718,64 @@ async fn the_type_ahead_finds_rare_words_far_down_a_large_workspace_and_follows_
         ["Loja de Animais"]
     );
 }
+
+#[tokio::test]
+async fn the_case_list_shows_a_customers_new_name_and_a_moved_case_its_new_customer() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let shop = create_contact(&agent, &app, "Oficina do Zé", "714.602.380-01", &[]).await;
+    let shop_id = shop.trim_start_matches("/customers/");
+    let key = uuid::Uuid::now_v7().to_string();
+    let case = see_other(
+        &agent
+            .post_form(
+                "/cases",
+                &[
+                    ("title", "Freio rangendo"),
+                    ("customer_id", shop_id),
+                    ("idempotency_key", key.as_str()),
+                ],
+            )
+            .await,
+    );
+    let number = case.trim_start_matches("/cases/").to_owned();
+    let customer_in_list = |page: String| -> String {
+        let rows = html::texts(&page, "tbody tr");
+        let row = rows
+            .iter()
+            .find(|row| row.contains(&number))
+            .unwrap_or_else(|| panic!("{number} not in the list: {rows:?}"));
+        row.clone()
+    };
+    let list = format!("/cases?view=active&q={number}");
+    assert!(customer_in_list(agent.get(&list).await.text()).contains("Oficina do Zé"));
+
+    let role = role_id(&app, ACME, "Cliente").await;
+    edit(
+        &agent,
+        &shop,
+        &[("name", "Oficina Mecânica do Zé"), ("roles", &role)],
+    )
+    .await;
+    let row = customer_in_list(agent.get(&list).await.text());
+    assert!(row.contains("Oficina Mecânica do Zé"), "{row}");
+
+    // Moved to another customer, as the case's edit form does.
+    sqlx::query(
+        "update cases c set customer_id = cu.id
+           from customers cu
+          where cu.name = 'Padaria São João Ltda' and c.tenant_id = cu.tenant_id and c.number = $1",
+    )
+    .bind(
+        number
+            .trim_start_matches("CAS-")
+            .parse::<i64>()
+            .expect("number"),
+    )
+    .execute(&app.pool)
+    .await
+    .expect("case moved");
+    let row = customer_in_list(agent.get(&list).await.text());
+    assert!(row.contains("Padaria São João Ltda"), "{row}");
+    assert!(!row.contains("Zé"), "{row}");
+}
