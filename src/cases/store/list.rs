@@ -167,11 +167,19 @@ impl CaseRow {
     }
 }
 
+/// The statuses of a clock that runs.
+const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
+
 // Names shown come from the cached lists, and the customer's name from the
 // case row, which carries it (migration 0014): a seven-table join made
 // PostgreSQL spend most of a list request ordering joins, and a lookup per
 // row was a third of the statement. A view sorted by a name or an order
 // joins that one table (see `sort_source`).
+const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.customer_name,
+        c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
+        c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
+        case when sla.running then sla.failure_at end as sla_deadline, sla.status as sla_status";
+
 // The SLA column: the running instance with the nearest deadline or, when
 // no clock runs, a paused one, or else how the case's timers ended (a
 // breach first), of at most two instances per case, reached through the
@@ -179,13 +187,6 @@ impl CaseRow {
 // cancelled ones promised nothing and are not shown. An instance that
 // breached its deadline runs on until the case answers or closes; then it
 // has ended and its deadline no longer counts down.
-const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
-
-const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.customer_name,
-        c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
-        c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        case when sla.running then sla.failure_at end as sla_deadline, sla.status as sla_status";
-
 const SLA_CELL: &str = "
    left join lateral (select i.failure_at, i.status, i.ended_at is null and i.status <> 'paused' as running
                         from sla_kpi_instances i
