@@ -132,9 +132,9 @@ pub async fn search(
     // range (or a sub-select), so the plan does not depend on it; left to
     // itself PostgreSQL would plan each type-ahead keystroke anew, which cost
     // more than running it.
-    crate::db::use_generic_plans(tx, true).await?;
+    crate::db::use_search_plans(tx, true).await?;
     let rows = search_planned(tx, text, filter, after, limit).await;
-    crate::db::use_generic_plans(tx, false).await?;
+    crate::db::use_search_plans(tx, false).await?;
     rows
 }
 
@@ -146,7 +146,7 @@ pub async fn search_and_finish(
     filter: &SearchFilter,
     limit: i64,
 ) -> Result<Vec<CustomerRow>, sqlx::Error> {
-    crate::db::use_generic_plans(&mut tx, true).await?;
+    crate::db::use_search_plans(&mut tx, true).await?;
     let rows = search_planned(&mut tx, text, filter, None, limit).await;
     tx.finish_reading();
     rows

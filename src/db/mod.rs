@@ -118,6 +118,24 @@ pub async fn use_generic_plans(conn: &mut sqlx::PgConnection, on: bool) -> Resul
     Ok(())
 }
 
+/// Generic plans for searches that read a page from an index range in the
+/// index's own order, with bitmap scans off for as long. A generic plan
+/// cannot see how many names a typed prefix starts, guesses a handful, and
+/// then weighs reading them all through a bitmap and sorting them the same
+/// as reading them in order up to the page: for "Mari" (4,030 names in a
+/// workspace of 100,000) the bitmap took 12 ms where the ordered read took
+/// 0.6, and for a word found in no name, 92 ms against 6.
+pub async fn use_search_plans(conn: &mut sqlx::PgConnection, on: bool) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "select set_config('plan_cache_mode', $1, true), set_config('enable_bitmapscan', $2, true)",
+    )
+    .bind(if on { "force_generic_plan" } else { "auto" })
+    .bind(if on { "off" } else { "on" })
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Runs a statement that may violate a constraint inside a savepoint, so a
 /// violation leaves the surrounding transaction usable: the handler can still
 /// read what it needs to show the form again with the error.
