@@ -2,6 +2,7 @@
 //! error pages and the route table.
 
 pub mod assets;
+pub mod compression;
 pub mod csrf;
 pub mod error_pages;
 pub mod flood;
