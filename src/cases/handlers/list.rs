@@ -161,7 +161,8 @@ impl CaseListPage {
     }
 
     pub fn selected(&self, value: &str, id: &Uuid) -> bool {
-        value == id.to_string()
+        // Asked for every option of every filter: compared without allocating.
+        value == id.hyphenated().encode_lower(&mut Uuid::encode_buffer())
     }
 }
 

@@ -340,18 +340,14 @@ pub fn activity_key(kind: &str) -> &'static str {
 pub fn countdown(seconds: i64) -> String {
     let s = seconds.unsigned_abs();
     let (days, hours, minutes, secs) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
-    let mut parts = Vec::with_capacity(4);
+    // One string per cell: the case list writes one for each of its rows.
     if days > 0 {
-        parts.push(format!("{days} d"));
-    }
-    if days > 0 || hours > 0 {
-        parts.push(format!("{hours} h"));
-        parts.push(format!("{minutes:02} min"));
+        format!("{days} d {hours} h {minutes:02} min {secs:02} s")
+    } else if hours > 0 {
+        format!("{hours} h {minutes:02} min {secs:02} s")
     } else {
-        parts.push(format!("{minutes} min"));
+        format!("{minutes} min {secs:02} s")
     }
-    parts.push(format!("{secs:02} s"));
-    parts.join(" ")
 }
 
 /// The colour a KPI status is drawn in: ok, warn, breached, paused or done.
