@@ -151,21 +151,21 @@ fn is_compressible(response: &Response) -> bool {
     else {
         return false;
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    (essence.starts_with("text/") && essence != "text/event-stream")
-        || matches!(
-            essence.as_str(),
-            "application/json"
-                | "application/javascript"
-                | "application/xml"
-                | "application/manifest+json"
-                | "image/svg+xml"
-        )
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let is = |name: &str| essence.eq_ignore_ascii_case(name);
+    let text = essence
+        .get(..5)
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("text/"));
+    (text && !is("text/event-stream"))
+        || [
+            "application/json",
+            "application/javascript",
+            "application/xml",
+            "application/manifest+json",
+            "image/svg+xml",
+        ]
+        .into_iter()
+        .any(is)
 }
 
 /// A strong validator names one exact byte sequence; the compressed body is
