@@ -182,8 +182,9 @@ const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.custo
 
 // The SLA column: the running instance with the nearest deadline or, when
 // no clock runs, a paused one, or else how the case's timers ended (a
-// breach first), of at most two instances per case, reached through the
-// (tenant_id, case_id, kpi) unique index. Only running clocks count down;
+// breach first), of at most two instances per case, read in that order
+// from their own index (migration 0015: its key is this order by, and
+// the two change together). Only running clocks count down;
 // cancelled ones promised nothing and are not shown. An instance that
 // breached its deadline runs on until the case answers or closes; then it
 // has ended and its deadline no longer counts down.
