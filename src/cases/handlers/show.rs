@@ -175,11 +175,7 @@ pub async fn case_page(
     let summary = tab == Tab::Summary;
     let activities_tab = tab == Tab::Activities;
     let relationships = tab == Tab::Relationships;
-    let family = if summary || activities_tab {
-        store::with_merged(&mut s.tx, case.id).await?
-    } else {
-        Vec::new()
-    };
+    let (family, following) = store::family_and_following(&mut s.tx, case.id, s.user.id).await?;
     let assigns = active && s.page.has_role("supervisor");
     let sla_tab = tab == Tab::Sla;
     let sla_chips = sla_chips(s, case.id, case.number().to_string()).await?;
@@ -219,7 +215,7 @@ pub async fn case_page(
             store::active_of_customer(&mut s.tx, &names, case.customer_id, case.id),
         )
         .await?,
-        following: store::is_following(&mut s.tx, case.id, s.user.id).await?,
+        following,
         priorities: when(
             summary && active,
             s.lists.choices(&mut s.tx, ListKind::Priorities),
