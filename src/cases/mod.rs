@@ -10,6 +10,7 @@ pub mod views;
 
 use axum::extract::Path;
 
+use crate::db::Plans;
 use crate::users::model::Role;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::signed_in::SignedIn;
@@ -20,7 +21,9 @@ pub fn routes() -> Vec<Route> {
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
     vec![
         Route::get("/cases", Access::SignedIn, list::list_cases),
-        Route::post("/cases", Access::SignedIn, form::create_case),
+        // Opening a case is a dozen key probes and inserts (see `save_new`):
+        // its plans are set with BEGIN, not in a round trip of their own.
+        Route::post("/cases", Access::SignedIn, form::create_case).planned(Plans::Generic),
         Route::get("/cases/new", Access::SignedIn, form::new_case),
         Route::post(
             "/cases/assign",

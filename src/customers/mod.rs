@@ -13,6 +13,7 @@ mod transfer;
 
 use axum::extract::Path;
 
+use crate::db::Plans;
 use crate::users::model::Role;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::signed_in::{SignedIn, Supervisor};
@@ -24,7 +25,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/customers", Access::SignedIn, handlers::list_customers),
         Route::post("/customers", Access::SignedIn, handlers::create_customer),
         Route::get("/customers/new", Access::SignedIn, handlers::new_customer),
-        Route::get("/customers/lookup", Access::SignedIn, picker::lookup),
+        Route::get("/customers/lookup", Access::SignedIn, picker::lookup).planned(Plans::Search),
         Route::get("/customers/picker", Access::SignedIn, picker::empty_picker),
         Route::get(
             "/customers/export.csv",

@@ -9,7 +9,7 @@ use crate::customers::model::{
     AddressInput, AlertPriority, CustomerInput, CustomerKind, EcontactKind,
 };
 use crate::customers::name_search;
-use crate::db::TenantTx;
+use crate::db::{Plans, TenantTx};
 
 /// How a search text is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,7 @@ pub(super) const ROW_COLUMNS: &str = "c.id, c.kind, c.name, c.trade_name, c.docu
 /// Customers matching the search, best match first (by name when nothing is
 /// typed, then in pages after `after`: the (lower name, id) of the last row shown).
 pub async fn search(
-    tx: &mut PgConnection,
+    tx: &mut TenantTx,
     text: &SearchText,
     filter: &SearchFilter,
     after: Option<(String, Uuid)>,
@@ -132,21 +132,23 @@ pub async fn search(
     // range (or a sub-select), so the plan does not depend on it; left to
     // itself PostgreSQL would plan each type-ahead keystroke anew, which cost
     // more than running it.
-    crate::db::use_search_plans(tx, true).await?;
+    let before = tx.plans();
+    tx.use_plans(Plans::Search).await?;
     let rows = search_planned(tx, text, filter, after, limit).await;
-    crate::db::use_search_plans(tx, false).await?;
+    tx.use_plans(before).await?;
     rows
 }
 
 /// `search` for a request that reads nothing after it: the transaction ends
-/// here, and the plan mode ends with it, without a round trip to reset it.
+/// here, and the plan mode ends with it, without a round trip to reset it
+/// (nor one to set it, when the request began its transaction with it).
 pub async fn search_and_finish(
     mut tx: TenantTx,
     text: &SearchText,
     filter: &SearchFilter,
     limit: i64,
 ) -> Result<Vec<CustomerRow>, sqlx::Error> {
-    crate::db::use_search_plans(&mut tx, true).await?;
+    tx.use_plans(Plans::Search).await?;
     let rows = search_planned(&mut tx, text, filter, None, limit).await;
     tx.finish_reading();
     rows

@@ -12,7 +12,9 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use embedded::{EmbeddedCluster, EmbeddedError};
-pub use tenant_tx::{TenantTx, begin_detached, begin_provisioning_tx, begin_tenant_tx};
+pub use tenant_tx::{
+    TenantTx, begin_detached, begin_provisioning_tx, begin_tenant_tx, begin_tenant_tx_planned,
+};
 
 use crate::config::Config;
 
@@ -105,35 +107,45 @@ pub fn died_with_the_database(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Io(_))
 }
 
-/// Whether the rest of the transaction's statements run on generic plans.
-/// PostgreSQL plans a prepared statement anew for its bound values until it
-/// trusts a generic plan, which for statements full of `$n is null or ...`
-/// it never does; where every plan is the same index probes whatever the
-/// values, that planning is most of the statement's cost.
-pub async fn use_generic_plans(conn: &mut sqlx::PgConnection, on: bool) -> Result<(), sqlx::Error> {
-    sqlx::query("select set_config('plan_cache_mode', $1, true)")
-        .bind(if on { "force_generic_plan" } else { "auto" })
-        .execute(conn)
-        .await?;
-    Ok(())
+/// How PostgreSQL plans a transaction's prepared statements. The settings
+/// are transaction-local: they end with the transaction, and a connection
+/// goes back to the pool planning as PostgreSQL chooses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Plans {
+    /// PostgreSQL's own choice between custom and generic plans.
+    #[default]
+    Chosen,
+    /// Generic plans. PostgreSQL plans a prepared statement anew for its
+    /// bound values until it trusts a generic plan, which for statements
+    /// full of `$n is null or ...` it never does; where every plan is the
+    /// same index probes whatever the values, that planning is most of the
+    /// statement's cost.
+    Generic,
+    /// Generic plans with bitmap scans off, for searches that read a page
+    /// from an index range in the index's own order. A generic plan cannot
+    /// see how many names a typed prefix starts, guesses a handful, and then
+    /// weighs reading them all through a bitmap and sorting them the same as
+    /// reading them in order up to the page: for "Mari" (4,030 names in a
+    /// workspace of 100,000) the bitmap took 12 ms where the ordered read
+    /// took 0.6, and for a word found in no name, 92 ms against 6.
+    Search,
 }
 
-/// Generic plans for searches that read a page from an index range in the
-/// index's own order, with bitmap scans off for as long. A generic plan
-/// cannot see how many names a typed prefix starts, guesses a handful, and
-/// then weighs reading them all through a bitmap and sorting them the same
-/// as reading them in order up to the page: for "Mari" (4,030 names in a
-/// workspace of 100,000) the bitmap took 12 ms where the ordered read took
-/// 0.6, and for a word found in no name, 92 ms against 6.
-pub async fn use_search_plans(conn: &mut sqlx::PgConnection, on: bool) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "select set_config('plan_cache_mode', $1, true), set_config('enable_bitmapscan', $2, true)",
-    )
-    .bind(if on { "force_generic_plan" } else { "auto" })
-    .bind(if on { "off" } else { "on" })
-    .execute(conn)
-    .await?;
-    Ok(())
+impl Plans {
+    /// The settings as `set_config` calls, to follow a `select`.
+    fn settings(self) -> &'static str {
+        match self {
+            Plans::Chosen => {
+                "set_config('plan_cache_mode', 'auto', true), set_config('enable_bitmapscan', 'on', true)"
+            }
+            Plans::Generic => {
+                "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_bitmapscan', 'on', true)"
+            }
+            Plans::Search => {
+                "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_bitmapscan', 'off', true)"
+            }
+        }
+    }
 }
 
 /// Runs a statement that may violate a constraint inside a savepoint, so a

@@ -10,21 +10,43 @@ use std::ops::{Deref, DerefMut};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use super::Plans;
+
 pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     tenant_id: Uuid,
+    plans: Plans,
 }
 
 pub async fn begin_tenant_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx, sqlx::Error> {
+    begin_tenant_tx_planned(pool, tenant_id, Plans::Chosen).await
+}
+
+/// A tenant transaction whose statements are planned as `plans` says from
+/// the first: a request that is one search sets its plans with BEGIN rather
+/// than in a round trip of their own.
+pub async fn begin_tenant_tx_planned(
+    pool: &PgPool,
+    tenant_id: Uuid,
+    plans: Plans,
+) -> Result<TenantTx, sqlx::Error> {
     // One round trip instead of two: the settings ride with BEGIN. The id is
     // a parsed `Uuid`, so writing it into the text is as safe as binding it.
     // Should the settings fail, the transaction is aborted and every later
     // statement fails with it: it can never run without the tenant's walls.
+    let planning = match plans {
+        Plans::Chosen => String::new(),
+        other => format!(", {}", other.settings()),
+    };
     let begin = format!(
-        "begin; select set_config('role', 'atende_app', true), set_config('app.tenant_id', '{tenant_id}', true)"
+        "begin; select set_config('role', 'atende_app', true), set_config('app.tenant_id', '{tenant_id}', true){planning}"
     );
     let tx = begin_detached(pool, Some(begin)).await?;
-    Ok(TenantTx { tx, tenant_id })
+    Ok(TenantTx {
+        tx,
+        tenant_id,
+        plans,
+    })
 }
 
 /// Begins on a task of its own. sqlx counts a transaction only once BEGIN
@@ -64,6 +86,20 @@ pub async fn begin_detached(
 impl TenantTx {
     pub fn tenant_id(&self) -> Uuid {
         self.tenant_id
+    }
+
+    pub fn plans(&self) -> Plans {
+        self.plans
+    }
+
+    /// Plans the rest of the transaction's statements as `plans` says; no
+    /// round trip when they already are.
+    pub async fn use_plans(&mut self, plans: Plans) -> Result<(), sqlx::Error> {
+        if plans != self.plans {
+            set_plans(&mut self.tx, plans).await?;
+            self.plans = plans;
+        }
+        Ok(())
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
@@ -115,5 +151,17 @@ pub async fn begin_provisioning_tx(
         .bind(tenant_id.to_string())
         .execute(&mut *tx)
         .await?;
-    Ok(TenantTx { tx, tenant_id })
+    Ok(TenantTx {
+        tx,
+        tenant_id,
+        plans: Plans::Chosen,
+    })
+}
+
+/// Sets how the rest of a transaction's statements are planned (see `Plans`).
+async fn set_plans(conn: &mut PgConnection, plans: Plans) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("select {}", plans.settings())))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

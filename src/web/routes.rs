@@ -3,13 +3,14 @@
 //! every route and hold each one to its class: CSRF on every state change,
 //! 404 across tenants for tenant objects, 403 below the role.
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Extension, Router};
 
 use crate::app::AppState;
+use crate::db::Plans;
 use crate::users::model::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,9 @@ pub struct Route {
     pub flood_guarded: bool,
     /// Takes file uploads: the body may be as large as the upload limit.
     pub uploads: bool,
+    /// How the tenant transaction of a signed-in request plans its
+    /// statements from BEGIN (see `SignedIn`).
+    pub plans: Plans,
     handler: MethodRouter<AppState>,
 }
 
@@ -63,6 +67,7 @@ impl Route {
             access,
             flood_guarded: false,
             uploads: false,
+            plans: Plans::Chosen,
             handler: on(filter, handler),
         }
     }
@@ -93,6 +98,13 @@ impl Route {
         self
     }
 
+    /// A route that is one search: its transaction begins with the plans
+    /// that search needs, in BEGIN's round trip.
+    pub fn planned(mut self, plans: Plans) -> Route {
+        self.plans = plans;
+        self
+    }
+
     /// Whether the route changes state and so must carry a CSRF token.
     pub fn is_state_changing(&self) -> bool {
         !matches!(self.method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -113,6 +125,9 @@ pub fn build(
         }
         if route.uploads {
             handler = handler.layer(DefaultBodyLimit::max(upload_limit));
+        }
+        if route.plans != Plans::Chosen {
+            handler = handler.layer(Extension(route.plans));
         }
         router.route(route.path, handler)
     })

@@ -16,7 +16,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::catalog::cache::Lists;
-use crate::db::{TenantTx, begin_tenant_tx};
+use crate::db::{Plans, TenantTx, begin_tenant_tx_planned};
 use crate::error::AppError;
 use crate::users::model::Role;
 use crate::web::i18n::Lang;
@@ -64,7 +64,8 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let Some((mut auth, tx, user)) = confirmed_sign_in(&session, state).await? else {
+        let plans = parts.extensions.get::<Plans>().copied().unwrap_or_default();
+        let Some((mut auth, tx, user)) = confirmed_sign_in(&session, state, plans).await? else {
             return Err(to_sign_in(parts, false));
         };
         let now = state.clock().now();
@@ -127,6 +128,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
 async fn confirmed_sign_in(
     session: &Session,
     state: &AppState,
+    plans: Plans,
 ) -> Result<Option<(AuthSession, TenantTx, CurrentUser)>, Response> {
     let failed = |e: sqlx::Error| AppError::from(e).into_response();
     let mut read_again = false;
@@ -140,7 +142,7 @@ async fn confirmed_sign_in(
         let Some(id) = session.id() else {
             return Ok(None);
         };
-        let mut tx = begin_tenant_tx(state.pool(), auth.tenant_id)
+        let mut tx = begin_tenant_tx_planned(state.pool(), auth.tenant_id, plans)
             .await
             .map_err(failed)?;
         let Some(found) = auth::store::current_user(&mut tx, auth.user_id, &id.to_string())

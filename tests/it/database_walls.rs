@@ -1,7 +1,7 @@
 //! What keeps tenants apart in the database itself, pinned against the catalog
 //! and proven with queries made as a superuser.
 
-use atende::db::{begin_detached, begin_tenant_tx};
+use atende::db::{Plans, begin_detached, begin_tenant_tx, begin_tenant_tx_planned};
 use atende::users::model::Role;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Row};
@@ -257,6 +257,44 @@ async fn a_transaction_finished_as_a_read_is_rolled_back_and_leaves_its_connecti
     );
     let savepoint = sqlx::query("savepoint probe").execute(&single).await;
     assert!(savepoint.is_err(), "no transaction block is left open");
+}
+
+async fn planning(conn: &mut sqlx::PgConnection) -> (String, String, String) {
+    sqlx::query_as(
+        "select current_setting('plan_cache_mode'), current_setting('enable_bitmapscan'),
+                coalesce(current_setting('app.tenant_id', true), '')",
+    )
+    .fetch_one(conn)
+    .await
+    .expect("settings")
+}
+
+#[tokio::test]
+async fn a_search_plans_its_transaction_from_begin_and_the_next_request_plans_as_before() {
+    let app = TestApp::spawn().await;
+    let single = single_connection_pool(&app).await;
+    let acme = tenant_id(&app, ACME).await;
+    let mut tx = begin_tenant_tx_planned(&single, acme, Plans::Search)
+        .await
+        .expect("tx");
+    let (mode, bitmaps, tenant) = planning(&mut tx).await;
+    assert_eq!(
+        (mode.as_str(), bitmaps.as_str()),
+        ("force_generic_plan", "off")
+    );
+    assert_eq!(tenant, acme.to_string(), "the tenant's walls come first");
+    tx.use_plans(Plans::Generic).await.expect("generic");
+    let (mode, bitmaps, _) = planning(&mut tx).await;
+    assert_eq!(
+        (mode.as_str(), bitmaps.as_str()),
+        ("force_generic_plan", "on")
+    );
+    tx.use_plans(Plans::Search).await.expect("search again");
+    tx.finish_reading();
+    let mut conn = single.acquire().await.expect("the same connection");
+    let (mode, bitmaps, tenant) = planning(&mut conn).await;
+    assert_eq!((mode.as_str(), bitmaps.as_str()), ("auto", "on"));
+    assert_eq!(tenant, "");
 }
 
 #[tokio::test]

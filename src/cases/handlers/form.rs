@@ -344,7 +344,9 @@ async fn create_customer_inline(
 async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Response> {
     // A new case is a dozen key probes and inserts, the same plan whatever
     // was typed; planning them anew each time cost as much as running them.
-    crate::db::use_generic_plans(&mut s.tx, true).await?;
+    // The route begins its transaction so; this costs a round trip only
+    // when something before it planned otherwise.
+    s.tx.use_plans(crate::db::Plans::Generic).await?;
     let mut errors = FieldErrors::default();
     let parsed = CaseInput::parse(&input, s.page.tz, s.now)
         .map_err(|e| errors = e)
