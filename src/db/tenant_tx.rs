@@ -23,8 +23,8 @@ pub async fn begin_tenant_tx(pool: &PgPool, tenant_id: Uuid) -> Result<TenantTx,
 }
 
 /// A tenant transaction whose statements are planned as `plans` says from
-/// the first: a request that is one search sets its plans with BEGIN rather
-/// than in a round trip of their own.
+/// the first: a request whose route names its plans sets them with BEGIN
+/// rather than in a round trip of their own.
 pub async fn begin_tenant_tx_planned(
     pool: &PgPool,
     tenant_id: Uuid,

@@ -98,8 +98,8 @@ impl Route {
         self
     }
 
-    /// A route that is one search: its transaction begins with the plans
-    /// that search needs, in BEGIN's round trip.
+    /// A route whose statements want `plans` (a type-ahead search, opening
+    /// a case): its transaction begins with them, in BEGIN's round trip.
     pub fn planned(mut self, plans: Plans) -> Route {
         self.plans = plans;
         self
