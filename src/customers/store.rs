@@ -114,10 +114,14 @@ impl CustomerRow {
 // Whether a customer has a role is a probe per row shown. Written as EXISTS,
 // a generic plan (which cannot see the page size) read every role link of
 // the workspace into a hash instead: 0.3 s for a page of 26 customers.
-pub(super) const ROW_COLUMNS: &str = "c.id, c.kind, c.name, c.trade_name, c.document, c.active, c.account_id, a.name as account_name,
+pub(crate) const ROW_COLUMNS: &str = "c.id, c.kind, c.name, c.trade_name, c.document, c.active, c.account_id, a.name as account_name,
     (select e.value from customer_econtacts e where e.tenant_id = c.tenant_id and e.customer_id = c.id and e.kind = 'email' order by e.is_principal desc, e.created_at limit 1) as email,
     (select p.number from customer_phones p where p.tenant_id = c.tenant_id and p.customer_id = c.id order by p.is_principal desc, p.created_at limit 1) as phone,
     coalesce((select true from customer_role_links r where r.tenant_id = c.tenant_id and r.customer_id = c.id limit 1), false) as has_role";
+
+/// Where `ROW_COLUMNS` read from: the customer `c` and its account `a`.
+pub(crate) const ROW_SOURCE: &str =
+    "customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id";
 
 /// Customers matching the search, best match first (by name when nothing is
 /// typed, then in pages after `after`: the (lower name, id) of the last row shown).
@@ -161,9 +165,8 @@ async fn search_planned(
     after: Option<(String, Uuid)>,
     limit: i64,
 ) -> Result<Vec<CustomerRow>, sqlx::Error> {
-    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-        "select {ROW_COLUMNS} from customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id where true"
-    ));
+    let mut sql: QueryBuilder<Postgres> =
+        QueryBuilder::new(format!("select {ROW_COLUMNS} from {ROW_SOURCE} where true"));
     push_filter(&mut sql, filter);
     match text {
         SearchText::Name(words) => {
@@ -240,7 +243,7 @@ pub struct CustomerDetail {
 /// The customer as lists and cards show it, without the details of its page.
 pub async fn find_row(tx: &mut PgConnection, id: Uuid) -> Result<Option<CustomerRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {ROW_COLUMNS} from customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id where c.id = $1"
+        "select {ROW_COLUMNS} from {ROW_SOURCE} where c.id = $1"
     )))
     .bind(id)
     .fetch_optional(tx)
@@ -443,7 +446,7 @@ pub async fn account_contacts(
     account: Uuid,
 ) -> Result<Vec<CustomerRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {ROW_COLUMNS} from customers c left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id
+        "select {ROW_COLUMNS} from {ROW_SOURCE}
           where c.account_id = $1 order by c.active desc, c.name"
     )))
     .bind(account)
@@ -757,7 +760,7 @@ pub async fn remove_point(
 
 // Alerts ----------------------------------------------------------------------
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Alert {
     pub id: Uuid,
     pub text: String,

@@ -1418,3 +1418,74 @@ async fn the_bell_counts_unread_notifications_exactly_up_to_ninety_nine_and_then
     let list = agent.get("/notifications").await;
     assert_eq!(list.status_code(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_case_page_shows_the_customers_alerts_merged_attachments_and_following() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let padaria = padaria(&app).await;
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    for (text, priority, expires_on) in [
+        ("Prefere contato por e-mail", "low", ""),
+        ("Inadimplente desde outubro", "high", tomorrow.as_str()),
+    ] {
+        agent
+            .post_form(
+                &format!("/customers/{padaria}/alerts"),
+                &[
+                    ("text", text),
+                    ("priority", priority),
+                    ("expires_on", expires_on),
+                ],
+            )
+            .await;
+    }
+    let primary = open_case(&agent, &app, "Forno com defeito", &[]).await;
+    let duplicate = open_case(&agent, &app, "Forno com defeito (de novo)", &[]).await;
+    agent
+        .upload_as(
+            &format!("{duplicate}/attachments"),
+            "file",
+            "nota-fiscal.pdf",
+            "application/pdf",
+            b"%PDF-1.4 nota".to_vec(),
+        )
+        .await;
+    agent
+        .post_form(
+            &format!("{primary}/merge"),
+            &[
+                ("cases", duplicate.trim_start_matches("/cases/")),
+                ("primary", primary.trim_start_matches("/cases/")),
+            ],
+        )
+        .await;
+    agent.post_form(&format!("{primary}/follow"), &[]).await;
+
+    let page = agent.get(&primary).await.text();
+    assert_eq!(
+        html::texts(&page, ".case-alerts .alert-banner")
+            .iter()
+            .map(|alert| alert.contains("Inadimplente"))
+            .collect::<Vec<_>>(),
+        [true, false],
+        "both alerts, the urgent one first"
+    );
+    assert!(
+        html::text(&page, "#attachments").contains("nota-fiscal.pdf"),
+        "the merged case's file is listed on the case it was merged into"
+    );
+    assert!(page.contains(&format!("action=\"{primary}/unfollow\"")));
+
+    app.clock().advance(chrono::Duration::days(3));
+    agent.post_form(&format!("{primary}/unfollow"), &[]).await;
+    let later = agent.get(&primary).await.text();
+    assert_eq!(
+        html::texts(&later, ".case-alerts .alert-banner").len(),
+        1,
+        "the expired alert is gone"
+    );
+    assert!(later.contains(&format!("action=\"{primary}/follow\"")));
+}

@@ -65,7 +65,7 @@ pub async fn add_note(
     } else {
         None
     };
-    let event_id = store::add_event(
+    let event_id = store::add_user_event(
         &mut s.tx,
         NewEvent {
             case_id: case.id,
@@ -76,6 +76,7 @@ pub async fn add_note(
             is_public: input.visibility == "public",
             data: json!({ "notified": !input.notify.is_empty() }),
         },
+        s.user.id,
     )
     .await?;
     if let Some(file) = file {
@@ -111,7 +112,6 @@ pub async fn add_note(
             .await?;
         }
     }
-    store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
     if !input.notify.is_empty() {
         let audience = store::audience(&mut s.tx, case.id, s.user.id).await?;
         notifications::store::notify(
@@ -172,7 +172,7 @@ pub async fn add_activity(
     };
     store::lock(&mut s.tx, case.id).await?;
     let activity_id = store::add_activity(&mut s.tx, case.id, &activity, s.user.id, s.now).await?;
-    let event_id = store::add_event(
+    let event_id = store::add_user_event(
         &mut s.tx,
         NewEvent {
             case_id: case.id,
@@ -183,12 +183,12 @@ pub async fn add_activity(
             is_public: false,
             data: json!({ "activity_id": activity_id, "minutes": format_minutes(activity.duration_minutes) }),
         },
+        s.user.id,
     )
     .await?;
     if let Some(file) = file {
         store_file(&mut s, case.id, Some(event_id), Some(activity_id), file).await?;
     }
-    store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
     s.tx.commit().await?;
     push_flash(
         &s.session,

@@ -13,11 +13,11 @@ use crate::cases::handlers::form::ChosenCustomer;
 use crate::cases::handlers::load;
 use crate::cases::model::{ActivityForm, ActivityKind, format_minutes};
 use crate::cases::store::{
-    self, ActivityRow, AttachmentRow, CaseRecord, CaseRow, EventRow, Relation, TimelineFilter,
+    self, ActivityRow, AttachmentRow, CaseRecord, CaseRow, EventRow, Relation, SlaChipRow,
+    TimelineFilter,
 };
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
-use crate::customers::store as customers;
 use crate::error::Result;
 use crate::sla::model::{Kpi, KpiStatus};
 use crate::web::form::FieldErrors;
@@ -165,20 +165,26 @@ pub async fn case_page(
     tab: Tab,
     filter: TimelineFilter,
 ) -> Result<CasePage> {
-    let customer = customers::find_row(&mut s.tx, case.customer_id)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    let alerts = customers::current_alerts(&mut s.tx, case.customer_id, s.now).await?;
     // Each tab loads only what it shows: the case page is the most opened
     // page of the desk, and most cases on it are closed.
     let active = case.is_active();
     let summary = tab == Tab::Summary;
     let activities_tab = tab == Tab::Activities;
     let relationships = tab == Tab::Relationships;
-    let (family, following) = store::family_and_following(&mut s.tx, case.id, s.user.id).await?;
+    let around = store::surroundings(
+        &mut s.tx,
+        case.id,
+        case.customer_id,
+        s.user.id,
+        s.now,
+        summary || activities_tab,
+    )
+    .await?
+    .ok_or(crate::error::AppError::NotFound)?;
+    let family = around.family(case.id);
     let assigns = active && s.page.has_role("supervisor");
     let sla_tab = tab == Tab::Sla;
-    let sla_chips = sla_chips(s, case.id, case.number().to_string()).await?;
+    let sla_chips = to_chips(s, around.sla_chips, case.number().to_string()).await?;
     let sla_instances = sla_instances(&mut s.tx, case.id, sla_tab).await?;
     let names = if relationships {
         s.lists.case_names(&mut s.tx).await?
@@ -190,11 +196,7 @@ pub async fn case_page(
         sla_instances,
         timeline: when(summary, store::timeline(&mut s.tx, &family, filter, 200)).await?,
         activities: when(activities_tab, store::activities(&mut s.tx, &family)).await?,
-        attachments: when(
-            summary || activities_tab,
-            store::attachments(&mut s.tx, &family),
-        )
-        .await?,
+        attachments: around.attachments,
         children: when(
             relationships,
             store::rows_where(&mut s.tx, &names, Relation::Children, case.id),
@@ -215,7 +217,7 @@ pub async fn case_page(
             store::active_of_customer(&mut s.tx, &names, case.customer_id, case.id),
         )
         .await?,
-        following,
+        following: around.following,
         priorities: when(
             summary && active,
             s.lists.choices(&mut s.tx, ListKind::Priorities),
@@ -232,8 +234,8 @@ pub async fn case_page(
         .await?,
         reasons: when(activities_tab && active, s.lists.reasons(&mut s.tx)).await?,
         chosen_customer: ChosenCustomer {
-            row: customer,
-            alerts,
+            row: around.customer,
+            alerts: around.alerts,
         },
         ctx: s.page.clone(),
         me_id: s.user.id,
@@ -367,17 +369,6 @@ pub fn deadline_attr(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-#[derive(Debug, FromRow)]
-struct ChipRow {
-    kpi: String,
-    status: String,
-    failure_at: DateTime<Utc>,
-    succeeded_at: Option<DateTime<Utc>>,
-    ended_at: Option<DateTime<Utc>>,
-    paused_at: Option<DateTime<Utc>>,
-    sla_id: Option<Uuid>,
-}
-
 /// One KPI of the case header.
 #[derive(Debug, Clone)]
 pub struct SlaChip {
@@ -434,23 +425,12 @@ impl SlaChips {
     }
 }
 
-/// The case's KPI instances for its header: one probe of the
-/// (tenant_id, case_id, kpi) index, at most two rows.
-async fn sla_chips<R: crate::web::signed_in::MinRole>(
+/// The case's KPI instances as the header shows them.
+async fn to_chips<R: crate::web::signed_in::MinRole>(
     s: &mut SignedIn<R>,
-    case_id: Uuid,
+    rows: Vec<SlaChipRow>,
     number: String,
 ) -> Result<SlaChips> {
-    let rows: Vec<ChipRow> = sqlx::query_as(
-        "select i.kpi, i.status, i.failure_at, i.succeeded_at, i.ended_at, i.paused_at,
-                (select it.sla_id from sla_items it where it.id = i.sla_item_id) as sla_id
-           from sla_kpi_instances i
-          where i.case_id = $1
-          order by i.kpi",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *s.tx)
-    .await?;
     let paused = rows.iter().any(|r| r.status == KpiStatus::Paused.as_str());
     // A paused clock shows the working time it had left, which only the
     // calendar knows; the SLA book is cached per catalog version.
@@ -510,7 +490,8 @@ pub async fn sla_chips_fragment(
     Path(number): Path<String>,
 ) -> Result<SlaChipsFragment> {
     let case = load(&mut s, &number).await?;
-    let sla_chips = sla_chips(&mut s, case.id, case.number().to_string()).await?;
+    let rows = store::sla_chip_rows(&mut s.tx, case.id).await?;
+    let sla_chips = to_chips(&mut s, rows, case.number().to_string()).await?;
     s.tx.commit().await?;
     Ok(SlaChipsFragment {
         ctx: s.page.clone(),

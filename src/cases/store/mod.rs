@@ -3,6 +3,7 @@
 
 mod list;
 mod references;
+mod surroundings;
 mod timeline;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,6 +12,7 @@ use uuid::Uuid;
 
 pub use list::*;
 pub use references::{Resolved, check_references};
+pub use surroundings::*;
 pub use timeline::*;
 
 use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};

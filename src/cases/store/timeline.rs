@@ -146,6 +146,33 @@ pub async fn add_event(tx: &mut PgConnection, event: NewEvent<'_>) -> Result<Uui
     Ok(id)
 }
 
+/// Adds an entry a user wrote (a note, an activity) and marks the case as
+/// changed by them at that moment, in one round trip instead of two.
+pub async fn add_user_event(
+    tx: &mut PgConnection,
+    event: NewEvent<'_>,
+    author: Uuid,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "with touched as (update cases set updated_by = $9, updated_at = $3 where id = $2)
+         insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, is_public, data)
+         values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(event.case_id)
+    .bind(event.at)
+    .bind(event.actor)
+    .bind(event.kind.as_str())
+    .bind(event.body)
+    .bind(event.is_public)
+    .bind(event.data)
+    .bind(author)
+    .execute(tx)
+    .await?;
+    Ok(id)
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct EventRow {
     pub id: Uuid,
@@ -404,7 +431,7 @@ pub async fn add_attachment(
     Ok(id)
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
 pub struct AttachmentRow {
     pub id: Uuid,
     pub case_id: Uuid,
@@ -415,23 +442,6 @@ pub struct AttachmentRow {
     pub sha256: String,
     pub created_at: DateTime<Utc>,
     pub author: String,
-}
-
-/// Attachments of a case and of the cases merged into it.
-pub async fn attachments(
-    tx: &mut PgConnection,
-    family: &[Uuid],
-) -> Result<Vec<AttachmentRow>, sqlx::Error> {
-    sqlx::query_as!(
-        AttachmentRow,
-        "select a.id, a.case_id, a.event_id, a.activity_id, a.file_name, a.size_bytes, a.sha256, a.created_at, u.name as author
-           from attachments a join users u on u.tenant_id = a.tenant_id and u.id = a.uploaded_by
-          where a.case_id = any($1)
-          order by a.created_at desc",
-        family
-    )
-    .fetch_all(tx)
-    .await
 }
 
 pub struct AttachmentFile {
@@ -476,28 +486,6 @@ pub async fn unfollow(tx: &mut PgConnection, case_id: Uuid, user: Uuid) -> Resul
     .execute(tx)
     .await?;
     Ok(())
-}
-
-/// The case with every case merged into it (as `with_merged`), and whether
-/// the user follows it: the case page reads both on every visit, in one
-/// round trip rather than two.
-pub async fn family_and_following(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    user: Uuid,
-) -> Result<(Vec<Uuid>, bool), sqlx::Error> {
-    let (merged, following): (Vec<Uuid>, bool) = sqlx::query_as(
-        "select array(select id from cases where merged_into_id = $1),
-                exists (select from case_followers where case_id = $1 and user_id = $2)",
-    )
-    .bind(case_id)
-    .bind(user)
-    .fetch_one(tx)
-    .await?;
-    let mut family = Vec::with_capacity(merged.len() + 1);
-    family.push(case_id);
-    family.extend(merged);
-    Ok((family, following))
 }
 
 /// Who hears about a note: the owner and the followers, except its author.
