@@ -820,6 +820,16 @@ async fn notes_are_public_or_private_and_notify_owner_and_followers_when_asked()
             ],
         )
         .await;
+    let supervisor_name: String = sqlx::query_scalar("select name from users where id = $1")
+        .bind(app.user_id(ACME, Role::Supervisor).await)
+        .fetch_one(&app.pool)
+        .await
+        .expect("supervisor");
+    let details = agent.get(&format!("{path}?tab=details")).await.text();
+    assert!(
+        html::text(&details, ".facts").contains(&supervisor_name),
+        "the note's author last changed the case"
+    );
     agent
         .upload_form(&format!("{path}/notes"), &[("body", "Anotação interna")])
         .await;
@@ -1480,8 +1490,11 @@ async fn the_case_page_shows_the_customers_alerts_merged_attachments_and_followi
     assert!(page.contains(&format!("action=\"{primary}/unfollow\"")));
 
     app.clock().advance(chrono::Duration::days(3));
+    // Three idle days end the session: the agent signs in again.
+    let agent = app.signed_in(Role::Agent).await;
     agent.post_form(&format!("{primary}/unfollow"), &[]).await;
     let later = agent.get(&primary).await.text();
+    assert!(html::text(&later, ".case-alerts").contains("Prefere contato por e-mail"));
     assert_eq!(
         html::texts(&later, ".case-alerts .alert-banner").len(),
         1,

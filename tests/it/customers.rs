@@ -432,7 +432,10 @@ async fn alerts_show_on_the_card_until_they_expire() {
         "shown wherever the customer appears"
     );
     app.clock().advance(chrono::Duration::days(3));
+    // Three idle days end the session: the agent signs in again.
+    let agent = app.signed_in(Role::Agent).await;
     let page = agent.get(&format!("/customers/{jose}")).await.text();
+    assert!(html::text(&page, "h1").contains("José da Silva"), "{page}");
     assert!(
         html::texts(&page, ".alert-banner").is_empty(),
         "expired alerts are gone"

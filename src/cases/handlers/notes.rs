@@ -9,10 +9,10 @@ use serde_json::json;
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
 use crate::cases::handlers::{case_path, find, load, sync_sla};
-use crate::cases::model::{ActivityForm, ActivityInput, format_minutes};
-use crate::cases::store::{self, EventKind, NewEvent, TimelineFilter};
+use crate::cases::model::{ActivityForm, ActivityInput, CaseNumber, format_minutes};
+use crate::cases::store::{self, CaseKey, EventKind, NewEvent, TimelineFilter};
 use crate::catalog::model::optional_id;
-use crate::error::Result;
+use crate::error::{Result, not_found};
 use crate::notifications;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
@@ -37,12 +37,15 @@ pub async fn add_note(
     Path(number): Path<String>,
     request: Request,
 ) -> Result<Response> {
-    let case = load(&mut s, &number).await?;
+    let number = CaseNumber::parse(&number).ok_or_else(not_found)?;
+    let case = store::brief(&mut s.tx, number)
+        .await?
+        .ok_or_else(not_found)?;
     let (input, file) = upload::read_request::<NoteForm>(request).await?;
     let body = match form::multiline(&input.body, 50_000) {
         Ok(body) if !body.is_empty() => body,
-        Ok(_) => return refuse(&mut s, case, &input.body, "error-required").await,
-        Err(key) => return refuse(&mut s, case, &input.body, key).await,
+        Ok(_) => return refuse(&mut s, case.id, &input.body, "error-required").await,
+        Err(key) => return refuse(&mut s, case.id, &input.body, key).await,
     };
     let priority = optional_id(&input.priority_id)
         .ok()
@@ -57,9 +60,9 @@ pub async fn add_note(
     // lock leaves it, one agent's move after the other's.
     let before = if changes_case {
         store::lock(&mut s.tx, case.id).await?;
-        let locked = find(&mut s, case.id).await?.unwrap_or(case.clone());
+        let locked = find(&mut s, case.id).await?.ok_or_else(not_found)?;
         if !locked.is_active() {
-            return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
+            return refuse(&mut s, locked.id, &input.body, "case-refused-not-active").await;
         }
         Some(locked)
     } else {
@@ -90,7 +93,7 @@ pub async fn add_note(
     }
     if let Some(before) = before {
         sync_sla(&mut s, case.id).await?;
-        let after = find(&mut s, case.id).await?.unwrap_or(case.clone());
+        let after = find(&mut s, case.id).await?.ok_or_else(not_found)?;
         for change in crate::cases::audit::diff(&before, &after) {
             let kind = if change.field == "field-status-reason" {
                 EventKind::Status
@@ -131,10 +134,11 @@ pub async fn add_note(
 /// Shows the case page again with the note as typed and the error beside it.
 async fn refuse(
     s: &mut SignedIn,
-    case: crate::cases::store::CaseRecord,
+    case: impl Into<CaseKey>,
     typed: &str,
     key: &'static str,
 ) -> Result<Response> {
+    let case = find(s, case).await?.ok_or_else(not_found)?;
     let mut page = case_page(s, case, Tab::Summary, TimelineFilter::All).await?;
     page.note_errors.add("body", key);
     page.note_body = typed.to_owned();
