@@ -106,6 +106,7 @@ async fn sorted_by_customer_status_or_owner_a_view_pages_through_every_case_in_t
     let first = account(&agent, &app, "Aa Primeira Comercial", "Cliente").await;
     let last = account(&agent, &app, "Zz Última Distribuidora", "Cliente").await;
     let padaria = app.any_row_named("Padaria São João Ltda").await.to_string();
+    let urgent = app.named("priorities", "Urgente").await.to_string();
     for i in 0..12 {
         for customer in [&last, &padaria, &first] {
             let path = open_case(&agent, customer, &format!("Caso {i}")).await;
@@ -117,8 +118,26 @@ async fn sorted_by_customer_status_or_owner_a_view_pages_through_every_case_in_t
             if i % 4 == 1 {
                 hold(&app, &path).await;
             }
+            if i % 5 == 2 {
+                agent
+                    .upload_form(
+                        &format!("{path}/notes"),
+                        &[("body", "Subiu a prioridade"), ("priority_id", &urgent)],
+                    )
+                    .await;
+            }
         }
     }
+    // Priorities show their names but sort by the catalog's order.
+    let priority_order: std::collections::HashMap<String, i64> = sqlx::query_as(
+        "select lower(p.name), p.sort_order::bigint from priorities p \
+           join tenants t on t.id = p.tenant_id where t.slug = 'acme'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("priorities")
+    .into_iter()
+    .collect();
     let every_active = app
         .count(
             "select count(*) from cases c join tenants t on t.id = c.tenant_id \
@@ -153,12 +172,17 @@ async fn sorted_by_customer_status_or_owner_a_view_pages_through_every_case_in_t
                 all.len(),
                 "sorted by {sort} {dir}: none twice"
             );
-            if sort == "priority" {
-                continue;
-            }
             let shown: Vec<String> = all.iter().map(|(_, text)| text.to_lowercase()).collect();
             let mut ordered = shown.clone();
-            ordered.sort();
+            if sort == "priority" {
+                assert!(
+                    shown.iter().all(|name| priority_order.contains_key(name)),
+                    "{shown:?}"
+                );
+                ordered.sort_by_key(|name| priority_order.get(name).copied());
+            } else {
+                ordered.sort();
+            }
             if dir == "desc" {
                 ordered.reverse();
             }

@@ -286,6 +286,107 @@ fn sort_source(sort: Sort) -> SortSource {
     SortSource::Sorted { join }
 }
 
+/// A sort by a key of a short catalog (the priorities' order, the statuses'
+/// names) over a whole state: the cases of each priority or status are read
+/// from the index (migration 0016) in id order, a page of each at most, and
+/// only those few rows are sorted. Sorting every active case by its
+/// priority read each of them from the table: 300 ms for 51,000 active
+/// cases, 0.6 ms this way.
+struct Grouped {
+    /// The catalog's rows: `key_id` and the `sort_key` the view is ordered by.
+    groups: &'static str,
+    /// The case column that refers to them.
+    column: &'static str,
+}
+
+/// Only views that are a whole state without other filters (but status and
+/// priority) read each group this way: the index is (state, group, id), and
+/// a view narrowed otherwise, by owner, customer or text, reads fewer cases
+/// sorted than the groups' scans would step over.
+fn grouped(spec: &ViewSpec) -> Option<Grouped> {
+    let whole_state = matches!(spec.view, View::Active | View::Resolved | View::Cancelled)
+        && spec.q.trim().is_empty()
+        && [
+            spec.subject,
+            spec.owner,
+            spec.team,
+            spec.customer,
+            spec.channel,
+        ]
+        .iter()
+        .all(Option::is_none)
+        && spec.from.is_none()
+        && spec.to.is_none();
+    if !whole_state {
+        return None;
+    }
+    match spec.sort {
+        Sort::Priority => Some(Grouped {
+            groups: "select pr.id as key_id, pr.sort_order::bigint as sort_key from priorities pr",
+            column: "c.priority_id",
+        }),
+        Sort::Status => Some(Grouped {
+            groups: "select st.id as key_id, lower(st.name) as sort_key from status_reasons st",
+            column: "c.status_reason_id",
+        }),
+        _ => None,
+    }
+}
+
+/// The cursor's sort value, or null when it is of another sort's type (then
+/// nothing follows it).
+fn push_cursor_value(sql: &mut QueryBuilder<Postgres>, value: &CursorValue, kind: SortType) {
+    match (value, kind) {
+        (CursorValue::Int(n), SortType::Int) => sql.push_bind(*n),
+        (CursorValue::Text(t), SortType::Text) => sql.push_bind(t.clone()),
+        (CursorValue::Time(t), SortType::Time) => sql.push_bind(*t),
+        _ => sql.push("null"),
+    };
+}
+
+/// One page of a view sorted by a group's key (see `Grouped`).
+async fn list_grouped(
+    tx: &mut PgConnection,
+    names: &CaseNames,
+    spec: &ViewSpec,
+    group: Grouped,
+    me: Uuid,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let Grouped { groups, column } = group;
+    let kind = spec.sort.kind();
+    // Past the cursor: later cases of its group, every case of later groups
+    // (an id beyond every id in the other direction stands for "from the start").
+    let (cmp, dir, from_start) = if spec.descending {
+        ("<", "desc", "ffffffff-ffff-ffff-ffff-ffffffffffff")
+    } else {
+        (">", "asc", "00000000-0000-0000-0000-000000000000")
+    };
+    let limit = spec.per_page + 1;
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "{ROW_SELECT} from (select g.sort_key, k.id from ({groups}) g
+           cross join lateral (select c.id from cases c where {column} = g.key_id"
+    ));
+    push_conditions(&mut sql, spec, me, tz);
+    if let Some(cursor) = &spec.after {
+        sql.push(format!(" and c.id {cmp} case when g.sort_key = "));
+        push_cursor_value(&mut sql, &cursor.value, kind);
+        sql.push(" then ")
+            .push_bind(cursor.id)
+            .push(format!(" else '{from_start}'::uuid end"));
+    }
+    sql.push(format!(" order by c.id {dir} limit {limit}) k"));
+    if let Some(cursor) = &spec.after {
+        sql.push(format!(" where g.sort_key {cmp}= "));
+        push_cursor_value(&mut sql, &cursor.value, kind);
+    }
+    sql.push(format!(
+        " order by g.sort_key {dir}, k.id {dir} limit {limit}) page
+          join cases c on c.id = page.id{SLA_CELL} order by page.sort_key {dir}, c.id {dir}"
+    ));
+    fetch_rows(tx, sql, names).await
+}
+
 /// Adds the view's and the filters' conditions.
 fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, tz: chrono_tz::Tz) {
     match spec.view {
@@ -401,6 +502,9 @@ pub async fn list(
     me: Uuid,
     tz: chrono_tz::Tz,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
+    if let Some(group) = grouped(spec) {
+        return list_grouped(tx, names, spec, group, me, tz).await;
+    }
     let (expression, kind) = (sort_expression(spec.sort), spec.sort.kind());
     let (cmp, dir) = if spec.descending {
         ("<", "desc")
@@ -429,12 +533,7 @@ pub async fn list(
     push_conditions(&mut sql, spec, me, tz);
     if let Some(cursor) = &spec.after {
         sql.push(format!(" and ({expression}, c.id) {cmp} ("));
-        match (&cursor.value, kind) {
-            (CursorValue::Int(n), SortType::Int) => sql.push_bind(*n),
-            (CursorValue::Text(t), SortType::Text) => sql.push_bind(t.clone()),
-            (CursorValue::Time(t), SortType::Time) => sql.push_bind(*t),
-            _ => sql.push("null"),
-        };
+        push_cursor_value(&mut sql, &cursor.value, kind);
         sql.push(", ").push_bind(cursor.id).push(")");
     }
     // The page size is the server's, so it is written into the statement:
