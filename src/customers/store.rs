@@ -70,7 +70,7 @@ pub struct SearchFilter {
     pub include_inactive: bool,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
 pub struct CustomerRow {
     pub id: Uuid,
     pub kind: String,

@@ -11,14 +11,14 @@ use uuid::Uuid;
 
 use crate::cases::handlers::form::ChosenCustomer;
 use crate::cases::handlers::load;
-use crate::cases::model::{ActivityForm, ActivityKind, format_minutes};
+use crate::cases::model::{ActivityForm, ActivityKind, CaseNumber, format_minutes};
 use crate::cases::store::{
-    self, ActivityRow, AttachmentRow, CaseRecord, CaseRow, EventRow, Relation, SlaChipRow,
-    TimelineFilter,
+    self, ActivityRow, AttachmentRow, CaseRecord, CaseRow, CaseSurroundings, EventRow, Relation,
+    SlaChipRow, TimelineFilter,
 };
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
-use crate::error::Result;
+use crate::error::{Result, not_found};
 use crate::sla::model::{Kpi, KpiStatus};
 use crate::web::form::FieldErrors;
 use crate::web::page::PageCtx;
@@ -147,11 +147,24 @@ pub async fn show_case(
     Path(number): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Result<CasePage> {
-    let case = load(&mut s, &number).await?;
-    let page = case_page(
+    let number = CaseNumber::parse(&number).ok_or_else(not_found)?;
+    let tab = Tab::parse(&q.tab);
+    let names = s.lists.case_names(&mut s.tx).await?;
+    let (case, around) = store::find_with_surroundings(
+        &mut s.tx,
+        &names,
+        number,
+        s.user.id,
+        s.now,
+        shows_attachments(tab),
+    )
+    .await?
+    .ok_or_else(not_found)?;
+    let page = page_of(
         &mut s,
         case,
-        Tab::parse(&q.tab),
+        around,
+        tab,
         TimelineFilter::parse(&q.timeline),
     )
     .await?;
@@ -159,28 +172,45 @@ pub async fn show_case(
     Ok(page)
 }
 
+/// The summary lists the case's files, the activities tab those of its
+/// activities.
+fn shows_attachments(tab: Tab) -> bool {
+    matches!(tab, Tab::Summary | Tab::Activities)
+}
+
+/// The case page of a case already read (a refused form shows it again).
 pub async fn case_page(
     s: &mut SignedIn,
     case: CaseRecord,
     tab: Tab,
     filter: TimelineFilter,
 ) -> Result<CasePage> {
-    // Each tab loads only what it shows: the case page is the most opened
-    // page of the desk, and most cases on it are closed.
-    let active = case.is_active();
-    let summary = tab == Tab::Summary;
-    let activities_tab = tab == Tab::Activities;
-    let relationships = tab == Tab::Relationships;
     let around = store::surroundings(
         &mut s.tx,
         case.id,
         case.customer_id,
         s.user.id,
         s.now,
-        summary || activities_tab,
+        shows_attachments(tab),
     )
-    .await?
-    .ok_or(crate::error::AppError::NotFound)?;
+    .await?;
+    page_of(s, case, around, tab, filter).await
+}
+
+async fn page_of(
+    s: &mut SignedIn,
+    case: CaseRecord,
+    mut around: CaseSurroundings,
+    tab: Tab,
+    filter: TimelineFilter,
+) -> Result<CasePage> {
+    let customer = around.customer.take().ok_or_else(not_found)?;
+    // Each tab loads only what it shows: the case page is the most opened
+    // page of the desk, and most cases on it are closed.
+    let active = case.is_active();
+    let summary = tab == Tab::Summary;
+    let activities_tab = tab == Tab::Activities;
+    let relationships = tab == Tab::Relationships;
     let family = around.family(case.id);
     let assigns = active && s.page.has_role("supervisor");
     let sla_tab = tab == Tab::Sla;
@@ -234,7 +264,7 @@ pub async fn case_page(
         .await?,
         reasons: when(activities_tab && active, s.lists.reasons(&mut s.tx)).await?,
         chosen_customer: ChosenCustomer {
-            row: around.customer,
+            row: customer,
             alerts: around.alerts,
         },
         ctx: s.page.clone(),

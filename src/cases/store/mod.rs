@@ -147,7 +147,7 @@ impl CaseRecord {
 // the rest are scalar subqueries rather than a join: each is one
 // primary-key probe, and the planner no longer spends milliseconds ordering
 // joins on every case page.
-const RECORD_SELECT: &str = "select c.id, c.number, c.title, c.customer_id,
+pub(super) const RECORD_COLUMNS: &str = "c.id, c.number, c.title, c.customer_id,
         (select name from customers where id = c.customer_id) as customer_name,
         c.contact_id, (select name from customers where id = c.contact_id) as contact_name,
         c.subject_id, c.channel_id, c.direction, c.received_at, c.opened_at,
@@ -163,8 +163,7 @@ const RECORD_SELECT: &str = "select c.id, c.number, c.title, c.customer_id,
         c.worked_minutes, c.billable_minutes, c.resolved_billable_minutes,
         c.created_by, c.updated_by, c.updated_at, c.version,
         c.entitlement_id, (select name from entitlements where id = c.entitlement_id) as entitlement_name,
-        c.terms_exempt, c.escalated
-   from cases c";
+        c.terms_exempt, c.escalated";
 
 /// Runs a record query and puts the names of the workspace's lists on it.
 async fn fetch_record(
@@ -175,6 +174,12 @@ async fn fetch_record(
     let Some(mut case) = query.fetch_optional(tx).await? else {
         return Ok(None);
     };
+    put_names(&mut case, names);
+    Ok(Some(case))
+}
+
+/// Puts the names of the workspace's lists on a case read from SQL.
+pub(super) fn put_names(case: &mut CaseRecord, names: &CaseNames) {
     case.subject_name = names.of(Named::Subject, case.subject_id);
     case.channel_name = names.of(Named::Channel, case.channel_id);
     case.product_name = names.of(Named::Product, case.product_id);
@@ -197,7 +202,6 @@ async fn fetch_record(
     case.updated_by_name = names
         .of(Named::User, Some(case.updated_by))
         .unwrap_or_default();
-    Ok(Some(case))
 }
 
 /// How a case is named: by the number people use, or by its id.
@@ -226,11 +230,11 @@ pub async fn find(
 ) -> Result<Option<CaseRecord>, sqlx::Error> {
     let query = match key {
         CaseKey::Number(number) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{RECORD_SELECT} where c.number = $1"
+            "select {RECORD_COLUMNS} from cases c where c.number = $1"
         )))
         .bind(number.0),
         CaseKey::Id(id) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{RECORD_SELECT} where c.id = $1"
+            "select {RECORD_COLUMNS} from cases c where c.id = $1"
         )))
         .bind(id),
     };
