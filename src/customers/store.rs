@@ -778,23 +778,36 @@ impl Alert {
     }
 }
 
+/// The customer's alerts showing at `now`, most urgent first, as one JSON
+/// array, for a statement that reads them beside other things (the case
+/// page). `customer` and `now` are as the statement names them.
+pub(crate) fn current_alerts_json(customer: &str, now: &str) -> String {
+    format!(
+        "(select coalesce(json_agg(al order by al.rank, al.created_at desc), '[]')
+            from (select al.id, al.text, al.priority, al.expires_at, al.created_at, u.name as author,
+                         case al.priority when 'high' then 0 when 'medium' then 1 else 2 end as rank
+                    from customer_alerts al
+                    left join users u on u.tenant_id = al.tenant_id and u.id = al.created_by
+                   where al.customer_id = {customer} and al.active
+                     and (al.expires_at is null or al.expires_at > {now})) al)"
+    )
+}
+
 /// Alerts showing now, most urgent first.
 pub async fn current_alerts(
     tx: &mut PgConnection,
     customer: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Vec<Alert>, sqlx::Error> {
-    sqlx::query_as!(
-        Alert,
-        r#"select a.id, a.text, a.priority, a.expires_at, a.created_at, u.name as "author?"
-             from customer_alerts a left join users u on u.tenant_id = a.tenant_id and u.id = a.created_by
-            where a.customer_id = $1 and a.active and (a.expires_at is null or a.expires_at > $2)
-            order by case a.priority when 'high' then 0 when 'medium' then 1 else 2 end, a.created_at desc"#,
-        customer,
-        now
-    )
-    .fetch_all(tx)
-    .await
+    let alerts: sqlx::types::Json<Vec<Alert>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select {}",
+        current_alerts_json("$1", "$2")
+    )))
+    .bind(customer)
+    .bind(now)
+    .fetch_one(tx)
+    .await?;
+    Ok(alerts.0)
 }
 
 pub async fn add_alert(

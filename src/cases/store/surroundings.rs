@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{AttachmentRow, CaseRecord, RECORD_COLUMNS, put_names};
 use crate::cases::model::CaseNumber;
 use crate::catalog::names::CaseNames;
-use crate::customers::store::{Alert, CustomerRow, ROW_COLUMNS, ROW_SOURCE};
+use crate::customers::store::{Alert, CustomerRow, ROW_COLUMNS, ROW_SOURCE, current_alerts_json};
 
 /// One KPI instance of the case, as the header's timers show it.
 #[derive(Debug, Clone, FromRow, Deserialize)]
@@ -68,17 +68,12 @@ const SLA_CHIP_COLUMNS: &str =
 /// customer ids, the user, the time and whether attachments are wanted as
 /// the statement names them (parameters, or columns of the case read).
 fn surroundings_columns(case: &str, customer: &str, user: &str, now: &str, files: &str) -> String {
+    let alerts = current_alerts_json(customer, now);
     // `= any(array(...))` rather than `or case_id in (...)`: row-level
     // security keeps an `or` from reaching the index, an array does not.
     format!(
         "(select row_to_json(cu) from (select {ROW_COLUMNS} from {ROW_SOURCE} where c.id = {customer}) cu) as customer,
-         (select coalesce(json_agg(al order by al.rank, al.created_at desc), '[]')
-            from (select al.id, al.text, al.priority, al.expires_at, al.created_at, u.name as author,
-                         case al.priority when 'high' then 0 when 'medium' then 1 else 2 end as rank
-                    from customer_alerts al
-                    left join users u on u.tenant_id = al.tenant_id and u.id = al.created_by
-                   where al.customer_id = {customer} and al.active
-                     and (al.expires_at is null or al.expires_at > {now})) al) as alerts,
+         {alerts} as alerts,
          array(select m.id from cases m where m.merged_into_id = {case}) as merged,
          exists (select from case_followers f where f.case_id = {case} and f.user_id = {user}) as following,
          (select coalesce(json_agg(k order by k.kpi), '[]')
