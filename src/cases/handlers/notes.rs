@@ -10,7 +10,7 @@ use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
 use crate::cases::handlers::{case_path, find, load, sync_sla};
 use crate::cases::model::{ActivityForm, ActivityInput, CaseNumber, format_minutes};
-use crate::cases::store::{self, CaseKey, EventKind, NewEvent, TimelineFilter};
+use crate::cases::store::{self, CaseRecord, EventKind, NewEvent, TimelineFilter};
 use crate::catalog::model::optional_id;
 use crate::error::{Result, not_found};
 use crate::notifications;
@@ -44,8 +44,11 @@ pub async fn add_note(
     let (input, file) = upload::read_request::<NoteForm>(request).await?;
     let body = match form::multiline(&input.body, 50_000) {
         Ok(body) if !body.is_empty() => body,
-        Ok(_) => return refuse(&mut s, case.id, &input.body, "error-required").await,
-        Err(key) => return refuse(&mut s, case.id, &input.body, key).await,
+        refused => {
+            let key = refused.err().unwrap_or("error-required");
+            let record = find(&mut s, case.id).await?.ok_or_else(not_found)?;
+            return refuse(&mut s, record, &input.body, key).await;
+        }
     };
     let priority = optional_id(&input.priority_id)
         .ok()
@@ -62,7 +65,7 @@ pub async fn add_note(
         store::lock(&mut s.tx, case.id).await?;
         let locked = find(&mut s, case.id).await?.ok_or_else(not_found)?;
         if !locked.is_active() {
-            return refuse(&mut s, locked.id, &input.body, "case-refused-not-active").await;
+            return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
         }
         Some(locked)
     } else {
@@ -134,11 +137,10 @@ pub async fn add_note(
 /// Shows the case page again with the note as typed and the error beside it.
 async fn refuse(
     s: &mut SignedIn,
-    case: impl Into<CaseKey>,
+    case: CaseRecord,
     typed: &str,
     key: &'static str,
 ) -> Result<Response> {
-    let case = find(s, case).await?.ok_or_else(not_found)?;
     let mut page = case_page(s, case, Tab::Summary, TimelineFilter::All).await?;
     page.note_errors.add("body", key);
     page.note_body = typed.to_owned();
