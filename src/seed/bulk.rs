@@ -392,6 +392,7 @@ async fn seed_tenant(
             .map(|_| id_at(&mut rng, Utc::now()))
             .collect();
         insert_kpis(&mut tx, &cases.ids, &kpi_ids).await?;
+        set_case_timers(&mut tx, &cases.ids).await?;
         tx.commit().await?;
         done += size;
         if done % 50_000 < BATCH {
@@ -619,6 +620,20 @@ async fn insert_kpis(
     .bind(cases)
     .bind(first)
     .bind(resolve)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The timer each case's row shows, from the instances just written.
+async fn set_case_timers(tx: &mut sqlx::PgConnection, cases: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update cases c
+            set (sla_timer_status, sla_timer_deadline, sla_timer_warning_at) =
+                (select t.status, t.deadline, t.warning_at from case_sla_timer(c.tenant_id, c.id) t)
+          where c.tenant_id = app_tenant_id() and c.id = any($1)",
+    )
+    .bind(cases)
     .execute(tx)
     .await?;
     Ok(())

@@ -2,6 +2,7 @@
 //! items, and the KPI instances that time every case.
 
 pub mod calendar;
+pub mod case_timer;
 pub mod condition;
 pub mod defaults;
 pub mod engine;

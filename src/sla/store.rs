@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::catalog::cache::Lists;
 use crate::sla::calendar::Calendar;
+use crate::sla::case_timer::CaseTimer;
 use crate::sla::condition::Condition;
 use crate::sla::engine::{Evolution, Instance, Step};
 use crate::sla::model::{Actions, Kpi, KpiStatus, Sla, SlaItem};
@@ -209,13 +210,15 @@ pub async fn instances_of(
         .collect())
 }
 
-/// Writes the instances a change touched and one history row per step in a
-/// single statement (the instance rows the history points at are written by
-/// the same statement), then opens and closes pause-ledger rows.
+/// Writes the instances a change touched, one history row per step and the
+/// case's timer in a single statement (the instance rows the history points
+/// at are written by the same statement), then opens and closes
+/// pause-ledger rows.
 pub async fn save_evolutions(
     tx: &mut PgConnection,
     case_id: Uuid,
     evolutions: &[&Evolution],
+    timer: CaseTimer,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -239,7 +242,11 @@ pub async fn save_evolutions(
                sla_item_id = excluded.sla_item_id, status = excluded.status, warning_at = excluded.warning_at,
                failure_at = excluded.failure_at, warned_at = excluded.warned_at, failed_at = excluded.failed_at,
                succeeded_at = excluded.succeeded_at, ended_at = excluded.ended_at, paused_at = excluded.paused_at,
-               paused_minutes = excluded.paused_minutes, due_at = excluded.due_at)
+               paused_minutes = excluded.paused_minutes, due_at = excluded.due_at),
+              timer as (
+           update cases set sla_timer_status = $25, sla_timer_deadline = $26, sla_timer_warning_at = $27
+            where id = $24
+              and (sla_timer_status, sla_timer_deadline, sla_timer_warning_at) is distinct from ($25, $26, $27))
          insert into sla_kpi_history (tenant_id, id, instance_id, at, event, from_status, to_status, detail, actor_id)
          select app_tenant_id(), h.id, h.instance_id, $21, h.event, h.from_status, h.to_status, h.detail, $22
            from unnest($16::uuid[], $17::uuid[], $18::text[], $19::text[], $20::text[], $23::jsonb[])
@@ -268,6 +275,10 @@ pub async fn save_evolutions(
     .bind(now)
     .bind(actor)
     .bind(&steps.details)
+    .bind(case_id)
+    .bind(timer.status.map(KpiStatus::as_str))
+    .bind(timer.deadline)
+    .bind(timer.warning_at)
     .execute(&mut *tx)
     .await?;
     record_pauses(tx, evolutions, now).await

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::cases::model::State;
 use crate::cases::store::{EventKind, NewCase, NewEvent, Resolved, add_event};
 use crate::catalog::cache::Lists;
+use crate::sla::case_timer::CaseTimer;
 use crate::sla::condition::CaseFacts;
 use crate::sla::engine::{CaseMoment, Evolution, Step, evolve};
 use crate::sla::model::Kpi;
@@ -177,7 +178,11 @@ async fn apply(
         return Ok(());
     }
     let changed: Vec<&Evolution> = evolutions.iter().collect();
-    store::save_evolutions(tx, case_id, &changed, actor, now).await?;
+    let unchanged = current
+        .iter()
+        .filter(|i| !evolutions.iter().any(|e| e.instance.kpi == i.kpi));
+    let timer = CaseTimer::of(unchanged.chain(evolutions.iter().map(|e| &e.instance)));
+    store::save_evolutions(tx, case_id, &changed, timer, actor, now).await?;
     for evolution in &changed {
         for (step, _, _) in &evolution.steps {
             if let Step::Reevaluated {

@@ -5,6 +5,7 @@
 
 use atende::seed::bulk::{BulkOptions, bulk};
 
+use crate::sla_cases::assert_rows_carry_their_timers;
 use crate::support::TestApp;
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -186,4 +187,6 @@ async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_ca
         0,
         "a paused timer without its open pause in the ledger"
     );
+    // The case views show each case's timer from its row.
+    assert_rows_carry_their_timers(&app, chrono::Utc::now()).await;
 }

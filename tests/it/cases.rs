@@ -3,6 +3,7 @@
 use atende::users::model::Role;
 use axum::http::StatusCode;
 
+use crate::sla_cases::assert_rows_carry_their_timers;
 use crate::support::{ACME, Browser, GLOBEX, TestApp, html, location, see_other};
 
 /// The id of a row of a catalog table of ACME, by name.
@@ -604,9 +605,11 @@ async fn resolved_and_cancelled_cases_come_back_but_closed_ones_take_no_closing(
     for kind in ["Cancelamento", "Reativação", "Resolução", "Criação"] {
         assert!(kinds.contains(&kind.to_owned()), "{kind} in {kinds:?}");
     }
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let merged = app.named("status_reasons", "Mesclado").await.to_string();
     let by_hand = agent.post_form(&format!("{path}/reactivate"), &[]).await;
     assert_eq!(by_hand.status_code(), StatusCode::SEE_OTHER);
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let sneaky = agent
         .post_form(&format!("{path}/cancel"), &[("status_reason_id", &merged)])
         .await;

@@ -1,6 +1,8 @@
 //! SLA timers in the browser: the case header's countdowns, the SLA tab, the
 //! "nearing" view with its SLA column, and the supervisors' compliance panel.
 
+use atende::sla::case_timer::CaseTimer;
+use atende::sla::model::KpiStatus;
 use atende::users::model::Role;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
@@ -107,6 +109,50 @@ pub(crate) async fn stored_deadlines(app: &TestApp, path: &str) -> Vec<(String, 
     .fetch_all(&app.pool)
     .await
     .expect("instances")
+}
+
+/// Every case row carries the timer its instances give (`case_sla_timer`,
+/// in SQL), as both stand at `now`: the worker's nearing and breach steps
+/// are not written to the row, which works them out from its deadlines.
+pub(crate) async fn assert_rows_carry_their_timers(app: &TestApp, now: DateTime<Utc>) {
+    type Row = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let rows: Vec<(
+        i64,
+        Option<String>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        Option<String>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    )> = sqlx::query_as(
+        "select c.number, c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at,
+                    t.status, t.deadline, t.warning_at
+               from cases c left join lateral case_sla_timer(c.tenant_id, c.id) t on true",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("case timers");
+    assert!(!rows.is_empty(), "no cases to compare");
+    let at_now = |status: Option<String>, deadline, warning_at| -> Row {
+        let timer = CaseTimer {
+            status: status.as_deref().and_then(KpiStatus::parse),
+            deadline,
+            warning_at,
+        };
+        let status = timer
+            .status_at(now)
+            .map(KpiStatus::as_str)
+            .unwrap_or("none");
+        (status.to_owned(), deadline, warning_at)
+    };
+    for (number, status, deadline, warning_at, want_status, want_deadline, want_warning_at) in rows
+    {
+        assert_eq!(
+            at_now(status, deadline, warning_at),
+            at_now(want_status, want_deadline, want_warning_at),
+            "the timer on the row of case {number}"
+        );
+    }
 }
 
 /// (kpi, status, class, data-deadline, text) of every timer chip.
@@ -265,6 +311,7 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
         .await
         .expect("worker");
     assert_eq!(report.warned, 2, "{report:?}");
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let nearing = agent.get("/cases?view=nearing").await.text();
     assert_eq!(
         titles(&nearing),
@@ -292,6 +339,7 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
         .await
         .expect("worker");
     assert_eq!(report.failed, 1, "{report:?}");
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let fragment = agent.htmx_get(&format!("{first}/sla-chips")).await.text();
     let shown = chips(&fragment);
     assert_eq!(shown[0].1, "non_compliant", "{shown:?}");
@@ -376,6 +424,7 @@ async fn a_paused_timer_stands_still_and_the_sla_tab_explains_the_pushed_deadlin
         noted.text()
     );
 
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let shown = chips(&agent.get(&path).await.text());
     assert!(
         shown
@@ -403,6 +452,7 @@ async fn a_paused_timer_stands_still_and_the_sla_tab_explains_the_pushed_deadlin
         )
         .await;
     let after = stored_deadlines(&app, &path).await;
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     for ((kpi, was), (_, now)) in before.iter().zip(&after) {
         assert_eq!(
             *now - *was,

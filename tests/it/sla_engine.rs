@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+use crate::sla_cases::assert_rows_carry_their_timers;
 use crate::support::{Browser, TestApp, location};
 
 /// ACME's default SLA counts every minute, so deadlines do not depend on
@@ -156,10 +157,12 @@ async fn waiting_on_the_customer_pauses_the_clock_and_resuming_moves_the_deadlin
     };
     post(note(&on_hold)).await;
     assert!(kpis(&app, &path).await.iter().all(|k| k.status == "paused"));
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
 
     app.clock().advance(Duration::minutes(90));
     post(note(&working)).await;
     let after = kpis(&app, &path).await;
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     for (old, new) in before.iter().zip(&after) {
         assert_eq!(new.status, "in_progress");
         assert!((89..=91).contains(&new.paused_minutes), "{new:?}");
@@ -202,6 +205,7 @@ async fn raising_the_priority_re_evaluates_the_timers_and_says_so_on_the_timelin
         )
         .await;
     let timers = kpis(&app, &path).await;
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     assert_eq!(
         timers[0].item.as_deref(),
         Some("Primeira resposta — urgente")
@@ -276,6 +280,7 @@ async fn the_worker_warns_then_breaches_once_notifying_the_owner_in_app_and_by_m
         }
     );
     assert_eq!(kpis(&app, &path).await[0].status, "non_compliant");
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let escalated: bool = sqlx::query_scalar("select escalated from cases where number = $1 and tenant_id = (select id from tenants where slug = 'acme')")
         .bind(number_of(&path))
         .fetch_one(&app.pool)
@@ -540,8 +545,10 @@ async fn hours_are_taken_at_resolution_given_back_on_reactivation_and_taken_anew
     };
     resolve("1:05").await;
     assert_eq!(hours.remaining(&app).await, 535);
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     agent.post_form(&format!("{path}/reactivate"), &[]).await;
     assert_eq!(hours.remaining(&app).await, 600);
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     resolve("0:30").await;
     assert_eq!(hours.remaining(&app).await, 570);
 

@@ -8,7 +8,8 @@ use chrono::Duration;
 use scraper::{Html, Selector};
 
 use crate::sla_cases::{
-    configure_sla, millis, open_case, spawn, status_id, stored_deadlines, titles,
+    assert_rows_carry_their_timers, configure_sla, millis, open_case, spawn, status_id,
+    stored_deadlines, titles,
 };
 use crate::support::{ACME, TestApp, see_other};
 
@@ -82,6 +83,7 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
         .await
         .expect("worker");
     let deadlines = stored_deadlines(&app, &late).await;
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let active = agent.get("/cases?view=active").await.text();
     let (class, deadline, _) = sla_cell(&active, "Resposta atrasada");
     assert!(class.contains("sla-chip-breached"), "{class}");
@@ -96,6 +98,7 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
     // The agent answers: the breach has ended, and the resolution's clock
     // is the one that ticks.
     agent.post_form(&format!("{late}/start"), &[]).await;
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let active = agent.get("/cases?view=active").await.text();
     let (class, deadline, _) = sla_cell(&active, "Resposta atrasada");
     assert!(class.contains("sla-chip-ok"), "{class}");
@@ -138,6 +141,7 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
     app.clock().advance(Duration::minutes(5));
     resolve(&app, &agent, &fresh).await;
     resolve(&app, &agent, &late).await;
+    assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let resolved = agent.get("/cases?view=resolved").await.text();
     let (class, deadline, text) = sla_cell(&resolved, "Resposta atrasada");
     assert!(class.contains("sla-chip-breached"), "{class}");

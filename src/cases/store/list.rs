@@ -10,6 +10,7 @@ use crate::cases::model::{CaseNumber, State};
 use crate::cases::views::{Cursor, CursorValue, Sort, SortType, View, ViewSpec};
 use crate::catalog::names::{CaseNames, Named};
 use crate::customers::name_search::{longest_word, push_parts_starting_with};
+use crate::sla::case_timer::CaseTimer;
 use crate::sla::model::KpiStatus;
 
 /// Stands for "not resolved" in the resolved-time sort; matches the SQL side.
@@ -36,11 +37,8 @@ pub struct CaseRow {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub worked_minutes: i32,
-    /// The nearest deadline of a running KPI instance, and that instance's
-    /// status; with no clock running, no deadline and "paused", or the
-    /// status a timer ended in (non-compliant before succeeded).
-    pub sla_deadline: Option<DateTime<Utc>>,
-    pub sla_status: Option<String>,
+    /// The SLA column: the timer the case row carries.
+    pub sla: CaseTimer,
     // Names come from the workspace's cached lists (`CaseNames`), not SQL.
     pub status_name: String,
     pub priority_name: String,
@@ -51,7 +49,7 @@ pub struct CaseRow {
 }
 
 /// The columns of `ROW_SELECT`, in its order.
-const ROW_COLUMNS: [&str; 17] = [
+const ROW_COLUMNS: [&str; 18] = [
     "id",
     "number",
     "title",
@@ -67,8 +65,9 @@ const ROW_COLUMNS: [&str; 17] = [
     "updated_at",
     "resolved_at",
     "worked_minutes",
-    "sla_deadline",
-    "sla_status",
+    "sla_timer_status",
+    "sla_timer_deadline",
+    "sla_timer_warning_at",
 ];
 
 /// Read by position: by name, each of a page's 400 values cost a hash of
@@ -99,8 +98,13 @@ impl<'r> FromRow<'r, PgRow> for CaseRow {
             updated_at: row.try_get(12)?,
             resolved_at: row.try_get(13)?,
             worked_minutes: row.try_get(14)?,
-            sla_deadline: row.try_get(15)?,
-            sla_status: row.try_get(16)?,
+            sla: CaseTimer {
+                status: row
+                    .try_get::<Option<&str>, _>(15)?
+                    .and_then(KpiStatus::parse),
+                deadline: row.try_get(16)?,
+                warning_at: row.try_get(17)?,
+            },
             status_name: String::new(),
             priority_name: String::new(),
             priority_color: String::new(),
@@ -120,29 +124,30 @@ impl CaseRow {
         State::parse(&self.state)
     }
 
-    /// The colour of the SLA chip: ok, warn or breached while a clock runs;
-    /// paused; breached or done once the timers have ended.
-    pub fn sla_tone(&self) -> &'static str {
-        match self.sla_status.as_deref() {
-            Some("nearing") => "warn",
-            Some("non_compliant") => "breached",
-            Some("paused") => "paused",
-            _ if self.sla_deadline.is_none() => "done",
+    /// The colour of the SLA chip at `now`: ok, warn or breached while a
+    /// clock runs; paused; breached or done once the timers have ended.
+    pub fn sla_tone(&self, now: &DateTime<Utc>) -> &'static str {
+        match self.sla.status_at(*now) {
+            Some(KpiStatus::Nearing) => "warn",
+            Some(KpiStatus::NonCompliant) => "breached",
+            Some(KpiStatus::Paused) => "paused",
+            _ if self.sla.deadline.is_none() => "done",
             _ => "ok",
         }
     }
 
     /// A paused timer, or how the case's timers ended, when none runs.
     pub fn sla_outcome(&self) -> Option<KpiStatus> {
-        match self.sla_deadline {
+        match self.sla.deadline {
             Some(_) => None,
-            None => KpiStatus::parse(self.sla_status.as_deref()?),
+            None => self.sla.status,
         }
     }
 
     /// The deadline as the ticking script reads it.
     pub fn sla_deadline_attr(&self) -> String {
-        self.sla_deadline
+        self.sla
+            .deadline
             .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
             .unwrap_or_default()
     }
@@ -158,7 +163,7 @@ impl CaseRow {
             Sort::Owner => {
                 CursorValue::Text(self.owner_name.clone().unwrap_or_default().to_lowercase())
             }
-            Sort::Deadline => CursorValue::Time(self.sla_deadline.unwrap_or(NO_DEADLINE)),
+            Sort::Deadline => CursorValue::Time(self.sla.deadline.unwrap_or(NO_DEADLINE)),
             Sort::Opened => CursorValue::Time(self.opened_at),
             Sort::Updated => CursorValue::Time(self.updated_at),
             Sort::Resolved => CursorValue::Time(self.resolved_at.unwrap_or(NEVER)),
@@ -178,22 +183,7 @@ const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
 const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.customer_name,
         c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        case when sla.running then sla.failure_at end as sla_deadline, sla.status as sla_status";
-
-// The SLA column: the running instance with the nearest deadline or, when
-// no clock runs, a paused one, or else how the case's timers ended (a
-// breach first), of at most two instances per case, read in that order
-// from their own index (migration 0015: its key is this order by, and
-// the two change together). Only running clocks count down;
-// cancelled ones promised nothing and are not shown. An instance that
-// breached its deadline runs on until the case answers or closes; then it
-// has ended and its deadline no longer counts down.
-const SLA_CELL: &str = "
-   left join lateral (select i.failure_at, i.status, i.ended_at is null and i.status <> 'paused' as running
-                        from sla_kpi_instances i
-                       where i.case_id = c.id and i.status <> 'cancelled'
-                       order by i.ended_at is not null, i.status = 'paused', i.status <> 'non_compliant', i.failure_at
-                       limit 1) sla on true";
+        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at";
 
 // The deadline sort's key: the nearest deadline of a running instance,
 // read from the index of running instances alone (migration 0011).
@@ -208,7 +198,7 @@ static RUNNING_DEADLINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(
 
 /// The cases and their SLA cell, up to the conditions.
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
-    sql.push(" from cases c").push(SLA_CELL).push(" where true");
+    sql.push(" from cases c where true");
 }
 
 /// Runs a row query and puts the names on its rows.
@@ -382,7 +372,7 @@ async fn list_grouped(
     }
     sql.push(format!(
         " order by g.sort_key {dir}, k.id {dir} limit {limit}) page
-          join cases c on c.id = page.id{SLA_CELL} order by page.sort_key {dir}, c.id {dir}"
+          join cases c on c.id = page.id order by page.sort_key {dir}, c.id {dir}"
     ));
     fetch_rows(tx, sql, names).await
 }
@@ -544,7 +534,7 @@ pub async fn list(
     ));
     if deferred {
         sql.push(format!(
-            ") page join cases c on c.id = page.id{SLA_CELL} order by page.sort_key {dir}, c.id {dir}"
+            ") page join cases c on c.id = page.id order by page.sort_key {dir}, c.id {dir}"
         ));
     }
     fetch_rows(tx, sql, names).await
