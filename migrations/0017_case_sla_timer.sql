@@ -1,12 +1,12 @@
 -- Each row of a case view shows one SLA timer: the running one with the
 -- nearest deadline or, when none runs, a paused one, or else how the timers
 -- ended, a breach first. Looked up per row, even from its own index
--- (migration 0015), the timers were about a third of what PostgreSQL spent
--- on a page of the case list. The case row now carries the timer it shows, written with
--- the instances whenever a change to the case moves them
--- (src/sla/case_timer.rs). Only the worker's nearing and breach steps leave
--- it as it was: they follow from the deadlines the row holds, so a view
--- works them out from the time it is shown.
+-- (migration 0015), the timers were about a third of what PostgreSQL
+-- spent on a page of the case list. The case row now carries the timer it
+-- shows, written with the instances whenever a change to the case moves
+-- them (src/sla/case_timer.rs). Only the worker's nearing and breach steps
+-- leave it as it was: they follow from the deadlines the row holds, so a
+-- view works them out from the time it is shown.
 alter table cases
     add column sla_timer_status text,
     -- Set only while the timer runs: the countdown's end and its warning.
