@@ -111,46 +111,46 @@ pub(crate) async fn stored_deadlines(app: &TestApp, path: &str) -> Vec<(String, 
     .expect("instances")
 }
 
+/// A case's timer as its row holds it, beside the one its instances give.
+#[derive(sqlx::FromRow)]
+struct TimerPair {
+    number: i64,
+    status: Option<String>,
+    deadline: Option<DateTime<Utc>>,
+    warning_at: Option<DateTime<Utc>>,
+    want_status: Option<String>,
+    want_deadline: Option<DateTime<Utc>>,
+    want_warning_at: Option<DateTime<Utc>>,
+}
+
 /// Every case row carries the timer its instances give (`case_sla_timer`,
 /// in SQL), as both stand at `now`: the worker's nearing and breach steps
 /// are not written to the row, which works them out from its deadlines.
 pub(crate) async fn assert_rows_carry_their_timers(app: &TestApp, now: DateTime<Utc>) {
-    type Row = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-    let rows: Vec<(
-        i64,
-        Option<String>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        Option<String>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    )> = sqlx::query_as(
-        "select c.number, c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at,
-                    t.status, t.deadline, t.warning_at
-               from cases c left join lateral case_sla_timer(c.tenant_id, c.id) t on true",
+    let rows: Vec<TimerPair> = sqlx::query_as(
+        "select c.number, c.sla_timer_status as status, c.sla_timer_deadline as deadline,
+                c.sla_timer_warning_at as warning_at, t.status as want_status,
+                t.deadline as want_deadline, t.warning_at as want_warning_at
+           from cases c left join lateral case_sla_timer(c.tenant_id, c.id) t on true",
     )
     .fetch_all(&app.pool)
     .await
     .expect("case timers");
     assert!(!rows.is_empty(), "no cases to compare");
-    let at_now = |status: Option<String>, deadline, warning_at| -> Row {
+    let at_now = |status: Option<String>, deadline, warning_at| {
         let timer = CaseTimer {
             status: status.as_deref().and_then(KpiStatus::parse),
             deadline,
             warning_at,
         };
-        let status = timer
-            .status_at(now)
-            .map(KpiStatus::as_str)
-            .unwrap_or("none");
-        (status.to_owned(), deadline, warning_at)
+        (timer.status_at(now), deadline, warning_at)
     };
-    for (number, status, deadline, warning_at, want_status, want_deadline, want_warning_at) in rows
-    {
+    for row in rows {
         assert_eq!(
-            at_now(status, deadline, warning_at),
-            at_now(want_status, want_deadline, want_warning_at),
-            "the timer on the row of case {number}"
+            at_now(row.status, row.deadline, row.warning_at),
+            at_now(row.want_status, row.want_deadline, row.want_warning_at),
+            "the timer on the row of case {}",
+            row.number
         );
     }
 }
