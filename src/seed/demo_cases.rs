@@ -191,6 +191,8 @@ pub async fn seed(
                 now: opened,
                 author,
                 sla_id: None,
+                // The demo's timers start with its SLAs (`demo_sla`).
+                sla_timer: Default::default(),
             },
         )
         .await?

@@ -12,8 +12,8 @@ use crate::cases::store::{EventKind, NewCase, NewEvent, Resolved, add_event};
 use crate::catalog::cache::Lists;
 use crate::sla::case_timer::CaseTimer;
 use crate::sla::condition::CaseFacts;
-use crate::sla::engine::{CaseMoment, Evolution, Step, evolve};
-use crate::sla::model::Kpi;
+use crate::sla::engine::{CaseMoment, Evolution, Instance, Step, evolve};
+use crate::sla::model::{Kpi, Sla};
 use crate::sla::store;
 
 #[derive(FromRow)]
@@ -94,16 +94,6 @@ impl CaseSlaRow {
     }
 }
 
-/// The SLA a case gets: its entitlement's, else the workspace's default.
-pub async fn sla_for(
-    tx: &mut PgConnection,
-    lists: Option<&Lists>,
-    entitlement_sla_id: Option<Uuid>,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    let book = store::book(tx, lists).await?;
-    Ok(book.for_case(entitlement_sla_id).map(|sla| sla.id))
-}
-
 /// Brings a case that already exists in line: reads it and its instances.
 pub async fn sync_case(
     tx: &mut PgConnection,
@@ -125,19 +115,64 @@ pub async fn sync_case(
     else {
         return Ok(());
     };
-    apply(tx, lists, case_id, row.into_case(now), true, actor).await
+    apply(tx, lists, case_id, row.into_case(now), actor).await
 }
 
-/// Starts the clocks of a case inserted in this transaction. Its creator
-/// holds everything the SLA reads, so nothing is read back.
-pub async fn start_new_case(
+/// The clocks a new case starts with, worked out before its row is written
+/// so that the row carries its SLA and its timer from the first.
+#[derive(Default)]
+pub struct NewCaseClocks {
+    pub sla_id: Option<Uuid>,
+    pub timer: CaseTimer,
+    started: Vec<Evolution>,
+}
+
+/// Plans the clocks of a case about to be inserted. Its creator holds
+/// everything the SLA reads, so nothing is read back.
+pub async fn plan_new_case(
     tx: &mut PgConnection,
     lists: Option<&Lists>,
+    case: &CaseForSla,
+) -> Result<NewCaseClocks, sqlx::Error> {
+    let book = store::book(tx, lists).await?;
+    let Some(sla) = book.for_case(case.entitlement_sla_id) else {
+        return Ok(NewCaseClocks::default());
+    };
+    let started = evolutions(sla, case, &[]);
+    Ok(NewCaseClocks {
+        sla_id: Some(sla.id),
+        timer: CaseTimer::of(started.iter().map(|e| &e.instance)),
+        started,
+    })
+}
+
+/// Starts the planned clocks of a case inserted in this transaction at `now`.
+pub async fn start_new_case(
+    tx: &mut PgConnection,
     case_id: Uuid,
-    case: CaseForSla,
+    clocks: NewCaseClocks,
     actor: Option<Uuid>,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    apply(tx, lists, case_id, case, false, actor).await
+    if clocks.started.is_empty() {
+        return Ok(());
+    }
+    let started: Vec<&Evolution> = clocks.started.iter().collect();
+    store::save_evolutions(tx, case_id, &started, clocks.timer, actor, now).await
+}
+
+/// What each KPI's instance does for the case as it is now; only those
+/// that took a step.
+fn evolutions(sla: &Sla, case: &CaseForSla, current: &[Instance]) -> Vec<Evolution> {
+    let (facts, moment) = (&case.facts, &case.moment);
+    Kpi::ALL
+        .into_iter()
+        .filter_map(|kpi| {
+            let existing = current.iter().find(|i| i.kpi == kpi);
+            evolve(existing, kpi, sla, sla.item_for(kpi, facts), moment)
+        })
+        .filter(|e| !e.steps.is_empty())
+        .collect()
 }
 
 async fn apply(
@@ -145,7 +180,6 @@ async fn apply(
     lists: Option<&Lists>,
     case_id: Uuid,
     case: CaseForSla,
-    has_instances: bool,
     actor: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
     let book = store::book(tx, lists).await?;
@@ -159,21 +193,9 @@ async fn apply(
             .execute(&mut *tx)
             .await?;
     }
-    let current = if has_instances {
-        store::instances_of(tx, case_id).await?
-    } else {
-        Vec::new()
-    };
-    let (facts, moment) = (&case.facts, &case.moment);
-    let now = moment.now;
-    let evolutions: Vec<Evolution> = Kpi::ALL
-        .into_iter()
-        .filter_map(|kpi| {
-            let existing = current.iter().find(|i| i.kpi == kpi);
-            evolve(existing, kpi, sla, sla.item_for(kpi, facts), moment)
-        })
-        .filter(|e| !e.steps.is_empty())
-        .collect();
+    let current = store::instances_of(tx, case_id).await?;
+    let now = case.moment.now;
+    let evolutions = evolutions(sla, &case, &current);
     if evolutions.is_empty() {
         return Ok(());
     }

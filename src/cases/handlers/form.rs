@@ -26,7 +26,8 @@ use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilte
 use crate::entitlements::terms::{self, CaseEvent, TermsError};
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::sla::sync::{CaseForSla, sla_for, start_new_case};
+use crate::sla::case_timer::CaseTimer;
+use crate::sla::sync::{CaseForSla, plan_new_case, start_new_case};
 use crate::web::form::{self, FieldErrors};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -376,7 +377,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
                 .await?
         }
     };
-    let new_case = NewCase {
+    let mut new_case = NewCase {
         id: Uuid::now_v7(),
         input: &parsed,
         priority_id,
@@ -385,8 +386,17 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         parent_case_id: resolved.parent_case_id,
         now: s.now,
         author: s.user.id,
-        sla_id: sla_for(&mut s.tx, Some(&s.lists), resolved.entitlement_sla_id).await?,
+        sla_id: None,
+        sla_timer: CaseTimer::default(),
     };
+    let clocks = plan_new_case(
+        &mut s.tx,
+        Some(&s.lists),
+        &CaseForSla::of_new_case(&new_case, &resolved),
+    )
+    .await?;
+    new_case.sla_id = clocks.sla_id;
+    new_case.sla_timer = clocks.timer;
     let id = new_case.id;
     let created = store::insert(&mut s.tx, &new_case).await?;
     let number = match created {
@@ -402,8 +412,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
             terms::on_case_event(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
         )?;
     }
-    let for_sla = CaseForSla::of_new_case(&new_case, &resolved);
-    start_new_case(&mut s.tx, Some(&s.lists), id, for_sla, Some(s.user.id)).await?;
+    start_new_case(&mut s.tx, id, clocks, Some(s.user.id), s.now).await?;
     if let Some(parent) = resolved.parent_case_id {
         store::add_event(
             &mut s.tx,

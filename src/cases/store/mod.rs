@@ -17,6 +17,8 @@ pub use timeline::*;
 
 use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};
 use crate::catalog::names::{CaseNames, Named};
+use crate::sla::case_timer::CaseTimer;
+use crate::sla::model::KpiStatus;
 
 /// Everything the case page shows of a case, names resolved (those of the
 /// workspace's lists from `CaseNames`, hence `skip`ped here).
@@ -321,6 +323,8 @@ pub struct NewCase<'a> {
     pub now: DateTime<Utc>,
     pub author: Uuid,
     pub sla_id: Option<Uuid>,
+    /// The timer its clocks start with (`sla::sync::plan_new_case`).
+    pub sla_timer: CaseTimer,
 }
 
 impl NewCase<'_> {
@@ -350,9 +354,11 @@ pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created
                               priority_id, status_reason_id, owner_user_id, owner_team_id, reason_id, occurrence_id,
                               cause_id, unit_id, location_id, location_note, request_type_id, related_case_id,
                               parent_case_id, description, complementary_data, created_by, updated_by, updated_at,
-                              idempotency_key, sla_id, entitlement_id)
+                              idempotency_key, sla_id, entitlement_id, sla_timer_status, sla_timer_deadline,
+                              sla_timer_warning_at)
            values (app_tenant_id(), $1, next_case_number(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                   $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $9, $31, $32, $33)
+                   $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $9, $31, $32, $33,
+                   $35, $36, $37)
            on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
            returning id, number),
          entry as (
@@ -394,6 +400,9 @@ pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created
     .bind(case.sla_id)
     .bind(input.entitlement_id)
     .bind(Uuid::now_v7())
+    .bind(case.sla_timer.status.map(KpiStatus::as_str))
+    .bind(case.sla_timer.deadline)
+    .bind(case.sla_timer.warning_at)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(number) = inserted {
