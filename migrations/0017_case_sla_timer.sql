@@ -36,3 +36,9 @@ update cases c
 -- Nothing reads instances in the timer's order any more, and every step
 -- the worker takes changed this index's key.
 drop index sla_kpi_instances_cell_idx;
+
+-- The bulk seed writes a batch's instances before its cases, so that each
+-- case row is written once, with its timer: the key is checked when the
+-- seed's transaction commits. Everywhere else it is checked at once.
+alter table sla_kpi_instances alter constraint sla_kpi_instances_tenant_id_case_id_fkey
+    deferrable initially immediate;

@@ -90,11 +90,16 @@ pub async fn bulk(pool: &PgPool, opts: BulkOptions) -> anyhow::Result<BulkReport
 /// superuser's), the per-row foreign-key triggers are skipped the way a
 /// restore skips them; row-level security still applies. Every other
 /// trigger is skipped with them: what they maintain, the generator writes.
+/// Otherwise a batch's KPI instances, written before their cases, are
+/// checked against them at commit.
 async fn begin_bulk_tx(pool: &PgPool, tenant: Uuid) -> Result<TenantTx, sqlx::Error> {
     let mut tx = begin_provisioning_tx(pool, tenant).await?;
-    sqlx::query("set local synchronous_commit = off")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::raw_sql(
+        "set local synchronous_commit = off;
+         set constraints sla_kpi_instances_tenant_id_case_id_fkey deferred",
+    )
+    .execute(&mut *tx)
+    .await?;
     let superuser: bool =
         sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
             .fetch_one(&mut *tx)
@@ -386,13 +391,15 @@ async fn seed_tenant(
         }
         events_total += events.ids.len() as u64;
         let mut tx = begin_bulk_tx(pool, tenant).await?;
-        insert_cases(&mut tx, &cases).await?;
-        insert_events(&mut tx, &events).await?;
+        // The timers first, so each case row is written once, with the
+        // timer its views show; the cases they point at follow in the same
+        // transaction (see `begin_bulk_tx`).
         let kpi_ids: Vec<Uuid> = (0..cases.ids.len() * 2)
             .map(|_| id_at(&mut rng, Utc::now()))
             .collect();
-        insert_kpis(&mut tx, &cases.ids, &kpi_ids).await?;
-        set_case_timers(&mut tx, &cases.ids).await?;
+        insert_kpis(&mut tx, &cases, &kpi_ids).await?;
+        insert_cases(&mut tx, &cases).await?;
+        insert_events(&mut tx, &events).await?;
         tx.commit().await?;
         done += size;
         if done % 50_000 < BATCH {
@@ -514,19 +521,23 @@ struct CaseBatch {
 async fn insert_cases(tx: &mut sqlx::PgConnection, b: &CaseBatch) -> Result<(), sqlx::Error> {
     sqlx::query(
         // The customer's name is copied here, as the trigger skipped with the
-        // key checks would have (see `begin_bulk_tx`).
+        // key checks would have (see `begin_bulk_tx`); the SLA timer comes
+        // from the instances written before.
         "insert into cases (tenant_id, id, number, title, customer_id, customer_name, subject_id, channel_id, product_id,
                             priority_id, state, status_reason_id, owner_user_id, received_at, opened_at, first_response_at,
-                            resolved_at, cancelled_at, worked_minutes, billable_minutes, created_by, updated_by, updated_at)
+                            resolved_at, cancelled_at, worked_minutes, billable_minutes, created_by, updated_by, updated_at,
+                            sla_timer_status, sla_timer_deadline, sla_timer_warning_at)
          select app_tenant_id(), t.id, t.number, t.title, t.customer, coalesce(cu.name, ''), t.subject, t.channel,
                 t.product, t.priority, t.state, t.status, t.owner, t.received, t.opened, t.first_response, t.resolved,
-                t.cancelled, t.worked, t.worked, t.created_by, t.created_by, t.updated_at
+                t.cancelled, t.worked, t.worked, t.created_by, t.created_by, t.updated_at,
+                timer.status, timer.deadline, timer.warning_at
            from unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[],
                        $9::text[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
                        $15::timestamptz[], $16::timestamptz[], $17::int[], $18::uuid[], $19::timestamptz[])
              as t(id, number, title, customer, subject, channel, product, priority, state, status, owner, received,
                   opened, first_response, resolved, cancelled, worked, created_by, updated_at)
-           left join customers cu on cu.tenant_id = app_tenant_id() and cu.id = t.customer",
+           left join customers cu on cu.tenant_id = app_tenant_id() and cu.id = t.customer
+           left join lateral case_sla_timer(app_tenant_id(), t.id) timer on true",
     )
     .bind(&b.ids)
     .bind(&b.numbers)
@@ -571,12 +582,17 @@ struct EventBatch {
 /// is never paused).
 async fn insert_kpis(
     tx: &mut sqlx::PgConnection,
-    cases: &[Uuid],
+    b: &CaseBatch,
     ids: &[Uuid],
 ) -> Result<(), sqlx::Error> {
-    let (first, resolve) = ids.split_at(cases.len());
+    let (first, resolve) = ids.split_at(b.ids.len());
     sqlx::query(
-        "with items as (
+        "with c as (
+             select * from unnest($1::uuid[], $4::text[], $5::uuid[], $6::timestamptz[], $7::timestamptz[],
+                                  $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
+                 as c(id, state, status_reason_id, received_at, opened_at, first_response_at, resolved_at,
+                      cancelled_at, updated_at)),
+              items as (
              select distinct on (kpi) kpi, id, warn_after_minutes as warn, fail_after_minutes as fail
                from sla_items where condition = '[]' order by kpi, position),
               pausing as (select pause_status_ids as ids from slas where is_default),
@@ -590,7 +606,7 @@ async fn insert_kpis(
                 case when k.status = 'in_progress' then k.warning_at end,
                 case when k.status = 'paused' then c.updated_at end
            from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as u(case_id, first_id, resolve_id)
-           join cases c on c.id = u.case_id
+           join c on c.id = u.case_id
            left join pausing p on true
            cross join lateral (values ('first_response', u.first_id, coalesce(c.first_response_at, c.resolved_at)),
                                       ('resolve', u.resolve_id, c.resolved_at)) as d(kpi, id, done_at)
@@ -614,26 +630,20 @@ async fn insert_kpis(
          -- The pause ledger, which the case's SLA tab shows and a resume closes.
          insert into sla_kpi_pauses (tenant_id, id, instance_id, status_reason_id, paused_at)
          select app_tenant_id(), md5(w.id::text)::uuid, w.id, c.status_reason_id, w.paused_at
-           from written w join cases c on c.id = w.case_id
+           from written w join c on c.id = w.case_id
           where w.paused_at is not null",
     )
-    .bind(cases)
+    .bind(&b.ids)
     .bind(first)
     .bind(resolve)
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
-/// The timer each case's row shows, from the instances just written.
-async fn set_case_timers(tx: &mut sqlx::PgConnection, cases: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update cases c
-            set (sla_timer_status, sla_timer_deadline, sla_timer_warning_at) =
-                (select t.status, t.deadline, t.warning_at from case_sla_timer(c.tenant_id, c.id) t)
-          where c.tenant_id = app_tenant_id() and c.id = any($1)",
-    )
-    .bind(cases)
+    .bind(&b.states)
+    .bind(&b.statuses)
+    .bind(&b.received)
+    .bind(&b.opened)
+    .bind(&b.first_response)
+    .bind(&b.resolved)
+    .bind(&b.cancelled)
+    .bind(&b.updated_at)
     .execute(tx)
     .await?;
     Ok(())
