@@ -196,7 +196,7 @@ static RUNNING_DEADLINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(
     )
 });
 
-/// The cases and their SLA cell, up to the conditions.
+/// The cases, up to the conditions (the SLA cell is the row's own, migration 0017).
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
     sql.push(" from cases c where true");
 }
