@@ -172,9 +172,6 @@ impl CaseRow {
     }
 }
 
-/// The statuses of a clock that runs.
-const RUNNING: &str = "('in_progress', 'nearing', 'non_compliant')";
-
 // Names shown come from the cached lists, and the customer's name from the
 // case row, which carries it (migration 0014): a seven-table join made
 // PostgreSQL spend most of a list request ordering joins, and a lookup per
@@ -184,17 +181,6 @@ const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.custo
         c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
         c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at";
-
-// The deadline sort's key: the nearest deadline of a running instance,
-// read from the index of running instances alone (migration 0011).
-static RUNNING_DEADLINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "
-   left join lateral (select i.failure_at from sla_kpi_instances i
-                       where i.case_id = c.id and i.ended_at is null and i.status in {RUNNING}
-                       order by i.failure_at limit 1) running on true"
-    )
-});
 
 /// The cases, up to the conditions (the SLA cell is the row's own, migration 0017).
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
@@ -231,7 +217,7 @@ fn sort_expression(sort: Sort) -> String {
         Sort::Status => "lower(st.name)".into(),
         Sort::Owner => "lower(coalesce(ou.name, ot.name, ''))".into(),
         Sort::Deadline => {
-            "coalesce(running.failure_at, '2200-01-01T00:00:00Z'::timestamptz)".into()
+            "coalesce(c.sla_timer_deadline, '2200-01-01T00:00:00Z'::timestamptz)".into()
         }
         Sort::Opened => "c.opened_at".into(),
         Sort::Updated => "c.updated_at".into(),
@@ -252,13 +238,12 @@ enum SortSource {
 /// Names and orders come from their table, joined rather than probed per
 /// case: sorted by customer, PostgreSQL walks the customers in name order
 /// and stops after a page (3.7 s to 8 ms over 127,000 resolved cases); the
-/// few priorities, statuses and owners are hashed once. The deadline comes
-/// from the index of running KPI instances.
+/// few priorities, statuses and owners are hashed once. The deadline is
+/// the running timer's on the case row, the one its SLA cell counts down.
 fn sort_source(sort: Sort) -> SortSource {
     let join = match sort {
         Sort::Number | Sort::Title | Sort::Opened | Sort::Resolved => return SortSource::Index,
-        Sort::Updated => "",
-        Sort::Deadline => RUNNING_DEADLINE.as_str(),
+        Sort::Updated | Sort::Deadline => "",
         Sort::Customer => {
             " join customers cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id"
         }
