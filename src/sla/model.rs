@@ -58,6 +58,17 @@ impl KpiStatus {
         KpiStatus::Cancelled,
     ];
 
+    /// The colour of its chip: ok, warn, breached, paused or done.
+    pub fn tone(self) -> &'static str {
+        match self {
+            KpiStatus::InProgress => "ok",
+            KpiStatus::Nearing => "warn",
+            KpiStatus::NonCompliant => "breached",
+            KpiStatus::Paused => "paused",
+            KpiStatus::Succeeded | KpiStatus::Cancelled => "done",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             KpiStatus::InProgress => "in_progress",

@@ -45,7 +45,7 @@ impl ComplianceCount {
 
     /// The chip colour the count is drawn in.
     pub fn tone(&self) -> &'static str {
-        crate::cases::handlers::show::tone_of(self.status)
+        self.status.tone()
     }
 }
 

@@ -378,17 +378,6 @@ pub fn countdown(seconds: i64) -> String {
     }
 }
 
-/// The colour a KPI status is drawn in: ok, warn, breached, paused or done.
-pub fn tone_of(status: KpiStatus) -> &'static str {
-    match status {
-        KpiStatus::InProgress => "ok",
-        KpiStatus::Nearing => "warn",
-        KpiStatus::NonCompliant => "breached",
-        KpiStatus::Paused => "paused",
-        KpiStatus::Succeeded | KpiStatus::Cancelled => "done",
-    }
-}
-
 /// Working minutes as "h:mm".
 pub fn hours_minutes(minutes: i64) -> String {
     format!("{}:{:02}", minutes / 60, minutes % 60)
@@ -425,7 +414,7 @@ impl SlaChip {
     }
 
     pub fn tone(&self) -> &'static str {
-        tone_of(self.status)
+        self.status.tone()
     }
 
     /// The KPI's name without "until", for a closed timer.
@@ -663,7 +652,7 @@ impl SlaInstance {
     }
 
     pub fn tone(&self) -> &'static str {
-        tone_of(self.status)
+        self.status.tone()
     }
 }
 

@@ -127,13 +127,7 @@ impl CaseRow {
     /// The colour of the SLA chip at `now`: ok, warn or breached while a
     /// clock runs; paused; breached or done once the timers have ended.
     pub fn sla_tone(&self, now: &DateTime<Utc>) -> &'static str {
-        match self.sla.status_at(*now) {
-            Some(KpiStatus::Nearing) => "warn",
-            Some(KpiStatus::NonCompliant) => "breached",
-            Some(KpiStatus::Paused) => "paused",
-            _ if self.sla.deadline.is_none() => "done",
-            _ => "ok",
-        }
+        self.sla.status_at(*now).map_or("done", KpiStatus::tone)
     }
 
     /// A paused timer, or how the case's timers ended, when none runs.
