@@ -520,17 +520,19 @@ struct CaseBatch {
 
 async fn insert_cases(tx: &mut sqlx::PgConnection, b: &CaseBatch) -> Result<(), sqlx::Error> {
     sqlx::query(
-        // The customer's name is copied here, as the trigger skipped with the
-        // key checks would have (see `begin_bulk_tx`); the SLA timer comes
-        // from the instances written before.
-        "insert into cases (tenant_id, id, number, title, customer_id, customer_name, subject_id, channel_id, product_id,
-                            priority_id, state, status_reason_id, owner_user_id, received_at, opened_at, first_response_at,
-                            resolved_at, cancelled_at, worked_minutes, billable_minutes, created_by, updated_by, updated_at,
-                            sla_timer_status, sla_timer_deadline, sla_timer_warning_at)
-         select app_tenant_id(), t.id, t.number, t.title, t.customer, coalesce(cu.name, ''), t.subject, t.channel,
-                t.product, t.priority, t.state, t.status, t.owner, t.received, t.opened, t.first_response, t.resolved,
-                t.cancelled, t.worked, t.worked, t.created_by, t.created_by, t.updated_at,
-                timer.status, timer.deadline, timer.warning_at
+        // The customer's name and the title's search form are written here, as
+        // the trigger skipped with the key checks would have (see
+        // `begin_bulk_tx`); the SLA timer comes from the instances written
+        // before.
+        "insert into cases (tenant_id, id, number, title, search_title, customer_id, customer_name, subject_id,
+                            channel_id, product_id, priority_id, state, status_reason_id, owner_user_id, received_at,
+                            opened_at, first_response_at, resolved_at, cancelled_at, worked_minutes, billable_minutes,
+                            created_by, updated_by, updated_at, sla_timer_status, sla_timer_deadline,
+                            sla_timer_warning_at)
+         select app_tenant_id(), t.id, t.number, t.title, search_text(t.title), t.customer, coalesce(cu.name, ''),
+                t.subject, t.channel, t.product, t.priority, t.state, t.status, t.owner, t.received, t.opened,
+                t.first_response, t.resolved, t.cancelled, t.worked, t.worked, t.created_by, t.created_by,
+                t.updated_at, timer.status, timer.deadline, timer.warning_at
            from unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[],
                        $9::text[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
                        $15::timestamptz[], $16::timestamptz[], $17::int[], $18::uuid[], $19::timestamptz[])

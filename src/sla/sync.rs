@@ -146,7 +146,8 @@ pub async fn plan_new_case(
     })
 }
 
-/// Starts the planned clocks of a case inserted in this transaction at `now`.
+/// Starts the planned clocks of a case inserted in this transaction at `now`,
+/// its row already carrying `clocks.timer`.
 pub async fn start_new_case(
     tx: &mut PgConnection,
     case_id: Uuid,
@@ -158,7 +159,7 @@ pub async fn start_new_case(
         return Ok(());
     }
     let started: Vec<&Evolution> = clocks.started.iter().collect();
-    store::save_evolutions(tx, case_id, &started, clocks.timer, actor, now).await
+    store::save_evolutions(tx, case_id, &started, None, actor, now).await
 }
 
 /// What each KPI's instance does for the case as it is now; only those
@@ -204,7 +205,7 @@ async fn apply(
         .iter()
         .filter(|i| !evolutions.iter().any(|e| e.instance.kpi == i.kpi));
     let timer = CaseTimer::of(unchanged.chain(evolutions.iter().map(|e| &e.instance)));
-    store::save_evolutions(tx, case_id, &changed, timer, actor, now).await?;
+    store::save_evolutions(tx, case_id, &changed, Some(timer), actor, now).await?;
     for evolution in &changed {
         for (step, _, _) in &evolution.steps {
             if let Step::Reevaluated {
