@@ -50,6 +50,18 @@ async fn bulk_history_ends_at_the_moment_of_seeding_and_its_timers_follow_the_ca
             &app,
             &format!(
                 "select count(*) from {bulk_cases}
+                   and c.search_title is distinct from search_text(c.title)"
+            )
+        )
+        .await,
+        0,
+        "a search finds each case by its own title"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from {bulk_cases}
                    and greatest(c.opened_at, c.updated_at, c.first_response_at, c.resolved_at, c.cancelled_at) > now()"
             )
         )

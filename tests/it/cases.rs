@@ -804,6 +804,44 @@ async fn edits_are_audited_field_by_field() {
 }
 
 #[tokio::test]
+async fn a_retitled_case_is_found_by_its_new_title_and_no_longer_by_the_old_one() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Impressora sem tôner", &[]).await;
+    let titles = |page: &str| html::texts(page, "#cases .case-title");
+    let before = agent.get("/cases?view=active&q=TONER").await.text();
+    assert_eq!(titles(&before), ["Impressora sem tôner"]);
+
+    let action = format!("{path}/edit");
+    let form = agent.get(&action).await.text();
+    let mut fields: Vec<(String, String)> = [
+        "customer_id",
+        "version",
+        "priority_id",
+        "status_reason_id",
+        "received_at",
+    ]
+    .iter()
+    .map(|n| {
+        (
+            (*n).to_owned(),
+            html::form_value(&form, &action, n).unwrap_or_default(),
+        )
+    })
+    .collect();
+    fields.push(("title".into(), "Câmera de segurança apagada".into()));
+    let saved = save_edit(&agent, &action, fields).await;
+    assert_eq!(saved.status_code(), StatusCode::SEE_OTHER);
+
+    let by_new = agent
+        .get("/cases?view=active&q=camera%20de%20SEGURAN")
+        .await;
+    assert_eq!(titles(&by_new.text()), ["Câmera de segurança apagada"]);
+    let by_old = agent.get("/cases?view=active&q=toner").await.text();
+    assert_eq!(titles(&by_old), Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn notes_are_public_or_private_and_notify_owner_and_followers_when_asked() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;
