@@ -190,9 +190,8 @@ pub async fn seed(
                 parent_case_id: None,
                 now: opened,
                 author,
-                sla_id: None,
                 // The demo's timers start with its SLAs (`demo_sla`).
-                sla_timer: Default::default(),
+                clocks: Default::default(),
             },
         )
         .await?

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{FromRow, PgConnection};
+use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::catalog::cache::Lists;
@@ -210,116 +210,138 @@ pub async fn instances_of(
         .collect())
 }
 
-/// The statement that writes a change's instances and history, with
-/// `$timer_cte` between the two: the instance rows the history points at
-/// are written by the same statement.
-macro_rules! save_instances_sql {
-    ($timer_cte:literal) => {
-        concat!(
-            "with saved as (
-               insert into sla_kpi_instances (tenant_id, id, case_id, kpi, sla_item_id, status, started_at, warning_at,
-                                              failure_at, warned_at, failed_at, succeeded_at, ended_at, paused_at,
-                                              paused_minutes, due_at)
-               select app_tenant_id(), u.* from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[],
-                      $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
-                      $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::int[], $15::timestamptz[]) as u
-               on conflict (tenant_id, case_id, kpi) do update set
-                   sla_item_id = excluded.sla_item_id, status = excluded.status, warning_at = excluded.warning_at,
-                   failure_at = excluded.failure_at, warned_at = excluded.warned_at, failed_at = excluded.failed_at,
-                   succeeded_at = excluded.succeeded_at, ended_at = excluded.ended_at, paused_at = excluded.paused_at,
-                   paused_minutes = excluded.paused_minutes, due_at = excluded.due_at)",
-            $timer_cte,
-            "
-             insert into sla_kpi_history (tenant_id, id, instance_id, at, event, from_status, to_status, detail, actor_id)
-             select app_tenant_id(), h.id, h.instance_id, $21, h.event, h.from_status, h.to_status, h.detail, $22
-               from unnest($16::uuid[], $17::uuid[], $18::text[], $19::text[], $20::text[], $23::jsonb[])
-                    as h(id, instance_id, event, from_status, to_status, detail)"
-        )
-    };
-}
-
-/// Writes the instances a change touched and one history row per step in a
-/// single statement, then opens and closes pause-ledger rows. `timer` is
-/// what the case row's SLA timer becomes, written by the same statement;
-/// `None` when the row already carries it, as a new case is inserted with
-/// its timer. Even when it matches no row, an update of the case row opens
-/// every index of the case table, on the path every new case takes.
+/// Writes the instances a change touched, one history row per step and the
+/// case's timer in a single statement, then opens and closes pause-ledger
+/// rows.
 pub async fn save_evolutions(
     tx: &mut PgConnection,
     case_id: Uuid,
     evolutions: &[&Evolution],
-    timer: Option<CaseTimer>,
+    timer: CaseTimer,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     if evolutions.is_empty() {
         return Ok(());
     }
+    let status = timer.status.map(KpiStatus::as_str);
+    let mut sql = QueryBuilder::new(
+        "with timer as (
+           update cases set sla_timer_status = ",
+    );
+    sql.push_bind(status)
+        .push(", sla_timer_deadline = ")
+        .push_bind(timer.deadline)
+        .push(", sla_timer_warning_at = ")
+        .push_bind(timer.warning_at)
+        .push(" where id = ")
+        .push_bind(case_id)
+        .push(
+            " and (sla_timer_status, sla_timer_deadline, sla_timer_warning_at) is distinct from (",
+        )
+        .push_bind(status)
+        .push("::text, ")
+        .push_bind(timer.deadline)
+        .push("::timestamptz, ")
+        .push_bind(timer.warning_at)
+        .push("::timestamptz)), ");
+    push_instance_writes(&mut sql, case_id, evolutions, actor, now, "true");
+    sql.push(" select");
+    sql.build().execute(&mut *tx).await?;
+    record_pauses(tx, evolutions, now).await
+}
+
+/// Two common table expressions of a statement: `saved` writes the
+/// instances a change touched and `stepped` one history row per step (the
+/// instance rows the history points at are written by the same statement).
+/// Either writes only where `guard`, an SQL condition, holds. A new case's
+/// clocks are written by the statement that inserts the case: one round
+/// trip less on the path every new case takes.
+pub(crate) fn push_instance_writes(
+    sql: &mut QueryBuilder<Postgres>,
+    case_id: Uuid,
+    evolutions: &[&Evolution],
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+    guard: &'static str,
+) {
     let instances: Vec<&Instance> = evolutions.iter().map(|e| &e.instance).collect();
     let column = |f: fn(&Instance) -> Option<DateTime<Utc>>| {
         instances.iter().map(|i| f(i)).collect::<Vec<_>>()
     };
     let steps = StepColumns::of(evolutions);
-    let statement = match timer {
-        Some(_) => save_instances_sql!(
-            ",
-             timer as (
-               update cases set sla_timer_status = $25, sla_timer_deadline = $26, sla_timer_warning_at = $27
-                where id = $24
-                  and (sla_timer_status, sla_timer_deadline, sla_timer_warning_at) is distinct from ($25, $26, $27))"
-        ),
-        None => save_instances_sql!(""),
-    };
-    let query = sqlx::query(statement)
-        .bind(instances.iter().map(|i| i.id).collect::<Vec<_>>())
-        .bind(vec![case_id; instances.len()])
-        .bind(instances.iter().map(|i| i.kpi.as_str()).collect::<Vec<_>>())
-        .bind(instances.iter().map(|i| i.sla_item_id).collect::<Vec<_>>())
-        .bind(
+    sql.push(
+        "saved as (
+           insert into sla_kpi_instances (tenant_id, id, case_id, kpi, sla_item_id, status, started_at, warning_at,
+                                          failure_at, warned_at, failed_at, succeeded_at, ended_at, paused_at,
+                                          paused_minutes, due_at)
+           select app_tenant_id(), u.* from unnest(",
+    );
+    sql.push_bind(instances.iter().map(|i| i.id).collect::<Vec<_>>())
+        .push("::uuid[], ")
+        .push_bind(vec![case_id; instances.len()])
+        .push("::uuid[], ")
+        .push_bind(instances.iter().map(|i| i.kpi.as_str()).collect::<Vec<_>>())
+        .push("::text[], ")
+        .push_bind(instances.iter().map(|i| i.sla_item_id).collect::<Vec<_>>())
+        .push("::uuid[], ")
+        .push_bind(
             instances
                 .iter()
                 .map(|i| i.status.as_str())
                 .collect::<Vec<_>>(),
         )
-        .bind(column(|i| Some(i.started_at)))
-        .bind(column(|i| Some(i.warning_at)))
-        .bind(column(|i| Some(i.failure_at)))
-        .bind(column(|i| i.warned_at))
-        .bind(column(|i| i.failed_at))
-        .bind(column(|i| i.succeeded_at))
-        .bind(column(|i| i.ended_at))
-        .bind(column(|i| i.paused_at))
-        .bind(
-            instances
-                .iter()
-                .map(|i| i32::try_from(i.paused_minutes).unwrap_or(i32::MAX))
-                .collect::<Vec<_>>(),
-        )
-        .bind(column(Instance::due_at))
-        .bind(
-            steps
-                .instance_ids
-                .iter()
-                .map(|_| Uuid::now_v7())
-                .collect::<Vec<_>>(),
-        )
-        .bind(&steps.instance_ids)
-        .bind(&steps.events)
-        .bind(&steps.from)
-        .bind(&steps.to)
-        .bind(now)
-        .bind(actor)
-        .bind(&steps.details);
-    let query = match timer {
-        Some(timer) => query
-            .bind(case_id)
-            .bind(timer.status.map(KpiStatus::as_str))
-            .bind(timer.deadline)
-            .bind(timer.warning_at),
-        None => query,
-    };
-    query.execute(&mut *tx).await?;
-    record_pauses(tx, evolutions, now).await
+        .push("::text[], ");
+    for f in [
+        |i: &Instance| Some(i.started_at),
+        |i: &Instance| Some(i.warning_at),
+        |i: &Instance| Some(i.failure_at),
+        |i: &Instance| i.warned_at,
+        |i: &Instance| i.failed_at,
+        |i: &Instance| i.succeeded_at,
+        |i: &Instance| i.ended_at,
+        |i: &Instance| i.paused_at,
+    ] {
+        sql.push_bind(column(f)).push("::timestamptz[], ");
+    }
+    sql.push_bind(
+        instances
+            .iter()
+            .map(|i| i32::try_from(i.paused_minutes).unwrap_or(i32::MAX))
+            .collect::<Vec<_>>(),
+    )
+    .push("::int[], ")
+    .push_bind(column(Instance::due_at))
+    .push("::timestamptz[]) as u where ")
+    .push(guard)
+    .push(
+        " on conflict (tenant_id, case_id, kpi) do update set
+               sla_item_id = excluded.sla_item_id, status = excluded.status, warning_at = excluded.warning_at,
+               failure_at = excluded.failure_at, warned_at = excluded.warned_at, failed_at = excluded.failed_at,
+               succeeded_at = excluded.succeeded_at, ended_at = excluded.ended_at, paused_at = excluded.paused_at,
+               paused_minutes = excluded.paused_minutes, due_at = excluded.due_at),
+         stepped as (
+           insert into sla_kpi_history (tenant_id, id, instance_id, at, event, from_status, to_status, detail, actor_id)
+           select app_tenant_id(), h.id, h.instance_id, ",
+    )
+    .push_bind(now)
+    .push(", h.event, h.from_status, h.to_status, h.detail, ")
+    .push_bind(actor)
+    .push(" from unnest(")
+    .push_bind(steps.instance_ids.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .push("::uuid[], ")
+    .push_bind(steps.instance_ids)
+    .push("::uuid[], ")
+    .push_bind(steps.events)
+    .push("::text[], ")
+    .push_bind(steps.from)
+    .push("::text[], ")
+    .push_bind(steps.to)
+    .push("::text[], ")
+    .push_bind(steps.details)
+    .push("::jsonb[]) as h(id, instance_id, event, from_status, to_status, detail) where ")
+    .push(guard)
+    .push(")");
 }
 
 /// The history rows of a change, column by column.
@@ -349,7 +371,7 @@ impl StepColumns {
 }
 
 /// Opens a pause-ledger row for each pause and closes it on resume.
-async fn record_pauses(
+pub(crate) async fn record_pauses(
     tx: &mut PgConnection,
     evolutions: &[&Evolution],
     now: DateTime<Utc>,

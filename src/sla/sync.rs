@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{FromRow, PgConnection};
+use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::cases::model::State;
@@ -63,7 +63,7 @@ impl CaseForSla {
                 product: input.product_id,
                 request_type: input.request_type_id,
             },
-            sla_id: case.sla_id,
+            sla_id: case.clocks.sla_id,
             entitlement_sla_id: resolved.entitlement_sla_id,
         }
     }
@@ -146,20 +146,42 @@ pub async fn plan_new_case(
     })
 }
 
-/// Starts the planned clocks of a case inserted in this transaction at `now`,
-/// its row already carrying `clocks.timer`.
+impl NewCaseClocks {
+    /// Pushes the common table expressions that start these clocks, for the
+    /// statement that inserts the case: written only if its `created`
+    /// expression inserted a row (a form sent twice starts nothing twice).
+    pub fn push_start(
+        &self,
+        sql: &mut QueryBuilder<Postgres>,
+        case_id: Uuid,
+        actor: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) {
+        if self.started.is_empty() {
+            return;
+        }
+        let started: Vec<&Evolution> = self.started.iter().collect();
+        sql.push(", ");
+        store::push_instance_writes(
+            sql,
+            case_id,
+            &started,
+            actor,
+            now,
+            "exists (select from created)",
+        );
+    }
+}
+
+/// What the statement that inserted the case (`NewCaseClocks::push_start`)
+/// leaves to do: the pause ledger of clocks that start paused.
 pub async fn start_new_case(
     tx: &mut PgConnection,
-    case_id: Uuid,
-    clocks: NewCaseClocks,
-    actor: Option<Uuid>,
+    clocks: &NewCaseClocks,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    if clocks.started.is_empty() {
-        return Ok(());
-    }
     let started: Vec<&Evolution> = clocks.started.iter().collect();
-    store::save_evolutions(tx, case_id, &started, None, actor, now).await
+    store::record_pauses(tx, &started, now).await
 }
 
 /// What each KPI's instance does for the case as it is now; only those
@@ -205,7 +227,7 @@ async fn apply(
         .iter()
         .filter(|i| !evolutions.iter().any(|e| e.instance.kpi == i.kpi));
     let timer = CaseTimer::of(unchanged.chain(evolutions.iter().map(|e| &e.instance)));
-    store::save_evolutions(tx, case_id, &changed, Some(timer), actor, now).await?;
+    store::save_evolutions(tx, case_id, &changed, timer, actor, now).await?;
     for evolution in &changed {
         for (step, _, _) in &evolution.steps {
             if let Step::Reevaluated {

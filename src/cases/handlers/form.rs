@@ -26,8 +26,7 @@ use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilte
 use crate::entitlements::terms::{self, CaseEvent, TermsError};
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::sla::case_timer::CaseTimer;
-use crate::sla::sync::{CaseForSla, plan_new_case, start_new_case};
+use crate::sla::sync::{CaseForSla, NewCaseClocks, plan_new_case, start_new_case};
 use crate::web::form::{self, FieldErrors};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -386,17 +385,14 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         parent_case_id: resolved.parent_case_id,
         now: s.now,
         author: s.user.id,
-        sla_id: None,
-        sla_timer: CaseTimer::default(),
+        clocks: NewCaseClocks::default(),
     };
-    let clocks = plan_new_case(
+    new_case.clocks = plan_new_case(
         &mut s.tx,
         Some(&s.lists),
         &CaseForSla::of_new_case(&new_case, &resolved),
     )
     .await?;
-    new_case.sla_id = clocks.sla_id;
-    new_case.sla_timer = clocks.timer;
     let id = new_case.id;
     let created = store::insert(&mut s.tx, &new_case).await?;
     let number = match created {
@@ -412,7 +408,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
             terms::on_case_event(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
         )?;
     }
-    start_new_case(&mut s.tx, id, clocks, Some(s.user.id), s.now).await?;
+    start_new_case(&mut s.tx, &new_case.clocks, s.now).await?;
     if let Some(parent) = resolved.parent_case_id {
         store::add_event(
             &mut s.tx,

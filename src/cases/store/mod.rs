@@ -7,7 +7,7 @@ mod surroundings;
 mod timeline;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, PgConnection, Postgres};
+use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 pub use list::*;
@@ -17,8 +17,8 @@ pub use timeline::*;
 
 use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};
 use crate::catalog::names::{CaseNames, Named};
-use crate::sla::case_timer::CaseTimer;
 use crate::sla::model::KpiStatus;
+use crate::sla::sync::NewCaseClocks;
 
 /// Everything the case page shows of a case, names resolved (those of the
 /// workspace's lists from `CaseNames`, hence `skip`ped here).
@@ -322,9 +322,9 @@ pub struct NewCase<'a> {
     pub parent_case_id: Option<Uuid>,
     pub now: DateTime<Utc>,
     pub author: Uuid,
-    pub sla_id: Option<Uuid>,
-    /// The timer its clocks start with (`sla::sync::plan_new_case`).
-    pub sla_timer: CaseTimer,
+    /// Its SLA, the timer its row starts with and the clocks the same
+    /// statement starts (`sla::sync::plan_new_case`).
+    pub clocks: NewCaseClocks,
 }
 
 impl NewCase<'_> {
@@ -345,9 +345,10 @@ pub enum Created {
 pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created, sqlx::Error> {
     let input = case.input;
     let (owner_user, owner_team) = input.owner.columns();
-    // The case and the first entry of its timeline go in one statement: a
-    // round trip less on the path every new case takes.
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let timer = case.clocks.timer;
+    // The case, the first entry of its timeline and its clocks go in one
+    // statement: round trips less on the path every new case takes.
+    let mut sql = QueryBuilder::new(
         "with created as (
            insert into cases (tenant_id, id, number, title, subject_id, customer_id, contact_id, channel_id, direction,
                               received_at, opened_at, product_id, serial_number, lot_number, manufactured_on, expires_on,
@@ -356,55 +357,66 @@ pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created
                               parent_case_id, description, complementary_data, created_by, updated_by, updated_at,
                               idempotency_key, sla_id, entitlement_id, sla_timer_status, sla_timer_deadline,
                               sla_timer_warning_at)
-           values (app_tenant_id(), $1, next_case_number(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                   $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $9, $31, $32, $33,
-                   $35, $36, $37)
+           values (app_tenant_id(), ",
+    );
+    let mut values = sql.separated(", ");
+    values.push_bind(case.id);
+    values.push("next_case_number()");
+    values.push_bind(&input.title);
+    values.push_bind(input.subject_id);
+    values.push_bind(input.customer_id);
+    values.push_bind(input.contact_id);
+    values.push_bind(input.channel_id);
+    values.push_bind(if input.inbound { "inbound" } else { "outbound" });
+    values.push_bind(case.received_at());
+    values.push_bind(case.now);
+    values.push_bind(input.product_id);
+    values.push_bind(&input.serial_number);
+    values.push_bind(&input.lot_number);
+    values.push_bind(input.manufactured_on);
+    values.push_bind(input.expires_on);
+    values.push_bind(case.priority_id);
+    values.push_bind(case.status_reason_id);
+    values.push_bind(owner_user);
+    values.push_bind(owner_team);
+    values.push_bind(input.reason_id);
+    values.push_bind(input.occurrence_id);
+    values.push_bind(input.cause_id);
+    values.push_bind(input.unit_id);
+    values.push_bind(input.location_id);
+    values.push_bind(&input.location_note);
+    values.push_bind(input.request_type_id);
+    values.push_bind(case.related_case_id);
+    values.push_bind(case.parent_case_id);
+    values.push_bind(&input.description);
+    values.push_bind(&input.complementary_data);
+    values.push_bind(case.author);
+    values.push_bind(case.author);
+    values.push_bind(case.now);
+    values.push_bind(input.idempotency_key);
+    values.push_bind(case.clocks.sla_id);
+    values.push_bind(input.entitlement_id);
+    values.push_bind(timer.status.map(KpiStatus::as_str));
+    values.push_bind(timer.deadline);
+    values.push_bind(timer.warning_at);
+    sql.push(
+        ")
            on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
            returning id, number),
          entry as (
            insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, is_public, data)
-           select app_tenant_id(), $34, id, $9, $30, 'created', '', false, '{}' from created)
-         select number from created",
+           select app_tenant_id(), ",
     )
-    .bind(case.id)
-    .bind(&input.title)
-    .bind(input.subject_id)
-    .bind(input.customer_id)
-    .bind(input.contact_id)
-    .bind(input.channel_id)
-    .bind(if input.inbound { "inbound" } else { "outbound" })
-    .bind(case.received_at())
-    .bind(case.now)
-    .bind(input.product_id)
-    .bind(&input.serial_number)
-    .bind(&input.lot_number)
-    .bind(input.manufactured_on)
-    .bind(input.expires_on)
-    .bind(case.priority_id)
-    .bind(case.status_reason_id)
-    .bind(owner_user)
-    .bind(owner_team)
-    .bind(input.reason_id)
-    .bind(input.occurrence_id)
-    .bind(input.cause_id)
-    .bind(input.unit_id)
-    .bind(input.location_id)
-    .bind(&input.location_note)
-    .bind(input.request_type_id)
-    .bind(case.related_case_id)
-    .bind(case.parent_case_id)
-    .bind(&input.description)
-    .bind(&input.complementary_data)
-    .bind(case.author)
-    .bind(input.idempotency_key)
-    .bind(case.sla_id)
-    .bind(input.entitlement_id)
-    .bind(Uuid::now_v7())
-    .bind(case.sla_timer.status.map(KpiStatus::as_str))
-    .bind(case.sla_timer.deadline)
-    .bind(case.sla_timer.warning_at)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .push_bind(Uuid::now_v7())
+    .push(", id, ")
+    .push_bind(case.now)
+    .push(", ")
+    .push_bind(case.author)
+    .push(", 'created', '', false, '{}' from created)");
+    case.clocks
+        .push_start(&mut sql, case.id, Some(case.author), case.now);
+    sql.push(" select number from created");
+    let inserted: Option<i64> = sql.build_query_scalar().fetch_optional(&mut *tx).await?;
     if let Some(number) = inserted {
         return Ok(Created::New(CaseNumber(number)));
     }

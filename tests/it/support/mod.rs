@@ -306,8 +306,7 @@ async fn load_case(tx: &mut atende::db::TenantTx, slug: &str, customer: uuid::Uu
         parent_case_id: None,
         now: chrono::Utc::now(),
         author,
-        sla_id: None,
-        sla_timer: Default::default(),
+        clocks: Default::default(),
     };
     store::insert(tx, &new).await.expect("fixture case");
     let attachment = store::NewAttachment {
