@@ -708,6 +708,28 @@ async fn save_edit(
     browser.server.post(action).form(&all).await
 }
 
+/// The fields an edit saves, as the edit form at `action` holds them, with
+/// a new title.
+fn retitled(form: &str, action: &str, title: &str) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        "customer_id",
+        "version",
+        "priority_id",
+        "status_reason_id",
+        "received_at",
+    ]
+    .iter()
+    .map(|name| {
+        (
+            (*name).to_owned(),
+            html::form_value(form, action, name).unwrap_or_default(),
+        )
+    })
+    .collect();
+    fields.push(("title".into(), title.into()));
+    fields
+}
+
 #[tokio::test]
 async fn a_stale_edit_shows_both_values_and_overwrites_nothing() {
     let app = TestApp::spawn().await;
@@ -716,26 +738,8 @@ async fn a_stale_edit_shows_both_values_and_overwrites_nothing() {
     let path = open_case(&first, &app, "Título original", &[]).await;
     let form_a = first.get(&format!("{path}/edit")).await.text();
     let form_b = second.get(&format!("{path}/edit")).await.text();
-    let fields = |page: &str, title: &str| -> Vec<(String, String)> {
-        let mut fields: Vec<(String, String)> = [
-            "customer_id",
-            "version",
-            "priority_id",
-            "status_reason_id",
-            "received_at",
-        ]
-        .iter()
-        .map(|name| {
-            (
-                (*name).to_owned(),
-                html::form_value(page, &format!("{path}/edit"), name).unwrap_or_default(),
-            )
-        })
-        .collect();
-        fields.push(("title".into(), title.into()));
-        fields
-    };
     let action = format!("{path}/edit");
+    let fields = |page: &str, title: &str| retitled(page, &action, title);
     let ok = save_edit(&first, &action, fields(&form_a, "Título do primeiro")).await;
     assert_eq!(ok.status_code(), StatusCode::SEE_OTHER);
     let stale = save_edit(&second, &action, fields(&form_b, "Título do segundo")).await;
@@ -814,22 +818,7 @@ async fn a_retitled_case_is_found_by_its_new_title_and_no_longer_by_the_old_one(
 
     let action = format!("{path}/edit");
     let form = agent.get(&action).await.text();
-    let mut fields: Vec<(String, String)> = [
-        "customer_id",
-        "version",
-        "priority_id",
-        "status_reason_id",
-        "received_at",
-    ]
-    .iter()
-    .map(|n| {
-        (
-            (*n).to_owned(),
-            html::form_value(&form, &action, n).unwrap_or_default(),
-        )
-    })
-    .collect();
-    fields.push(("title".into(), "Câmera de segurança apagada".into()));
+    let fields = retitled(&form, &action, "Câmera de segurança apagada");
     let saved = save_edit(&agent, &action, fields).await;
     assert_eq!(saved.status_code(), StatusCode::SEE_OTHER);
 
@@ -1411,23 +1400,7 @@ async fn a_note_written_meanwhile_does_not_make_an_open_edit_stale() {
         .upload_form(&format!("{path}/notes"), &[("body", "Só uma nota")])
         .await;
     let action = format!("{path}/edit");
-    let mut fields: Vec<(String, String)> = [
-        "customer_id",
-        "version",
-        "priority_id",
-        "status_reason_id",
-        "received_at",
-    ]
-    .iter()
-    .map(|n| {
-        (
-            (*n).to_owned(),
-            html::form_value(&form, &action, n).unwrap_or_default(),
-        )
-    })
-    .collect();
-    fields.push(("title".into(), "Editado".into()));
-    let response = save_edit(&agent, &action, fields).await;
+    let response = save_edit(&agent, &action, retitled(&form, &action, "Editado")).await;
     assert_eq!(response.status_code(), StatusCode::SEE_OTHER);
 }
 
