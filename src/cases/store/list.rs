@@ -697,4 +697,14 @@ mod tests {
         assert!(sort_expression(Sort::Deadline).contains("'2200-01-01T00:00:00Z'"));
         assert!(NEVER < NO_DEADLINE);
     }
+
+    #[test]
+    fn the_deadline_sort_is_the_expression_the_active_cases_are_indexed_by() {
+        let index = include_str!("../../../migrations/0019_active_cases_by_deadline.sql");
+        let sort = sort_expression(Sort::Deadline).replace("c.", "");
+        assert!(
+            index.contains(&sort),
+            "{sort} is not what migration 0019 indexes"
+        );
+    }
 }
