@@ -942,6 +942,42 @@ async fn a_note_changing_a_case_resolved_meanwhile_is_refused_with_the_text_kept
 }
 
 #[tokio::test]
+async fn a_note_on_another_workspaces_case_is_a_404_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Só da Acme", &[]).await;
+    let outsider = app.signed_in_to(GLOBEX, Role::Agent).await;
+    let urgent = app.any_row("priorities", GLOBEX).await.to_string();
+    for fields in [
+        vec![("body", "Nota de fora")],
+        vec![("body", "Nota de fora"), ("priority_id", urgent.as_str())],
+    ] {
+        let response = outsider
+            .upload_form(&format!("{path}/notes"), &fields)
+            .await;
+        assert_eq!(response.status_code(), StatusCode::NOT_FOUND, "{fields:?}");
+    }
+    let notes: i64 =
+        sqlx::query_scalar("select count(*) from case_events where body = 'Nota de fora'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("count");
+    assert_eq!(notes, 0);
+    let page = agent.get(&path).await.text();
+    assert!(!page.contains("Nota de fora"));
+    let last_changed_by: uuid::Uuid =
+        sqlx::query_scalar("select updated_by from cases where title = 'Só da Acme'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("the case");
+    assert_eq!(
+        last_changed_by,
+        app.user_id(ACME, Role::Agent).await,
+        "the case was not marked as changed by the outsider"
+    );
+}
+
+#[tokio::test]
 async fn agents_take_unassigned_cases_and_supervisors_assign_in_bulk() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(Role::Agent).await;

@@ -10,7 +10,9 @@ use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
 use crate::cases::handlers::{case_path, find, load, sync_sla};
 use crate::cases::model::{ActivityForm, ActivityInput, CaseNumber, format_minutes};
-use crate::cases::store::{self, CaseRecord, EventKind, NewEvent, TimelineFilter};
+use crate::cases::store::{
+    self, CaseKey, CaseRecord, EventKind, NewEvent, TimelineFilter, UserEntry,
+};
 use crate::catalog::model::optional_id;
 use crate::error::{Result, not_found};
 use crate::notifications;
@@ -38,65 +40,72 @@ pub async fn add_note(
     request: Request,
 ) -> Result<Response> {
     let number = CaseNumber::parse(&number).ok_or_else(not_found)?;
-    let case = store::brief(&mut s.tx, number)
-        .await?
-        .ok_or_else(not_found)?;
-    let (input, file) = upload::read_request::<NoteForm>(request).await?;
+    let (input, file) = match upload::read_request::<NoteForm>(request).await {
+        Ok(read) => read,
+        Err(refused) => {
+            // A case of another workspace is not there, whatever is sent to it.
+            store::id_by_number(&mut s.tx, number)
+                .await?
+                .ok_or_else(not_found)?;
+            return Err(refused);
+        }
+    };
     let body = match form::multiline(&input.body, 50_000) {
         Ok(body) if !body.is_empty() => body,
         refused => {
             let key = refused.err().unwrap_or("error-required");
-            let record = find(&mut s, case.id).await?.ok_or_else(not_found)?;
+            let record = find(&mut s, number).await?.ok_or_else(not_found)?;
             return refuse(&mut s, record, &input.body, key).await;
         }
     };
-    let priority = optional_id(&input.priority_id)
-        .ok()
-        .flatten()
-        .filter(|p| *p != case.priority_id);
-    let status_reason = optional_id(&input.status_reason_id)
-        .ok()
-        .flatten()
-        .filter(|p| *p != case.status_reason_id);
-    let changes_case = priority.is_some() || status_reason.is_some();
-    // A plain note only appends; a change is applied against the case as the
-    // lock leaves it, one agent's move after the other's.
-    let before = if changes_case {
-        store::lock(&mut s.tx, case.id).await?;
-        let locked = find(&mut s, case.id).await?.ok_or_else(not_found)?;
-        if !locked.is_active() {
-            return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
+    let asked_priority = optional_id(&input.priority_id).ok().flatten();
+    let asked_status = optional_id(&input.status_reason_id).ok().flatten();
+    // A plain note only appends, and finds its case as it writes. A change
+    // is applied against the case as the lock leaves it, one agent's move
+    // after the other's.
+    let mut change = None;
+    if asked_priority.is_some() || asked_status.is_some() {
+        let id = store::id_by_number(&mut s.tx, number)
+            .await?
+            .ok_or_else(not_found)?;
+        store::lock(&mut s.tx, id).await?;
+        let locked = find(&mut s, id).await?.ok_or_else(not_found)?;
+        let priority = asked_priority.filter(|p| *p != locked.priority_id);
+        let status_reason = asked_status.filter(|p| *p != locked.status_reason_id);
+        if priority.is_some() || status_reason.is_some() {
+            if !locked.is_active() {
+                return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
+            }
+            change = Some((locked, priority, status_reason));
         }
-        Some(locked)
-    } else {
-        None
-    };
-    let event_id = store::add_user_event(
+    }
+    let written = store::add_user_event(
         &mut s.tx,
-        NewEvent {
-            case_id: case.id,
+        CaseKey::Number(number),
+        UserEntry {
             at: s.now,
-            actor: Some(s.user.id),
+            author: s.user.id,
             kind: EventKind::Note,
             body: &body,
             is_public: input.visibility == "public",
             data: json!({ "notified": !input.notify.is_empty() }),
         },
-        s.user.id,
     )
-    .await?;
+    .await?
+    .ok_or_else(not_found)?;
+    let case_id = written.case_id;
     if let Some(file) = file {
-        store_file(&mut s, case.id, Some(event_id), None, file).await?;
+        store_file(&mut s, case_id, Some(written.event_id), None, file).await?;
     }
-    if let Some(priority) = priority {
-        store::set_priority(&mut s.tx, case.id, priority).await?;
-    }
-    if let Some(status_reason) = status_reason {
-        store::set_status(&mut s.tx, case.id, status_reason).await?;
-    }
-    if let Some(before) = before {
-        sync_sla(&mut s, case.id).await?;
-        let after = find(&mut s, case.id).await?.ok_or_else(not_found)?;
+    if let Some((before, priority, status_reason)) = change {
+        if let Some(priority) = priority {
+            store::set_priority(&mut s.tx, case_id, priority).await?;
+        }
+        if let Some(status_reason) = status_reason {
+            store::set_status(&mut s.tx, case_id, status_reason).await?;
+        }
+        sync_sla(&mut s, case_id).await?;
+        let after = find(&mut s, case_id).await?.ok_or_else(not_found)?;
         for change in crate::cases::audit::diff(&before, &after) {
             let kind = if change.field == "field-status-reason" {
                 EventKind::Status
@@ -106,7 +115,7 @@ pub async fn add_note(
             store::add_event(
                 &mut s.tx,
                 NewEvent {
-                    case_id: case.id,
+                    case_id,
                     at: s.now,
                     actor: Some(s.user.id),
                     kind,
@@ -119,11 +128,11 @@ pub async fn add_note(
         }
     }
     if !input.notify.is_empty() {
-        let audience = store::audience(&mut s.tx, case.id, s.user.id).await?;
+        let audience = store::audience(&mut s.tx, case_id, s.user.id).await?;
         notifications::store::notify(
             &mut s.tx,
             &audience,
-            Some(case.id),
+            Some(case_id),
             notifications::Kind::Note,
             s.user.id,
             s.now,
@@ -131,7 +140,7 @@ pub async fn add_note(
         .await?;
     }
     s.tx.commit().await?;
-    Ok(Redirect::to(&case_path(case.number())).into_response())
+    Ok(Redirect::to(&case_path(number)).into_response())
 }
 
 /// Shows the case page again with the note as typed and the error beside it.
@@ -178,22 +187,29 @@ pub async fn add_activity(
     };
     store::lock(&mut s.tx, case.id).await?;
     let activity_id = store::add_activity(&mut s.tx, case.id, &activity, s.user.id, s.now).await?;
-    let event_id = store::add_user_event(
+    let written = store::add_user_event(
         &mut s.tx,
-        NewEvent {
-            case_id: case.id,
+        CaseKey::Id(case.id),
+        UserEntry {
             at: s.now,
-            actor: Some(s.user.id),
+            author: s.user.id,
             kind: EventKind::Activity,
             body: "",
             is_public: false,
             data: json!({ "activity_id": activity_id, "minutes": format_minutes(activity.duration_minutes) }),
         },
-        s.user.id,
     )
-    .await?;
+    .await?
+    .ok_or_else(not_found)?;
     if let Some(file) = file {
-        store_file(&mut s, case.id, Some(event_id), Some(activity_id), file).await?;
+        store_file(
+            &mut s,
+            case.id,
+            Some(written.event_id),
+            Some(activity_id),
+            file,
+        )
+        .await?;
     }
     s.tx.commit().await?;
     push_flash(

@@ -243,34 +243,6 @@ pub async fn find(
     fetch_record(tx, names, query).await
 }
 
-/// What a note needs of its case: which case it is, and the two fields a
-/// note may change on the way. A note is the most frequent write of the
-/// desk, and reading the whole record with its names cost more than the
-/// note itself.
-#[derive(Debug, Clone, Copy, FromRow)]
-pub struct CaseBrief {
-    pub id: Uuid,
-    pub number: i64,
-    pub priority_id: Uuid,
-    pub status_reason_id: Uuid,
-}
-
-impl CaseBrief {
-    pub fn number(&self) -> CaseNumber {
-        CaseNumber(self.number)
-    }
-}
-
-pub async fn brief(
-    tx: &mut PgConnection,
-    number: CaseNumber,
-) -> Result<Option<CaseBrief>, sqlx::Error> {
-    sqlx::query_as("select id, number, priority_id, status_reason_id from cases where number = $1")
-        .bind(number.0)
-        .fetch_optional(tx)
-        .await
-}
-
 /// Locks the case row for a state change, so two agents' moves are applied
 /// one after the other against what the first left.
 pub async fn lock(tx: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
