@@ -257,3 +257,67 @@ async fn the_case_form_offers_the_active_partners_in_name_order_as_places_of_ser
         "active partners only, by name; the Padaria is a customer, not a partner"
     );
 }
+
+/// A view narrowed to the cases opened in a date range, sorted by number or
+/// by resolution, is read from the range first: it must still page through
+/// exactly the range's cases in the order asked for.
+#[tokio::test]
+async fn resolved_cases_of_an_opening_date_range_page_by_number_and_by_resolution() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let padaria = app.any_row_named("Padaria São João Ltda").await.to_string();
+    let solved = app.named("status_reasons", "Problema resolvido").await;
+    for day in 0..40 {
+        let path = open_case(&agent, &padaria, &format!("Aberto no dia {day}")).await;
+        let number: i64 = path
+            .trim_start_matches("/cases/CAS-")
+            .parse()
+            .expect("case number");
+        // Resolved out of opening order: the two sorts differ.
+        sqlx::query(
+            "update cases c set state = 'resolved', status_reason_id = $1,
+                    opened_at = '2025-01-01T12:00:00Z'::timestamptz + make_interval(days => $2),
+                    resolved_at = '2025-01-01T12:00:00Z'::timestamptz
+                                  + make_interval(days => $2 + ($2 * 7) % 5, hours => 1)
+               from tenants t where t.id = c.tenant_id and t.slug = 'acme' and c.number = $3",
+        )
+        .bind(solved)
+        .bind(day)
+        .bind(number)
+        .execute(&app.pool)
+        .await
+        .expect("resolve");
+    }
+    for (sort, order) in [("number", "c.number"), ("resolved", "c.resolved_at, c.id")] {
+        for dir in ["asc", "desc"] {
+            let expected: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select 'CAS-' || lpad(c.number::text, 6, '0') from cases c
+                   join tenants t on t.id = c.tenant_id
+                  where t.slug = 'acme' and c.state = 'resolved' and c.title like 'Aberto no dia %'
+                    and c.opened_at >= '2025-01-05T03:00:00Z' and c.opened_at < '2025-02-04T03:00:00Z'
+                  order by {}",
+                order
+                    .split(", ")
+                    .map(|column| format!("{column} {dir}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+            .fetch_all(&app.pool)
+            .await
+            .expect("expected order");
+            assert_eq!(expected.len(), 30, "days 4 to 33");
+            let shown: Vec<String> = every_row(
+                &agent,
+                &format!(
+                    "/cases?view=resolved&from=2025-01-05&to=2025-02-03&sort={sort}&dir={dir}"
+                ),
+                1,
+            )
+            .await
+            .into_iter()
+            .map(|(number, _)| number)
+            .collect();
+            assert_eq!(shown, expected, "sorted by {sort} {dir}, across pages");
+        }
+    }
+}

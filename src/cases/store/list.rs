@@ -358,8 +358,86 @@ async fn list_grouped(
     fetch_rows(tx, sql, names).await
 }
 
+/// Past the cursor, in the view's order.
+fn push_after(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, expression: &str, cmp: &str) {
+    if let Some(cursor) = &spec.after {
+        sql.push(format!(" and ({expression}, c.id) {cmp} ("));
+        push_cursor_value(sql, &cursor.value, spec.sort.kind());
+        sql.push(", ").push_bind(cursor.id).push(")");
+    }
+}
+
+/// Cases walked along the sort's index before a view narrowed to an
+/// opening-date range reads the range instead.
+const WALKED_BEFORE_RANGE: i64 = 1000;
+
+/// A case's number and its resolution follow its opening, so a view of a
+/// past month sorted by either, walking that index, steps over every case
+/// opened since before it reaches one: 120 to 150 ms for a month of
+/// resolved cases almost two years back, among 130,000. PostgreSQL expects
+/// the month's cases spread along the walk, and stops after a page in its
+/// estimate only.
+fn reads_opened_range_first(spec: &ViewSpec) -> bool {
+    (spec.from.is_some() || spec.to.is_some()) && matches!(spec.sort, Sort::Number | Sort::Resolved)
+}
+
+/// One page of a view narrowed to an opening-date range (see
+/// `reads_opened_range_first`). The first `WALKED_BEFORE_RANGE` cases along
+/// the sort's index are kept when they hold a page of the range, as they do
+/// for a range that reaches today; otherwise the range is read from the
+/// opening-date index and sorted. The range is read only when the walk
+/// fell short: a common table expression is computed when first read.
+async fn list_opened_range(
+    tx: &mut PgConnection,
+    names: &CaseNames,
+    spec: &ViewSpec,
+    me: Uuid,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let expression = sort_expression(spec.sort);
+    let (cmp, dir) = if spec.descending {
+        ("<", "desc")
+    } else {
+        (">", "asc")
+    };
+    let limit = spec.per_page + 1;
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "with walked as materialized (select c.id, c.sort_key from
+           (select c.id, {expression} as sort_key, c.opened_at from cases c where true"
+    ));
+    push_view_and_choices(&mut sql, spec, me);
+    push_text(&mut sql, spec);
+    push_after(&mut sql, spec, &expression, cmp);
+    sql.push(format!(
+        " order by {expression} {dir}, c.id {dir} limit {WALKED_BEFORE_RANGE}) c where true"
+    ));
+    push_opening_dates(&mut sql, spec, tz);
+    sql.push(format!(
+        " order by c.sort_key {dir}, c.id {dir} limit {limit}),
+         in_range as materialized (select c.id, {expression} as sort_key from cases c where true"
+    ));
+    push_conditions(&mut sql, spec, me, tz);
+    push_after(&mut sql, spec, &expression, cmp);
+    sql.push(format!(
+        ") {ROW_SELECT} from ((select id, sort_key from walked
+           where (select count(*) from walked) = {limit})
+         union all (select id, sort_key from in_range
+           where (select count(*) from walked) < {limit}
+           order by sort_key {dir}, id {dir} limit {limit})) page
+          join cases c on c.id = page.id order by page.sort_key {dir}, c.id {dir}"
+    ));
+    fetch_rows(tx, sql, names).await
+}
+
 /// Adds the view's and the filters' conditions.
 fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, tz: chrono_tz::Tz) {
+    push_view_and_choices(sql, spec, me);
+    push_opening_dates(sql, spec, tz);
+    push_text(sql, spec);
+}
+
+/// The view's own condition and the choices of its filters.
+fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid) {
     match spec.view {
         View::Mine => {
             sql.push(" and c.owner_user_id = ")
@@ -406,6 +484,10 @@ fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, 
             sql.push(format!(" and {column} = ")).push_bind(id);
         }
     }
+}
+
+/// The view's cases opened within its date range, days of the agent's zone.
+fn push_opening_dates(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, tz: chrono_tz::Tz) {
     let day_start = |date: chrono::NaiveDate| {
         use chrono::TimeZone;
         tz.from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
@@ -418,6 +500,11 @@ fn push_conditions(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: Uuid, 
     if let Some(to) = spec.to.and_then(|d| d.succ_opt()).and_then(day_start) {
         sql.push(" and c.opened_at < ").push_bind(to);
     }
+}
+
+/// The cases whose number is the text typed, or whose title or customer's
+/// name contains it.
+fn push_text(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec) {
     let q = spec.q.trim();
     if !q.is_empty() {
         match CaseNumber::parse(q) {
@@ -476,7 +563,10 @@ pub async fn list(
     if let Some(group) = grouped(spec) {
         return list_grouped(tx, names, spec, group, me, tz).await;
     }
-    let (expression, kind) = (sort_expression(spec.sort), spec.sort.kind());
+    if reads_opened_range_first(spec) {
+        return list_opened_range(tx, names, spec, me, tz).await;
+    }
+    let expression = sort_expression(spec.sort);
     let (cmp, dir) = if spec.descending {
         ("<", "desc")
     } else {
@@ -502,11 +592,7 @@ pub async fn list(
         }
     };
     push_conditions(&mut sql, spec, me, tz);
-    if let Some(cursor) = &spec.after {
-        sql.push(format!(" and ({expression}, c.id) {cmp} ("));
-        push_cursor_value(&mut sql, &cursor.value, kind);
-        sql.push(", ").push_bind(cursor.id).push(")");
-    }
+    push_after(&mut sql, spec, &expression, cmp);
     // The page size is the server's, so it is written into the statement:
     // with no parameter left, PostgreSQL plans a view once per connection.
     sql.push(format!(
