@@ -358,6 +358,16 @@ async fn list_grouped(
     fetch_rows(tx, sql, names).await
 }
 
+/// The comparison that finds the rows past a cursor, and the direction of
+/// the view's order.
+fn direction(spec: &ViewSpec) -> (&'static str, &'static str) {
+    if spec.descending {
+        ("<", "desc")
+    } else {
+        (">", "asc")
+    }
+}
+
 /// Past the cursor, in the view's order.
 fn push_after(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, expression: &str, cmp: &str) {
     if let Some(cursor) = &spec.after {
@@ -395,11 +405,7 @@ async fn list_opened_range(
     tz: chrono_tz::Tz,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     let expression = sort_expression(spec.sort);
-    let (cmp, dir) = if spec.descending {
-        ("<", "desc")
-    } else {
-        (">", "asc")
-    };
+    let (cmp, dir) = direction(spec);
     let limit = spec.per_page + 1;
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "with walked as materialized (select c.id, c.sort_key from
@@ -567,11 +573,7 @@ pub async fn list(
         return list_opened_range(tx, names, spec, me, tz).await;
     }
     let expression = sort_expression(spec.sort);
-    let (cmp, dir) = if spec.descending {
-        ("<", "desc")
-    } else {
-        (">", "asc")
-    };
+    let (cmp, dir) = direction(spec);
     // Without an index to walk, every case of the view is sorted: the
     // page's ids are chosen first, on narrow rows, and only they are read
     // whole (a status sort of 127,000 resolved cases spilled its sort of
