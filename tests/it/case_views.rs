@@ -259,8 +259,8 @@ async fn the_case_form_offers_the_active_partners_in_name_order_as_places_of_ser
 }
 
 /// A view narrowed to the cases opened in a date range, sorted by number or
-/// by resolution, is read from the range first: it must still page through
-/// exactly the range's cases in the order asked for.
+/// by resolution, walks a while and then reads the range: either way it
+/// must page through exactly the range's cases in the order asked for.
 #[tokio::test]
 async fn resolved_cases_of_an_opening_date_range_page_by_number_and_by_resolution() {
     let app = TestApp::spawn().await;
@@ -288,6 +288,22 @@ async fn resolved_cases_of_an_opening_date_range_page_by_number_and_by_resolutio
         .await
         .expect("resolve");
     }
+    // More cases resolved later, with later numbers, than a view walks
+    // before it reads the range: in descending order the page comes from
+    // the range read, in ascending order from the walk.
+    sqlx::query(
+        "insert into cases
+         select (jsonb_populate_record(null::cases, to_jsonb(c) || jsonb_build_object(
+                    'id', gen_random_uuid(), 'number', c.number + g, 'idempotency_key', null,
+                    'title', 'Resolvido depois ' || g,
+                    'opened_at', '2026-03-01T12:00:00Z'::timestamptz + make_interval(mins => g),
+                    'resolved_at', '2026-03-02T12:00:00Z'::timestamptz + make_interval(mins => g)))).*
+           from cases c, generate_series(1, 1100) g
+          where c.title = 'Aberto no dia 39'",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("later cases");
     for (sort, order) in [("number", "c.number"), ("resolved", "c.resolved_at, c.id")] {
         for dir in ["asc", "desc"] {
             let expected: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
