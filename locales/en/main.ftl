@@ -43,6 +43,8 @@ role-admin = Administrator
 ## Field errors
 error-required = Fill in this field.
 error-too-long = This text is too long.
+error-unreadable-chars = Contains characters that cannot be stored (shown as �): delete them.
+error-date-range = Enter a date between 1900 and 2999.
 error-control-chars = Contains characters that are not allowed.
 error-email = Enter a valid e-mail, such as name@company.com.
 error-email-taken = A user with this e-mail already exists.

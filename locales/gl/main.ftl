@@ -43,6 +43,8 @@ role-admin = Administrador
 ## Field errors
 error-required = Enche este campo.
 error-too-long = Texto demasiado longo.
+error-unreadable-chars = Contén caracteres que non se poden gardar (amosados como �): bórraos.
+error-date-range = Indique unha data entre 1900 e 2999.
 error-control-chars = Contén caracteres non permitidos.
 error-email = Indica un correo válido, como nome@empresa.gal.
 error-email-taken = Xa existe un usuario con este correo.

@@ -43,6 +43,8 @@ role-admin = Administrador
 ## Field errors
 error-required = Preencha este campo.
 error-too-long = Texto longo demais.
+error-unreadable-chars = Contém caracteres que não podem ser guardados (mostrados como �): apague-os.
+error-date-range = Informe uma data entre 1900 e 2999.
 error-control-chars = Contém caracteres não permitidos.
 error-email = Informe um e-mail válido, como nome@empresa.com.br.
 error-email-taken = Já existe um usuário com este e-mail.

@@ -1,6 +1,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -16,7 +16,7 @@ use crate::db::begin_tenant_tx;
 use crate::error::Result;
 use crate::users;
 use crate::web::csrf;
-use crate::web::form::{self, FieldErrors, Form};
+use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::i18n::Lang;
 use crate::web::page::{LANG_COOKIE, PageCtx, PublicPage};
 use crate::web::session::{AUTH_KEY, AuthSession};
@@ -95,8 +95,8 @@ pub async fn sign_in(
         errors.add("password", "error-required");
     } else if input.password.chars().count() > PASSWORD_MAX_CHARS {
         errors.add("password", "error-password-too-long");
-    } else if input.password.contains('\0') {
-        errors.add("password", "error-control-chars");
+    } else if input.password.contains(form::UNREADABLE) {
+        errors.add("password", "error-unreadable-chars");
     }
     let next = safe_next(&input.next).unwrap_or_default();
     let redisplay = |page: PageCtx, errors: FieldErrors, notice: Option<String>| SignInPage {

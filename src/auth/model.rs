@@ -16,8 +16,8 @@ impl NewPassword {
     /// Returns the Fluent key of the problem when the password is refused.
     pub fn parse(text: &str) -> Result<NewPassword, &'static str> {
         let chars = text.chars().count();
-        if text.chars().any(|c| c == '\0') {
-            return Err("error-control-chars");
+        if text.contains(crate::web::form::UNREADABLE) {
+            return Err("error-unreadable-chars");
         }
         if chars < PASSWORD_MIN_CHARS {
             return Err("error-password-too-short");

@@ -1,7 +1,7 @@
 //! Cases: their number, states and the rules of every move between them.
 //! Pure functions; handlers load, call these, then store.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -436,9 +436,7 @@ pub fn optional_date(text: &str) -> Result<Option<NaiveDate>, &'static str> {
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| "error-date")
+    form::date(text).map(Some)
 }
 
 /// A local "yyyy-mm-ddThh:mm" (as a datetime-local input sends it) in the
@@ -448,9 +446,7 @@ pub fn optional_local_time(text: &str, tz: Tz) -> Result<Option<DateTime<Utc>>, 
     if text.is_empty() {
         return Ok(None);
     }
-    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| "error-datetime")?;
+    let local = form::local_datetime(text)?;
     let resolved = tz
         .from_local_datetime(&local)
         .earliest()

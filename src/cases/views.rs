@@ -257,7 +257,7 @@ impl ViewSpec {
             _ => default_desc,
         };
         let id = |text: &str| optional_id(text).ok().flatten();
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let date = |text: &str| crate::web::form::date(text).ok();
         ViewSpec {
             view,
             q: query.q.trim().chars().take(200).collect(),

@@ -57,9 +57,24 @@ fn sheet_row(index: usize) -> usize {
     index + 2
 }
 
+/// The file's text. Spreadsheets saved as CSV on Windows are Windows-1252
+/// rather than UTF-8, and read as UTF-8 every accented name would arrive
+/// with U+FFFD in it and be refused: a file that is not UTF-8 is read as
+/// Windows-1252 instead, which maps every byte to a character.
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
 /// Parses and checks the whole file. Any error means nothing is imported.
 pub fn parse(bytes: &[u8], lookups: &Lookups) -> Result<Vec<ImportRow>, Vec<RowError>> {
-    let text = String::from_utf8_lossy(bytes);
+    let text = decode(bytes);
     let text = text.trim_start_matches('\u{feff}');
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
@@ -397,6 +412,21 @@ mod tests {
         let keys: Vec<_> = errors.iter().map(|e| (e.column.as_str(), e.key)).collect();
         assert!(keys.contains(&("tipo", "import-missing-column")));
         assert!(keys.contains(&("cpf", "import-unknown-column")));
+    }
+
+    #[test]
+    fn a_spreadsheet_saved_as_windows_1252_keeps_its_accents() {
+        let file = b"tipo;nome\nconta;Padaria S\xe3o Jo\xe3o\n";
+        let rows = parse(file, &lookups()).expect("valid file");
+        assert_eq!(rows[0].input.name, "Padaria São João");
+    }
+
+    #[test]
+    fn a_nul_byte_in_a_cell_is_refused_with_its_row_and_column() {
+        let errors = parse(b"tipo;nome\nconta;Ana\0\n", &lookups())
+            .err()
+            .expect("errors");
+        assert_eq!((errors[0].row, errors[0].column.as_str()), (2, "nome"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::{HxRequest, HxRetarget};
@@ -20,7 +20,7 @@ use crate::customers::store::{
     SearchText,
 };
 use crate::error::{Result, not_found};
-use crate::web::form::{FieldErrors, Form, parse_id};
+use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{SignedIn, Supervisor};

@@ -242,15 +242,13 @@ impl AlertInput {
         let expires_on = errors.check(
             "expires_on",
             optional(&input.expires_on, |t| {
-                NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-                    .map_err(|_| "error-date")
-                    .and_then(|d| {
-                        if d < today {
-                            Err("error-date-past")
-                        } else {
-                            Ok(d)
-                        }
-                    })
+                form::date(t).and_then(|d| {
+                    if d < today {
+                        Err("error-date-past")
+                    } else {
+                        Ok(d)
+                    }
+                })
             }),
         );
         match (text, priority, expires_on) {

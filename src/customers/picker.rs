@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::{HxRequest, HxReswap, HxRetarget, SwapOption};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::customers::store::{self, Alert, CustomerRow, SearchFilter, SearchText};
 use crate::error::{Result, not_found};
-use crate::web::form::parse_id;
+use crate::web::form::{Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
 

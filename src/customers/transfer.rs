@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Query};
+use axum::extract::Multipart;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -12,6 +12,7 @@ use crate::customers::handlers::ListQuery;
 use crate::customers::model::CustomerKind;
 use crate::customers::store::{self, SaveError, SearchText};
 use crate::error::Result;
+use crate::web::form::{self, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{SignedIn, Supervisor};
@@ -100,7 +101,7 @@ pub async fn import_customers(
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_owned();
+            let name = form::storable(field.file_name().unwrap_or_default().to_owned());
             let bytes = field
                 .bytes()
                 .await

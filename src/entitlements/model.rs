@@ -172,7 +172,7 @@ fn date(text: &str) -> Result<NaiveDate, &'static str> {
     if text.is_empty() {
         return Err("error-required");
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "error-date")
+    form::date(text)
 }
 
 fn checked(text: &str) -> bool {

@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, Multipart, Request};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::web::form::storable;
 
 pub struct UploadedFile {
     pub file_name: String,
@@ -39,11 +40,13 @@ pub async fn read<T: DeserializeOwned + Default>(
         };
         let name = field.name().unwrap_or_default().to_owned();
         if field.file_name().is_some() {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_owned();
+            let file_name = storable(field.file_name().unwrap_or_default().to_owned());
+            let content_type = storable(
+                field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned(),
+            );
             let bytes = field.bytes().await.map_err(upload_error)?;
             if !file_name.is_empty() && !bytes.is_empty() && name == "file" {
                 file = Some(UploadedFile {
@@ -54,7 +57,7 @@ pub async fn read<T: DeserializeOwned + Default>(
             }
         } else {
             let text = field.text().await.map_err(upload_error)?;
-            pairs.push((name, text));
+            pairs.push((name, storable(text)));
         }
     }
     let body = serde_html_form::to_string(&pairs).unwrap_or_default();

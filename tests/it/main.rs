@@ -11,6 +11,7 @@ mod e2e;
 mod edges;
 mod embedded_cluster;
 mod entitlements_admin;
+mod hostile_input;
 mod languages;
 mod route_inventory;
 mod sessions;

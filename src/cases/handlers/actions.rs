@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use crate::catalog::store::{self as catalog, Choice};
 use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{Result, forbidden};
 use crate::notifications;
-use crate::web::form::{self, FieldErrors, Form};
+use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{SignedIn, Supervisor};

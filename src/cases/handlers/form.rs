@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::{HxRedirect, HxRequest};
@@ -27,7 +27,7 @@ use crate::entitlements::terms::{self, CaseEvent, TermsError};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::sla::sync::{CaseForSla, NewCaseClocks, plan_new_case, start_new_case};
-use crate::web::form::{self, FieldErrors};
+use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
 

@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
-use axum::extract::Query;
+
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -18,7 +18,7 @@ use crate::catalog::model::{ListKind, TreeRow, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::error::Result;
 use crate::notifications;
-use crate::web::form;
+use crate::web::form::{self, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{SignedIn, Supervisor};

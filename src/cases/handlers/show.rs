@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sqlx::{FromRow, PgConnection};
@@ -20,7 +20,7 @@ use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::error::{Result, not_found};
 use crate::sla::model::{Kpi, KpiStatus};
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use crate::catalog::model::optional_id;
 use crate::catalog::store::{self, CascadeRow, Choice, Level, WriteError};
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
-use crate::web::form::{self, FieldErrors, Form, parse_id};
+use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};

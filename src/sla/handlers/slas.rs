@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use crate::sla::condition::{Condition, Field, Op, Rule};
 use crate::sla::handlers::{Problems, name_taken};
 use crate::sla::model::{Actions, Kpi};
 use crate::users::model::Role;
-use crate::web::form::{self, Form, parse_id};
+use crate::web::form::{self, Form, Query, parse_id};
 use crate::web::i18n::Lang;
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
