@@ -27,6 +27,7 @@ use tower_sessions::cookie::SameSite;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::web::client_addr::{self, ClientAddr};
 use crate::web::routes::{self, Route};
 use crate::web::session_copies::SessionCopies;
 use crate::web::session_store::PgSessionStore;
@@ -130,9 +131,12 @@ fn with_middleware(app: Router<AppState>, state: &AppState) -> Router<AppState> 
     .with_http_only(true)
     .with_same_site(SameSite::Lax)
     .with_secure(config.cookie_secure);
+    let trusted_proxies: Arc<[ipnet::IpNet]> = config.trusted_proxies.clone().into();
     let stack = ServiceBuilder::new()
         // Outermost: every log line of a request carries its id.
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Who is asking, before anything logs or limits by it.
+        .map_request(move |request| client_addr::resolve(request, &trusted_proxies))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
                 let request_id = request
@@ -140,11 +144,13 @@ fn with_middleware(app: Router<AppState>, state: &AppState) -> Router<AppState> 
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
+                let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
                 tracing::info_span!(
                     "request",
                     method = %request.method(),
                     path = %request.uri().path(),
                     request_id = %request_id,
+                    client = ?client,
                 )
             }),
         )

@@ -1,7 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, `worker`, and the
 //! administrative commands. Each returns the process exit code.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -288,13 +287,8 @@ async fn serve_with(config: &Config, db: &Database) -> anyhow::Result<()> {
         ));
     }
     let app = app::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving HTTP")?;
+    ensure_open_files_for(config.max_connections);
+    crate::server::serve(listener, app, config.server_limits(), shutdown_signal()).await;
     tracing::info!("in-flight requests finished; stopping the worker");
     cancel.cancel();
     tracker.close();
@@ -347,6 +341,22 @@ async fn run_worker(config: Config, drain: bool) -> anyhow::Result<()> {
     .await;
     db.close().await;
     result
+}
+
+/// Each connection takes a file descriptor, and the pool, the log and the
+/// embedded cluster's socket take some more.
+fn ensure_open_files_for(max_connections: usize) {
+    let wanted = u64::try_from(max_connections)
+        .unwrap_or(u64::MAX)
+        .saturating_add(256);
+    match crate::server::raise_open_file_limit(wanted) {
+        Some(limit) if limit < wanted => tracing::warn!(
+            open_files = limit,
+            max_connections,
+            "the open-file limit is below ATENDE_MAX_CONNECTIONS plus what the service itself needs; lower ATENDE_MAX_CONNECTIONS or raise the limit (ulimit -n)"
+        ),
+        _ => {}
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

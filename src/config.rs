@@ -81,6 +81,40 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
+    /// Seconds a client has to send a request's head (its line and headers);
+    /// a kept-alive connection waiting for its next request is closed after
+    /// the same time.
+    #[arg(
+        long,
+        env = "ATENDE_HEADER_TIMEOUT_SECS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+
+    /// Most client connections open at once; beyond it new ones wait until one closes.
+    #[arg(
+        long,
+        env = "ATENDE_MAX_CONNECTIONS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub max_connections: usize,
+
+    /// Proxies whose word on the client's address is taken: addresses or
+    /// CIDR ranges, comma-separated (e.g. `10.0.0.0/8,192.168.1.10`). Only
+    /// requests from these peers have their `Forwarded` or `X-Forwarded-For`
+    /// header read, from its right end, skipping trusted hops; from anyone
+    /// else those headers are ignored.
+    #[arg(
+        long,
+        env = "ATENDE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_proxy,
+        global = true
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Largest accepted form body, in bytes.
     #[arg(long, env = "ATENDE_BODY_LIMIT_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
     pub body_limit_bytes: usize,
@@ -135,6 +169,14 @@ fn default_pool_size() -> u32 {
         .max(8)
 }
 
+/// A proxy address: a network (`10.0.0.0/8`) or one address (`10.0.0.7`).
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{text}` is neither an IP address nor a CIDR range"))
+}
+
 impl Config {
     pub fn session_idle(&self) -> chrono::Duration {
         chrono::Duration::minutes(i64::from(self.session_idle_minutes))
@@ -142,6 +184,13 @@ impl Config {
 
     pub fn session_max_age(&self) -> chrono::Duration {
         chrono::Duration::hours(i64::from(self.session_max_hours))
+    }
+
+    pub fn server_limits(&self) -> crate::server::Limits {
+        crate::server::Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            max_connections: self.max_connections,
+        }
     }
 
     pub fn acquire_timeout(&self) -> Duration {
@@ -161,6 +210,9 @@ impl Config {
             db_pool_size: 8,
             db_acquire_timeout_secs: 3,
             request_timeout_secs: 30,
+            header_timeout_secs: 20,
+            max_connections: 1000,
+            trusted_proxies: Vec::new(),
             body_limit_bytes: 2 * 1024 * 1024,
             upload_limit_bytes: 25 * 1024 * 1024,
             worker: false,

@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod ops;
 pub mod pages;
 pub mod seed;
+pub mod server;
 pub mod sla;
 pub mod tenants;
 pub mod users;

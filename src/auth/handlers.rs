@@ -1,5 +1,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +16,7 @@ use crate::auth::store;
 use crate::db::begin_tenant_tx;
 use crate::error::Result;
 use crate::users;
+use crate::web::client_addr::ClientAddr;
 use crate::web::csrf;
 use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::i18n::Lang;
@@ -84,6 +86,7 @@ pub struct SignInForm {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
     session: Session,
     PublicPage { page, jar }: PublicPage,
     Form(input): Form<SignInForm>,
@@ -123,6 +126,7 @@ pub async fn sign_in(
     let (attempts, window_started_at) =
         store::count_attempt(state.pool(), &bucket, now, WINDOW_SECS).await?;
     if attempts > ACCOUNT_ATTEMPTS {
+        tracing::info!(workspace = %workspace, client = ?client.as_ref().map(|c| c.0.0), "sign-in throttled");
         let remaining = (window_started_at + chrono::Duration::seconds(WINDOW_SECS) - now)
             .num_seconds()
             .max(1);
@@ -156,7 +160,7 @@ pub async fn sign_in(
             .await
             .map_err(anyhow::Error::from)?;
     let Some((tenant_id, account)) = account.filter(|_| verified) else {
-        tracing::info!(workspace = %workspace, "sign-in failed");
+        tracing::info!(workspace = %workspace, client = ?client.map(|c| c.0.0), "sign-in failed");
         let notice = page.t("sign-in-failed");
         return Ok((
             StatusCode::UNAUTHORIZED,
@@ -183,7 +187,7 @@ pub async fn sign_in(
     let expires = time::OffsetDateTime::now_utc()
         + time::Duration::hours(i64::from(state.config().session_max_hours));
     session.set_expiry(Some(Expiry::AtDateTime(expires)));
-    tracing::info!(user = %account.id, "signed in");
+    tracing::info!(user = %account.id, client = ?client.map(|c| c.0.0), "signed in");
     let target = if next.is_empty() {
         HOME.to_owned()
     } else {

@@ -1,11 +1,12 @@
-//! A per-address limit on sign-in attempts, in memory. It only blunts floods
-//! against one instance; the per-account limit that must hold across
-//! instances is the PostgreSQL counter in `auth`.
+//! A per-address limit on sign-in attempts, in memory, keyed on the client's
+//! address as `client_addr` reads it (behind a trusted proxy, the address the
+//! proxy reports, so people behind one balancer do not share a budget). It
+//! only blunts floods against one instance; the per-account limit that must
+//! hold across instances is the PostgreSQL counter in `auth`.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::response::IntoResponse;
 use axum::routing::MethodRouter;
@@ -16,6 +17,7 @@ use tower_governor::key_extractor::KeyExtractor;
 
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::web::client_addr::ClientAddr;
 
 #[derive(Debug, Clone, Copy)]
 struct PeerAddress;
@@ -27,9 +29,8 @@ impl KeyExtractor for PeerAddress {
         // Without connection info (in-process tests) every request shares one key.
         Ok(req
             .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+            .get::<ClientAddr>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |client| client.0))
     }
 }
 

@@ -2,6 +2,7 @@
 //! error pages and the route table.
 
 pub mod assets;
+pub mod client_addr;
 pub mod compression;
 pub mod csrf;
 pub mod error_pages;

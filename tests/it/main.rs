@@ -20,4 +20,6 @@ mod sla_cases;
 mod sla_engine;
 mod sla_list;
 mod sla_worker;
+mod slow_clients;
+mod trusted_proxies;
 mod users_admin;

@@ -377,6 +377,11 @@ impl TestApp {
         }
     }
 
+    /// The app as `serve` runs it, for tests that speak HTTP over real sockets.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     pub fn clock(&self) -> &Clock {
         self.state.clock()
     }
