@@ -22,8 +22,9 @@ use crate::{seed, tenants, users, worker};
 /// customers, entitlements and SLAs.
 ///
 /// Without DATABASE_URL, Atende runs a private PostgreSQL cluster under
-/// $ATENDE_DATA_DIR/postgres using this machine's PostgreSQL binaries and, on
-/// its first start, creates a demo workspace. Log verbosity follows RUST_LOG
+/// $ATENDE_DATA_DIR/postgres (under /var/lib/atende when, run as root, the
+/// cluster's user cannot enter that folder) using this machine's PostgreSQL
+/// binaries and, on its first start, creates a demo workspace. Log verbosity follows RUST_LOG
 /// (e.g. RUST_LOG=debug or RUST_LOG=atende=debug,info).
 #[derive(Debug, Parser)]
 #[command(name = "atende", version, about, long_about)]

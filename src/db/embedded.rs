@@ -5,6 +5,10 @@
 //! socket (whose directory is readable by the cluster's owner alone), and never
 //! runs as root: PostgreSQL refuses that, so when Atende runs as root the
 //! cluster belongs to the `postgres` system user, or to one Atende creates.
+//! When that user cannot enter the data folder, the cluster lives under
+//! `/var/lib/atende/` instead (see `place`).
+
+mod place;
 
 use std::ffi::OsStr;
 use std::fs;
@@ -30,6 +34,20 @@ pub enum EmbeddedError {
         "PostgreSQL binaries (initdb, pg_ctl) were not found: install PostgreSQL (e.g. `apt-get install postgresql`) or set DATABASE_URL"
     )]
     MissingBinaries,
+    #[error(
+        "user {user} runs the embedded PostgreSQL but cannot enter {}{detail}: make {} reachable by user {user} (chmod o+x {} and any folder below it on the way), or set ATENDE_DATA_DIR to a folder it can reach, or set DATABASE_URL",
+        blocked.display(),
+        data_dir.display(),
+        blocked.display()
+    )]
+    Unreachable {
+        user: String,
+        data_dir: PathBuf,
+        /// The first folder on the way that the user cannot enter.
+        blocked: PathBuf,
+        /// What else was tried, as a clause to follow `blocked`.
+        detail: String,
+    },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -46,6 +64,7 @@ pub struct EmbeddedCluster {
 
 #[derive(Debug, Clone)]
 struct OsUser {
+    name: String,
     uid: u32,
     gid: u32,
 }
@@ -56,8 +75,20 @@ impl EmbeddedCluster {
     pub async fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
         let bin_dir = find_bin_dir().ok_or(EmbeddedError::MissingBinaries)?;
         let data_dir = absolute(data_dir)?;
-        let cluster_dir = data_dir.join("postgres");
         let owner = cluster_owner()?;
+        let cluster_dir = match owner.clone() {
+            // We are the cluster's user, and we made the data folder.
+            None => data_dir.join("postgres"),
+            Some(user) => {
+                let location = tokio::task::spawn_blocking(move || place::locate(&data_dir, &user))
+                    .await
+                    .context("locating the embedded PostgreSQL panicked")??;
+                if let Some(note) = &location.note {
+                    tracing::info!("{note}");
+                }
+                location.dir
+            }
+        };
         let socket_dir = socket_dir_for(&cluster_dir);
 
         let mut cluster = Self {
@@ -289,6 +320,7 @@ fn cluster_owner() -> anyhow::Result<Option<OsUser>> {
             .ok()
             .flatten()
             .map(|u| OsUser {
+                name: u.name,
                 uid: u.uid.as_raw(),
                 gid: u.gid.as_raw(),
             })

@@ -4,8 +4,9 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use atende::app::{self, AppState};
@@ -21,7 +22,8 @@ fn data_dir() -> tempfile::TempDir {
         .prefix("atende-it-")
         .tempdir()
         .expect("temp dir");
-    // When tests run as root the cluster runs as `postgres`, which must reach the directory.
+    // When tests run as root the cluster runs as `postgres`; a folder it can
+    // enter keeps the cluster inside, so it goes away with the folder.
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     dir
 }
@@ -101,6 +103,86 @@ async fn the_cluster_starts_from_nothing_is_reused_and_survives_a_killed_server(
         .expect("start over a foreign pid file");
     assert!(answers(&fourth).await);
     fourth.stop().await.expect("stop");
+}
+
+/// What the code under test logs on this thread, as text.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("logs")).into_owned()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("logs").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_cluster_started_from_a_private_folder_lives_where_its_user_can_reach_and_says_where() {
+    let private = tempfile::Builder::new()
+        .prefix("atende-private-")
+        .tempdir()
+        .expect("temp dir");
+    std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700))
+        .expect("chmod 700");
+    let data = private.path().join("data");
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+
+    let first = {
+        let _logging = tracing::subscriber::set_default(subscriber);
+        EmbeddedCluster::start(&data).await.expect("first start")
+    };
+    assert!(first.fresh, "an empty data dir is initialised");
+    assert!(answers(&first).await);
+    let lives: PathBuf = first.cluster_dir().to_path_buf();
+    let said: Vec<String> = logs
+        .text()
+        .lines()
+        .filter(|line| line.contains("lives in"))
+        .map(str::to_owned)
+        .collect();
+    if nix::unistd::geteuid().is_root() {
+        // The cluster runs as `postgres`, which cannot enter the private folder.
+        assert!(!lives.starts_with(private.path()), "{}", lives.display());
+        assert!(lives.starts_with("/var/lib/atende/"), "{}", lives.display());
+        assert!(!data.join("postgres").exists(), "nothing left behind");
+        assert_eq!(said.len(), 1, "one line says where: {said:?}");
+        assert!(said[0].contains(&lives.display().to_string()), "{said:?}");
+    } else {
+        // The cluster runs as us, and we can enter our own private folder.
+        assert_eq!(lives, data.canonicalize().expect("data").join("postgres"));
+        assert!(said.is_empty(), "nothing to say: {said:?}");
+    }
+    first.stop().await.expect("stop");
+
+    let second = EmbeddedCluster::start(&data).await.expect("second start");
+    assert!(!second.fresh, "the second start reuses the cluster");
+    assert_eq!(second.cluster_dir(), lives, "in the same place");
+    assert!(answers(&second).await);
+    second.stop().await.expect("stop");
+    if !lives.starts_with(private.path()) {
+        std::fs::remove_dir_all(&lives).expect("remove the cluster");
+    }
 }
 
 #[tokio::test]

@@ -38,7 +38,8 @@ static TEMPLATE: OnceCell<Template> = OnceCell::const_new();
 static EMBEDDED: OnceCell<EmbeddedCluster> = OnceCell::const_new();
 
 /// The PostgreSQL server tests use: `DATABASE_URL`, else a private cluster
-/// under the target directory (started once, reused across runs).
+/// under the target directory (started once, reused across runs), or under
+/// /var/lib/atende when its user cannot enter the target directory.
 async fn server_options() -> PgConnectOptions {
     if let Ok(url) = std::env::var("DATABASE_URL") {
         return PgConnectOptions::from_str(&url).expect("DATABASE_URL is a PostgreSQL URL");
@@ -46,9 +47,9 @@ async fn server_options() -> PgConnectOptions {
     let cluster = EMBEDDED
         .get_or_init(|| async {
             let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-pg");
-            EmbeddedCluster::start(&dir).await.expect(
-                "no DATABASE_URL and the embedded PostgreSQL did not start (install PostgreSQL)",
-            )
+            EmbeddedCluster::start(&dir).await.unwrap_or_else(|err| {
+                panic!("no DATABASE_URL and the embedded PostgreSQL did not start: {err:#}")
+            })
         })
         .await;
     cluster.connect_options()
