@@ -1,15 +1,21 @@
 //! Outgoing e-mail. Requests and the SLA worker only queue messages in
 //! `mail_outbox`, in their own transaction; the worker sends them later, so a
 //! slow or absent mail server never slows or fails the work that caused them.
+//!
+//! Every message carries a `Message-ID` made from its outbox id. Delivery is
+//! at least once (see `outbox`): a message sent again is the same message,
+//! which mail servers and clients recognise and collapse.
 
+mod files;
 pub mod handlers;
 pub mod outbox;
 
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
+use uuid::Uuid;
 
 use crate::config::Config;
 
@@ -17,7 +23,8 @@ use crate::config::Config;
 #[derive(Clone)]
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// One file per outbox message, named by its id (see `files`).
+    Files(PathBuf),
 }
 
 #[derive(Clone)]
@@ -45,10 +52,10 @@ impl Mailer {
 
     fn files_in(dir: PathBuf) -> anyhow::Result<Transport> {
         std::fs::create_dir_all(&dir)?;
-        Ok(Transport::Files(AsyncFileTransport::new(dir)))
+        Ok(Transport::Files(dir))
     }
 
-    /// Writes to `dir` as `.eml` files (development and tests).
+    /// Writes to `dir` as `<outbox id>.eml` files (development and tests).
     pub fn to_directory(dir: PathBuf) -> anyhow::Result<Mailer> {
         Ok(Mailer {
             transport: Mailer::files_in(dir)?,
@@ -56,8 +63,21 @@ impl Mailer {
         })
     }
 
-    pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+    /// `<outbox id@sender's domain>`: the same for every attempt at one message.
+    pub fn message_id(&self, outbox_id: Uuid) -> String {
+        format!("<{outbox_id}@{}>", self.from.email.domain())
+    }
+
+    /// Hands one queued message to the transport.
+    pub async fn send(
+        &self,
+        outbox_id: Uuid,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> anyhow::Result<()> {
         let message = Message::builder()
+            .message_id(Some(self.message_id(outbox_id)))
             .from(self.from.clone())
             .to(to.parse()?)
             .subject(subject)
@@ -66,9 +86,7 @@ impl Mailer {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await?;
             }
-            Transport::Files(files) => {
-                files.send(message).await?;
-            }
+            Transport::Files(dir) => files::write(dir, outbox_id, &message.formatted()).await?,
         }
         Ok(())
     }

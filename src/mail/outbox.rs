@@ -54,7 +54,7 @@ pub async fn send_due(
             .await?;
             for mail in queued {
                 match mailer
-                    .send(&mail.to_address, &mail.subject, &mail.body)
+                    .send(mail.id, &mail.to_address, &mail.subject, &mail.body)
                     .await
                 {
                     Ok(()) => {
