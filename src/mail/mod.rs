@@ -3,14 +3,15 @@
 //! slow or absent mail server never slows or fails the work that caused them.
 //!
 //! Every message carries a `Message-ID` made from its outbox id. Delivery is
-//! at least once (see `outbox`): a message sent again is the same message,
-//! which mail servers and clients recognise and collapse.
+//! at least once (see `outbox`): a message sent again after a worker died is
+//! the same message, which mail servers and clients recognise and collapse.
 
 mod files;
 pub mod handlers;
 pub mod outbox;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -31,7 +32,12 @@ pub enum Transport {
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
+    lease: Duration,
 }
+
+/// Long enough to hand a batch to a slow SMTP server (see `outbox`), short
+/// enough that the messages of a worker that died go out minutes later.
+const DEFAULT_LEASE: Duration = Duration::from_secs(300);
 
 impl Mailer {
     pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
@@ -47,7 +53,11 @@ impl Mailer {
             ),
             None => Mailer::files_in(config.data_dir.join("mail"))?,
         };
-        Ok(Mailer { transport, from })
+        Ok(Mailer {
+            transport,
+            from,
+            lease: Duration::from_secs(config.mail_lease_secs),
+        })
     }
 
     fn files_in(dir: PathBuf) -> anyhow::Result<Transport> {
@@ -60,7 +70,18 @@ impl Mailer {
         Ok(Mailer {
             transport: Mailer::files_in(dir)?,
             from: "Atende <no-reply@atende.invalid>".parse()?,
+            lease: DEFAULT_LEASE,
         })
+    }
+
+    /// The same mailer, holding the messages it claims for `lease`.
+    pub fn with_lease(self, lease: Duration) -> Mailer {
+        Mailer { lease, ..self }
+    }
+
+    /// How long a worker holds the messages it claimed before another may take them.
+    pub fn lease(&self) -> Duration {
+        self.lease
     }
 
     /// `<outbox id@sender's domain>`: the same for every attempt at one message.
