@@ -12,6 +12,7 @@ mod edges;
 mod embedded_cluster;
 mod entitlements_admin;
 mod languages;
+mod mail_outbox;
 mod route_inventory;
 mod sessions;
 mod sla_admin;
