@@ -150,6 +150,19 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+
+    /// Seconds a worker holds the queued e-mail it claimed. It hands messages
+    /// over during the first half and leaves the rest for later; the second
+    /// half covers the message in flight. Once a lease ends, another worker
+    /// takes the messages of one that died, so this is also how late they go.
+    #[arg(
+        long,
+        env = "ATENDE_MAIL_LEASE_SECS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=86_400),
+        global = true
+    )]
+    pub mail_lease_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -219,6 +232,7 @@ impl Config {
             worker_tick_secs: 5,
             smtp_url: None,
             mail_from: "Atende <no-reply@atende.invalid>".to_owned(),
+            mail_lease_secs: 300,
         }
     }
 }

@@ -13,6 +13,7 @@ mod embedded_cluster;
 mod entitlements_admin;
 mod hostile_input;
 mod languages;
+mod mail_outbox;
 mod route_inventory;
 mod sessions;
 mod sla_admin;

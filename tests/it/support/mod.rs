@@ -387,6 +387,25 @@ impl TestApp {
         self.state.clock()
     }
 
+    /// The test database as a URL, for processes of the service a test starts.
+    pub fn database_url(&self) -> String {
+        if let Ok(server) = std::env::var("DATABASE_URL") {
+            let mut url = reqwest::Url::parse(&server).expect("DATABASE_URL is a URL");
+            url.set_path(&self.db_name);
+            return url.to_string();
+        }
+        let socket = self
+            .server
+            .get_socket()
+            .expect("the embedded cluster listens on a socket");
+        format!(
+            "postgres://{}@localhost/{}?host={}",
+            self.server.get_username(),
+            self.db_name,
+            socket.display()
+        )
+    }
+
     /// A new browser with its own cookie jar.
     pub fn browser(&self) -> Browser {
         let server = TestServer::builder()

@@ -1,0 +1,23 @@
+-- Queued e-mail is sent under a lease instead of inside the transaction that
+-- claimed it. That transaction stayed open while a whole batch went out, so
+-- a worker killed mid-batch rolled back the marks of every message it had
+-- already handed over, and all of them were sent again.
+--
+-- Now a worker claims a batch in a short transaction and stamps each message
+-- with a lease of its own: `lease_id`, fresh for every claim, and the lease's
+-- end in `next_attempt_at`. It then sends the messages one by one and marks
+-- each sent in a short transaction of its own, only while `lease_id` is still
+-- its own: a worker that outlived its lease cannot mark, or queue again, a
+-- message another worker has since taken.
+--
+-- `next_attempt_at` keeps its meaning, the time at which a worker may next
+-- take the message: after a failed attempt, when its backoff ends; while a
+-- worker holds it, when the lease ends, so the messages of a worker that died
+-- are taken by another one then. A held message is therefore not due, and
+-- the claim stays a range of `mail_outbox_due_idx` (0008) as before: it never
+-- walks past messages other workers hold.
+--
+-- The lease is stamped inside the tenant's walls (as atende_app), where the
+-- claim reads the messages anyway, so atende_worker keeps exactly the rights
+-- it had: reading and locking the id columns of due messages.
+alter table mail_outbox add column lease_id uuid;
