@@ -2,6 +2,7 @@
 //! template that holds two fixture workspaces), the real router, and
 //! `Browser`s that keep cookies and speak like a user.
 
+pub mod browser;
 pub mod html;
 
 use std::str::FromStr;
