@@ -22,7 +22,6 @@ async fn an_agent_opens_works_and_resolves_a_case_in_a_real_browser() {
     }
     browser.quit().await.expect("quit");
     result.expect("the journey completes");
-    let _ = Role::Agent;
 }
 
 async fn journey(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
