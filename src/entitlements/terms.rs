@@ -81,14 +81,23 @@ pub struct Offered {
     pub name: String,
     pub allocation: String,
     pub remaining_units: i32,
+    /// What remains on the case's channel, when the entitlement gives it terms of its own.
+    pub channel_remaining: Option<i32>,
     pub is_default: bool,
     pub restrict_creation: bool,
 }
 
 impl Offered {
+    /// What a case of this channel can still take: the channel's own terms
+    /// bound it as much as the entitlement's.
+    pub fn remaining(&self) -> i32 {
+        self.channel_remaining
+            .map_or(self.remaining_units, |c| c.min(self.remaining_units))
+    }
+
     /// Remaining terms as shown: cases, or hours as h:mm.
     pub fn remaining_text(&self) -> String {
-        units_text(&self.allocation, self.remaining_units)
+        units_text(&self.allocation, self.remaining())
     }
 }
 
@@ -117,7 +126,9 @@ pub async fn offered(
     product: Option<Uuid>,
 ) -> Result<Vec<Offered>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select e.id, e.name, e.allocation, e.remaining_units, e.is_default, e.restrict_creation
+        "select e.id, e.name, e.allocation, e.remaining_units, e.is_default, e.restrict_creation,
+                (select ec.remaining_units from entitlement_channels ec
+                  where ec.entitlement_id = e.id and ec.channel_id = $3) as channel_remaining
            from entitlements e
           where e.customer_id = $1 and {COVERS}
           order by e.is_default desc, e.ends_on, e.name"
@@ -510,5 +521,27 @@ mod tests {
         assert_eq!(units_text("hours", 125), "2:05 h");
         assert_eq!(units_text("hours", -30), "-0:30 h");
         assert_eq!(units_text("cases", 7), "7");
+    }
+
+    #[test]
+    fn a_channel_with_terms_of_its_own_bounds_what_remains() {
+        let mut offered = Offered {
+            id: Uuid::now_v7(),
+            name: "Zap".into(),
+            allocation: "cases".into(),
+            remaining_units: 1,
+            channel_remaining: Some(0),
+            is_default: false,
+            restrict_creation: false,
+        };
+        assert_eq!(offered.remaining_text(), "0");
+        offered.channel_remaining = Some(3);
+        assert_eq!(
+            offered.remaining(),
+            1,
+            "the entitlement's own bound holds too"
+        );
+        offered.channel_remaining = None;
+        assert_eq!(offered.remaining(), 1);
     }
 }

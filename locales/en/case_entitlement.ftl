@@ -1,0 +1,2 @@
+# The entitlement on the case form.
+entitlement-remaining-channel = remaining on this channel

@@ -1,0 +1,2 @@
+# O dereito no formulario do caso.
+entitlement-remaining-channel = quedan nesta canle

@@ -1,0 +1,2 @@
+# O direito no formulário do caso.
+entitlement-remaining-channel = restam neste canal
