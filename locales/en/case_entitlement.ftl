@@ -1,2 +1,3 @@
 # The entitlement on the case form.
 entitlement-remaining-channel = remaining on this channel
+entitlement-refresh = Refresh entitlements

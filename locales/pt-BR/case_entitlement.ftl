@@ -1,2 +1,3 @@
 # O direito no formulário do caso.
 entitlement-remaining-channel = restam neste canal
+entitlement-refresh = Atualizar direitos

@@ -16,7 +16,9 @@ use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::signed_in::SignedIn;
 
 pub fn routes() -> Vec<Route> {
-    use handlers::{actions, attachments, compliance, form, list, notes, relations, show};
+    use handlers::{
+        actions, attachments, compliance, entitlement, form, list, notes, relations, show,
+    };
     let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
     vec![
@@ -45,9 +47,19 @@ pub fn routes() -> Vec<Route> {
             Access::TenantObject(Role::Agent, ObjectKind::Row("customers")),
             form::pick_customer,
         ),
+        Route::get(
+            "/cases/entitlement-section",
+            Access::SignedIn,
+            entitlement::new_case_section,
+        ),
         Route::get("/cases/{number}", case, show::show_case),
         Route::get("/cases/{number}/edit", case, form::edit_case),
         Route::post("/cases/{number}/edit", case, form::update_case),
+        Route::get(
+            "/cases/{number}/entitlement-section",
+            case,
+            entitlement::edit_case_section,
+        ),
         Route::get("/cases/{number}/print", case, show::print_case),
         Route::get("/cases/{number}/sla-chips", case, show::sla_chips_fragment),
         Route::post("/cases/{number}/start", case, actions::start_execution),

@@ -206,7 +206,8 @@ pub struct CaseForm {
     pub version: String,
     /// Set by the side-panel quick create.
     pub quick: String,
-    /// The entitlement (direito) the case draws on; "none" when the agent chose none.
+    /// The entitlement (direito) the case draws on; "none" when the agent
+    /// chose none, empty when the customer's default applies.
     pub entitlement_id: String,
 }
 

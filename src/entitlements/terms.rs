@@ -141,21 +141,6 @@ pub async fn offered(
     .await
 }
 
-/// Whether `entitlement` may be chosen for a case of this customer, channel, product and date.
-pub async fn covers(
-    tx: &mut PgConnection,
-    entitlement: Uuid,
-    customer: Uuid,
-    on: NaiveDate,
-    channel: Option<Uuid>,
-    product: Option<Uuid>,
-) -> Result<bool, sqlx::Error> {
-    Ok(offered(tx, customer, on, channel, product)
-        .await?
-        .iter()
-        .any(|e| e.id == entitlement))
-}
-
 /// Locks the entitlement and tells whether "restrict" lets one more case be
 /// created on it. The lock is held to the end of the transaction, so racing
 /// creations are decided one after the other.

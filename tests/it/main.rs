@@ -1,6 +1,7 @@
 mod support;
 
 mod bulk_seed;
+mod case_entitlements;
 mod case_views;
 mod cases;
 mod catalogs;
@@ -8,6 +9,7 @@ mod compression;
 mod customers;
 mod database_walls;
 mod e2e;
+mod e2e_entitlements;
 mod edges;
 mod embedded_cluster;
 mod entitlements_admin;

@@ -1,15 +1,29 @@
 //! The entitlement part of the case form: which of the customer's
 //! entitlements are offered, which is chosen, and the terms they move.
+//!
+//! What is offered depends on the customer, the channel, the product and the
+//! date, so the section is drawn again whenever one of them changes: by htmx
+//! at once, or by the form's refresh button without JavaScript. Saving
+//! decides again by the same rule (`entitlements::choice`), whatever the page
+//! showed, so a case is debited from the entitlement that really applies.
 
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::cases::model::CaseForm;
+use crate::cases::handlers::{case_path, load};
+use crate::cases::model::{CaseForm, CaseInput};
+use crate::cases::store::CaseRecord;
 use crate::catalog::model::optional_id;
-use crate::entitlements::terms::{self, Error as TermsFailure, Offered};
+use crate::entitlements::choice::{self, Asked};
+use crate::entitlements::terms::{self, Error as TermsFailure, Offered, TermsError};
 use crate::error::{AppError, Result};
+use crate::web::form::{FieldErrors, Query};
+use crate::web::page::PageCtx;
+use crate::web::signed_in::SignedIn;
 
 pub struct EntitlementField {
     pub offered: Vec<Offered>,
@@ -17,6 +31,11 @@ pub struct EntitlementField {
     pub current: Option<(Uuid, String)>,
     pub selected: Option<Uuid>,
     pub error: Option<&'static str>,
+    /// What "nenhum" sends: empty while nothing was chosen and the rule picks
+    /// nothing, so that a later channel or product lets the rule pick again.
+    pub none_value: &'static str,
+    /// Where htmx asks for the section again.
+    pub refresh_path: String,
     /// Sent out of band with the customer picker's answer.
     pub oob: bool,
 }
@@ -37,34 +56,121 @@ pub fn case_date(input: &CaseForm, tz: Tz, now: DateTime<Utc>) -> NaiveDate {
         .date_naive()
 }
 
+/// The section for the case as the form now describes it.
 pub async fn field(
-    tx: &mut PgConnection,
+    s: &mut SignedIn,
     input: &CaseForm,
-    on: NaiveDate,
-    current: Option<(Uuid, String)>,
-    error: Option<&'static str>,
+    editing: Option<&CaseRecord>,
+    errors: &FieldErrors,
 ) -> Result<EntitlementField> {
+    let on = case_date(input, s.page.tz, s.now);
     let offered = match optional_id(&input.customer_id).ok().flatten() {
         Some(customer) => {
             let channel = optional_id(&input.channel_id).ok().flatten();
             let product = optional_id(&input.product_id).ok().flatten();
-            terms::offered(tx, customer, on, channel, product).await?
+            terms::offered(&mut s.tx, customer, on, channel, product).await?
         }
         None => Vec::new(),
     };
-    let selected = match input.entitlement_id.as_str() {
-        "none" => None,
-        "" => offered.iter().find(|e| e.is_default).map(|e| e.id),
-        text => optional_id(text).ok().flatten(),
-    };
+    let current = editing
+        .filter(|c| c.customer_id.to_string() == input.customer_id)
+        .and_then(|c| c.entitlement_id.zip(c.entitlement_name.clone()));
+    let asked = Asked::parse(&input.entitlement_id);
+    let selected = choice::preselected(asked, &offered, current.as_ref().map(|(id, _)| *id));
     let current = current.filter(|(id, _)| !offered.iter().any(|e| e.id == *id));
+    let none_value = if asked == Asked::Nothing || choice::default_of(&offered).is_some() {
+        "none"
+    } else {
+        ""
+    };
+    let refresh_path = match editing {
+        Some(case) => format!("{}/entitlement-section", case_path(case.number())),
+        None => "/cases/entitlement-section".to_owned(),
+    };
     Ok(EntitlementField {
         offered,
         current,
         selected,
-        error,
+        error: errors.get("entitlement_id"),
+        none_value,
+        refresh_path,
         oob: false,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/_entitlement_section.html")]
+pub struct EntitlementSection {
+    ctx: PageCtx,
+    entitlement: EntitlementField,
+}
+
+/// The new-case form's section, for the customer, channel, product and date chosen so far.
+pub async fn new_case_section(
+    mut s: SignedIn,
+    Query(input): Query<CaseForm>,
+) -> Result<EntitlementSection> {
+    let entitlement = field(&mut s, &input, None, &FieldErrors::default()).await?;
+    s.tx.commit().await?;
+    Ok(EntitlementSection {
+        ctx: s.page,
+        entitlement,
+    })
+}
+
+/// The edit form's section: the same, keeping the case's own entitlement selectable.
+pub async fn edit_case_section(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    Query(input): Query<CaseForm>,
+) -> Result<EntitlementSection> {
+    let case = load(&mut s, &number).await?;
+    let entitlement = field(&mut s, &input, Some(&case), &FieldErrors::default()).await?;
+    s.tx.commit().await?;
+    Ok(EntitlementSection {
+        ctx: s.page,
+        entitlement,
+    })
+}
+
+/// Decides which entitlement the case draws on and sets it on `parsed`: the
+/// one chosen, else the customer's default when it covers the case. A
+/// refusal goes into `errors` next to its field. Keeping the entitlement the
+/// case already has is always allowed.
+pub async fn decide(
+    s: &mut SignedIn,
+    input: &CaseForm,
+    parsed: &mut CaseInput,
+    before: Option<&CaseRecord>,
+    errors: &mut FieldErrors,
+) -> Result<()> {
+    let on = case_date(input, s.page.tz, s.now);
+    let offered = terms::offered(
+        &mut s.tx,
+        parsed.customer_id,
+        on,
+        parsed.channel_id,
+        parsed.product_id,
+    )
+    .await?;
+    let kept = before
+        .filter(|b| b.customer_id == parsed.customer_id)
+        .and_then(|b| b.entitlement_id);
+    let chosen = choice::applied(Asked::parse(&input.entitlement_id), &offered);
+    parsed.entitlement_id = chosen;
+    match chosen {
+        Some(id) if kept == Some(id) => {}
+        Some(id) if !offered.iter().any(|e| e.id == id) => {
+            errors.add("entitlement_id", TermsError::NotOffered.key());
+        }
+        Some(id) => {
+            if let Err(refusal) = terms::check_restrict(&mut s.tx, id, parsed.channel_id).await? {
+                errors.add("entitlement_id", refusal.key());
+            }
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 /// Terms errors that a request cannot explain to the user are server errors.

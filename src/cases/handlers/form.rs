@@ -23,7 +23,7 @@ use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput};
 use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
-use crate::entitlements::terms::{self, CaseEvent, TermsError};
+use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::sla::sync::{CaseForSla, NewCaseClocks, plan_new_case, start_new_case};
@@ -174,12 +174,7 @@ async fn form_page(
     editing: Option<CaseRecord>,
 ) -> Result<CaseFormPage> {
     let choices = form_choices(&s.lists, &mut s.tx, &input).await?;
-    let on = entitlement::case_date(&input, s.page.tz, s.now);
-    let current = editing
-        .as_ref()
-        .and_then(|c| c.entitlement_id.zip(c.entitlement_name.clone()));
-    let entitlement =
-        entitlement::field(&mut s.tx, &input, on, current, errors.get("entitlement_id")).await?;
+    let entitlement = entitlement::field(s, &input, editing.as_ref(), &errors).await?;
     let customer = match optional_id(&input.customer_id).ok().flatten() {
         Some(id) => match customers::find_row(&mut s.tx, id).await? {
             Some(row) => Some(ChosenCustomer {
@@ -348,9 +343,12 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
     // when something before it planned otherwise.
     s.tx.use_plans(crate::db::Plans::Generic).await?;
     let mut errors = FieldErrors::default();
-    let parsed = CaseInput::parse(&input, s.page.tz, s.now)
+    let mut parsed = CaseInput::parse(&input, s.page.tz, s.now)
         .map_err(|e| errors = e)
         .ok();
+    if let Some(parsed) = parsed.as_mut() {
+        entitlement::decide(&mut s, &input, parsed, None, &mut errors).await?;
+    }
     let resolved = match &parsed {
         Some(parsed) => Some(store::check_references(&mut s.tx, parsed, None, &mut errors).await?),
         None => None,
@@ -359,11 +357,6 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         let page = form_page(&mut s, input, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    if let Some(key) = entitlement_refusal(&mut s, &input, &parsed, None).await? {
-        errors.add("entitlement_id", key);
-        let page = form_page(&mut s, input, errors, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
     let priority_id = match parsed.priority_id {
         Some(id) => id,
         None => s.lists.default_priority(&mut s.tx).await?,
@@ -514,9 +507,12 @@ pub async fn update_case(
         );
     }
     let mut errors = FieldErrors::default();
-    let parsed = CaseInput::parse(&input, s.page.tz, s.now)
+    let mut parsed = CaseInput::parse(&input, s.page.tz, s.now)
         .map_err(|e| errors = e)
         .ok();
+    if let Some(parsed) = parsed.as_mut() {
+        entitlement::decide(&mut s, &input, parsed, Some(&before), &mut errors).await?;
+    }
     let resolved = match &parsed {
         Some(parsed) => {
             Some(store::check_references(&mut s.tx, parsed, Some(&before), &mut errors).await?)
@@ -533,11 +529,6 @@ pub async fn update_case(
         let page = form_page(&mut s, input, errors, Some(before)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    if let Some(key) = entitlement_refusal(&mut s, &input, &parsed, Some(&before)).await? {
-        errors.add("entitlement_id", key);
-        let page = form_page(&mut s, input, errors, Some(before)).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
     let version: i32 = input.version.trim().parse().unwrap_or(0);
     store::lock(&mut s.tx, before.id).await?;
     let priority = parsed.priority_id.unwrap_or(before.priority_id);
@@ -570,40 +561,6 @@ pub async fn update_case(
     sync_sla(&mut s, before.id).await?;
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(after.number())).into_response())
-}
-
-/// Why the chosen entitlement cannot take this case, if it cannot: it must be
-/// one the customer's case is offered and, under "restrict", have terms left.
-/// Keeping the entitlement a case already has is always allowed.
-async fn entitlement_refusal(
-    s: &mut SignedIn,
-    input: &CaseForm,
-    parsed: &CaseInput,
-    before: Option<&CaseRecord>,
-) -> Result<Option<&'static str>> {
-    let Some(chosen) = parsed.entitlement_id else {
-        return Ok(None);
-    };
-    if before.is_some_and(|b| b.entitlement_id == Some(chosen)) {
-        return Ok(None);
-    }
-    let on = entitlement::case_date(input, s.page.tz, s.now);
-    let offered = terms::covers(
-        &mut s.tx,
-        chosen,
-        parsed.customer_id,
-        on,
-        parsed.channel_id,
-        parsed.product_id,
-    )
-    .await?;
-    if !offered {
-        return Ok(Some(TermsError::NotOffered.key()));
-    }
-    Ok(terms::check_restrict(&mut s.tx, chosen, parsed.channel_id)
-        .await?
-        .err()
-        .map(|refusal| refusal.key()))
 }
 
 /// Writes the audit of an edit: one timeline entry per changed field, and a
@@ -756,17 +713,23 @@ pub struct PickedForCase {
 /// The case form's picker after choosing a customer: the card with alerts,
 /// and (out of band) the customer's contacts and recent cases. Choosing a
 /// new customer clears the contact.
-pub async fn pick_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<PickedForCase> {
+pub async fn pick_customer(
+    mut s: SignedIn,
+    Path(id): Path<String>,
+    Query(form): Query<CaseForm>,
+) -> Result<PickedForCase> {
     let id = crate::web::form::parse_id(&id)?;
     let found = customers::find_row(&mut s.tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // The entitlements offered also depend on the channel, product and date
+    // already on the form; the new customer's default is preselected.
     let input = CaseForm {
         customer_id: id.to_string(),
-        ..CaseForm::default()
+        entitlement_id: String::new(),
+        ..form
     };
-    let on = entitlement::case_date(&input, s.page.tz, s.now);
-    let mut entitlement = entitlement::field(&mut s.tx, &input, on, None, None).await?;
+    let mut entitlement = entitlement::field(&mut s, &input, None, &FieldErrors::default()).await?;
     entitlement.oob = true;
     let names = s.lists.case_names(&mut s.tx).await?;
     let fragment = PickedForCase {
