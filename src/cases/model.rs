@@ -209,6 +209,8 @@ pub struct CaseForm {
     /// The entitlement (direito) the case draws on; "none" when the agent
     /// chose none, empty when the customer's default applies.
     pub entitlement_id: String,
+    /// Why a supervisor opens the case without the entitlement that restricts it.
+    pub entitlement_reason: String,
 }
 
 /// Who owns a case: a user, a team, or nobody.

@@ -3,11 +3,14 @@
 //! saves it, whatever the page showed (see docs/entitlements.md).
 //!
 //! A case draws on the entitlement chosen for it, else on the customer's
-//! default when that covers the case.
+//! default when that covers the case. While an entitlement that covers the
+//! case restricts case creation, the case must draw on one of those that
+//! cover it: going without is for a supervisor or admin, with a reason.
 
 use uuid::Uuid;
 
 use crate::entitlements::terms::Offered;
+use crate::web::form;
 
 /// What the form's entitlement field says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,57 @@ pub fn preselected(asked: Asked, offered: &[Offered], kept: Option<Uuid>) -> Opt
         Asked::Nothing => None,
         Asked::One(id) if kept == Some(id) || offered.iter().any(|e| e.id == id) => Some(id),
         Asked::One(_) | Asked::Rule => default_of(offered),
+    }
+}
+
+/// The entitlements covering the case that restrict case creation.
+pub fn restricting(offered: &[Offered]) -> impl Iterator<Item = &Offered> {
+    offered.iter().filter(|e| e.restrict_creation)
+}
+
+/// Whether a case may go without an entitlement.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Without {
+    /// Nothing that covers it restricts creation.
+    Free,
+    /// A supervisor lets it go: the restricting entitlements' names and why.
+    Overridden {
+        entitlements: String,
+        reason: String,
+    },
+    /// Refused, with the message for the field it belongs to.
+    Refused {
+        field: &'static str,
+        key: &'static str,
+    },
+}
+
+pub const REASON_MAX: usize = 2_000;
+
+pub fn without(offered: &[Offered], may_override: bool, reason: &str) -> Without {
+    let names: Vec<&str> = restricting(offered).map(|e| e.name.as_str()).collect();
+    if names.is_empty() {
+        return Without::Free;
+    }
+    if !may_override {
+        return Without::Refused {
+            field: "entitlement_id",
+            key: "entitlement-error-required",
+        };
+    }
+    match form::multiline(reason, REASON_MAX) {
+        Ok(reason) if !reason.is_empty() => Without::Overridden {
+            entitlements: names.join(", "),
+            reason,
+        },
+        Ok(_) => Without::Refused {
+            field: "entitlement_reason",
+            key: "entitlement-error-reason-required",
+        },
+        Err(key) => Without::Refused {
+            field: "entitlement_reason",
+            key,
+        },
     }
 }
 
@@ -100,5 +154,33 @@ mod tests {
         assert_eq!(preselected(Asked::One(gone), &now, Some(gone)), Some(gone));
         assert_eq!(preselected(Asked::Nothing, &now, None), None);
         assert_eq!(preselected(Asked::Rule, &now, None), Some(preferred.id));
+    }
+
+    #[test]
+    fn going_without_a_restricting_entitlement_takes_a_supervisor_and_a_reason() {
+        let open = [offered("Livre", false, false)];
+        assert_eq!(without(&open, false, ""), Without::Free);
+        let strict = [offered("Livre", false, false), offered("Ouro", false, true)];
+        assert_eq!(
+            without(&strict, false, "cliente VIP"),
+            Without::Refused {
+                field: "entitlement_id",
+                key: "entitlement-error-required"
+            }
+        );
+        assert_eq!(
+            without(&strict, true, "   "),
+            Without::Refused {
+                field: "entitlement_reason",
+                key: "entitlement-error-reason-required"
+            }
+        );
+        assert_eq!(
+            without(&strict, true, " cortesia da diretoria "),
+            Without::Overridden {
+                entitlements: "Ouro".into(),
+                reason: "cortesia da diretoria".into()
+            }
+        );
     }
 }

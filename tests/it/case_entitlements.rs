@@ -1,5 +1,6 @@
 //! The entitlement a case draws on: offered by channel, with the channel's
-//! remaining terms, and decided again when the case is saved.
+//! remaining terms, decided again when the case is saved, and "restrict"
+//! holding even when "nenhum" is chosen.
 
 use atende::users::model::Role;
 use axum::http::StatusCode;
@@ -89,6 +90,14 @@ async fn case_entitlement(app: &TestApp, path: &str) -> Option<Uuid> {
     .fetch_one(&app.pool)
     .await
     .expect("case")
+}
+
+async fn cases_of_title(app: &TestApp, title: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from cases where title = $1")
+        .bind(title)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
 }
 
 /// The new-case form for the bakery, as the page draws it, with `changes`
@@ -336,4 +345,220 @@ async fn after_a_refresh_without_javascript_the_channels_default_entitlement_is_
         html::form_value(&page, "/cases", "title").as_deref(),
         Some("Pedido pelo WhatsApp")
     );
+}
+
+#[tokio::test]
+async fn an_agent_cannot_open_a_case_without_the_entitlement_that_restricts_creation() {
+    let app = TestApp::spawn().await;
+    let strict = Contract {
+        restrict: true,
+        ..Contract::new("Ouro 2026")
+    }
+    .create(&app)
+    .await;
+    let agent = app.signed_in(Role::Agent).await;
+    let refused = submit_new_case(
+        &agent,
+        &app,
+        &[
+            ("title", "Sem direito, por favor"),
+            ("entitlement_id", "none"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text();
+    let error = html::field_error(&page, "entitlement_id").unwrap_or_default();
+    assert!(error.contains("restringe"), "{error}");
+    assert_eq!(
+        html::form_value(&page, "/cases", "title").as_deref(),
+        Some("Sem direito, por favor")
+    );
+    assert!(
+        html::texts(&page, "#f-entitlement_reason").is_empty(),
+        "an agent is not offered the exception"
+    );
+    assert_eq!(cases_of_title(&app, "Sem direito, por favor").await, 0);
+
+    // With nothing left, neither the entitlement nor "nenhum" opens a case.
+    sqlx::query("update entitlements set remaining_units = 0 where id = $1")
+        .bind(strict)
+        .execute(&app.pool)
+        .await
+        .expect("exhausted");
+    let exhausted = submit_new_case(
+        &agent,
+        &app,
+        &[
+            ("title", "Sem direito, por favor"),
+            ("entitlement_id", &strict.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(exhausted.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html::field_error(&exhausted.text(), "entitlement_id")
+            .is_some_and(|e| e.contains("não tem mais termos"))
+    );
+    let without = submit_new_case(
+        &agent,
+        &app,
+        &[
+            ("title", "Sem direito, por favor"),
+            ("entitlement_id", "none"),
+        ],
+    )
+    .await;
+    assert_eq!(without.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html::field_error(&without.text(), "entitlement_id")
+            .is_some_and(|e| e.contains("restringe"))
+    );
+    assert_eq!(cases_of_title(&app, "Sem direito, por favor").await, 0);
+}
+
+#[tokio::test]
+async fn a_supervisor_opens_it_without_the_entitlement_only_with_a_reason_kept_on_the_timeline() {
+    let app = TestApp::spawn().await;
+    let strict = Contract {
+        restrict: true,
+        remaining: 0,
+        ..Contract::new("Ouro 2026")
+    }
+    .create(&app)
+    .await;
+    let supervisor = app.signed_in(Role::Supervisor).await;
+    let no_reason = submit_new_case(
+        &supervisor,
+        &app,
+        &[("title", "Forno parado"), ("entitlement_id", "none")],
+    )
+    .await;
+    assert_eq!(no_reason.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = no_reason.text();
+    assert!(
+        html::field_error(&page, "entitlement_reason").is_some_and(|e| e.contains("motivo")),
+        "the error sits next to the reason"
+    );
+    assert!(html::field_error(&page, "entitlement_id").is_none());
+    assert_eq!(cases_of_title(&app, "Forno parado").await, 0);
+
+    let opened = submit_new_case(
+        &supervisor,
+        &app,
+        &[
+            ("title", "Forno parado"),
+            ("entitlement_id", "none"),
+            ("entitlement_reason", "Cortesia: contrato em renovação"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        opened.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        opened.text()
+    );
+    let path = location(&opened);
+    assert_eq!(case_entitlement(&app, &path).await, None);
+    assert_eq!(remaining(&app, strict).await, (0, None));
+    let case = supervisor.get(&path).await.text();
+    let entries = html::texts(&case, "#timeline .event-entitlement");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.contains("Ouro 2026") && e.contains("Cortesia: contrato em renovação")),
+        "{entries:?}"
+    );
+}
+
+/// The case's edit form as the page draws it, with `changes`, saved.
+async fn edit_case(
+    browser: &Browser,
+    path: &str,
+    changes: &[(&str, &str)],
+) -> axum_test::TestResponse {
+    let action = format!("{path}/edit");
+    let page = browser.get(&action).await.text();
+    let mut fields: Vec<(String, String)> = [
+        "customer_id",
+        "version",
+        "received_at",
+        "title",
+        "entitlement_id",
+    ]
+    .iter()
+    .map(|name| ((*name).to_owned(), submitted(&page, &action, name)))
+    .collect();
+    for (name, value) in changes {
+        fields.retain(|(n, _)| n != name);
+        fields.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    browser.post_form(&action, &pairs).await
+}
+
+#[tokio::test]
+async fn taking_a_case_off_its_restricting_entitlement_later_follows_the_same_rule() {
+    let app = TestApp::spawn().await;
+    let strict = Contract {
+        restrict: true,
+        default: true,
+        ..Contract::new("Ouro 2026")
+    }
+    .create(&app)
+    .await;
+    let agent = app.signed_in(Role::Agent).await;
+    let opened = submit_new_case(&agent, &app, &[("title", "Balança descalibrada")]).await;
+    assert_eq!(opened.status_code(), StatusCode::SEE_OTHER);
+    let path = location(&opened);
+    assert_eq!(case_entitlement(&app, &path).await, Some(strict));
+    assert_eq!(remaining(&app, strict).await, (4, None));
+
+    let refused = edit_case(&agent, &path, &[("entitlement_id", "none")]).await;
+    assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html::field_error(&refused.text(), "entitlement_id").is_some());
+    assert_eq!(case_entitlement(&app, &path).await, Some(strict));
+
+    let supervisor = app.signed_in(Role::Supervisor).await;
+    let moved = edit_case(
+        &supervisor,
+        &path,
+        &[
+            ("entitlement_id", "none"),
+            ("entitlement_reason", "Garantia do fabricante"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        moved.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        moved.text()
+    );
+    assert_eq!(case_entitlement(&app, &path).await, None);
+    assert_eq!(
+        remaining(&app, strict).await,
+        (5, None),
+        "its term came back"
+    );
+    let case = supervisor.get(&path).await.text();
+    assert!(
+        html::texts(&case, "#timeline .event-entitlement")
+            .iter()
+            .any(|e| e.contains("Garantia do fabricante"))
+    );
+
+    // Editing something else leaves the case as it is, without asking again.
+    let retitled = edit_case(&agent, &path, &[("title", "Balança descalibrada de novo")]).await;
+    assert_eq!(
+        retitled.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        retitled.text()
+    );
+    assert_eq!(case_entitlement(&app, &path).await, None);
 }

@@ -12,15 +12,17 @@ use askama_web::WebTemplate;
 use axum::extract::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::cases::handlers::{case_path, load};
 use crate::cases::model::{CaseForm, CaseInput};
-use crate::cases::store::CaseRecord;
+use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::model::optional_id;
-use crate::entitlements::choice::{self, Asked};
+use crate::entitlements::choice::{self, Asked, Without};
 use crate::entitlements::terms::{self, Error as TermsFailure, Offered, TermsError};
 use crate::error::{AppError, Result};
+use crate::users::model::Role;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -34,10 +36,17 @@ pub struct EntitlementField {
     /// What "nenhum" sends: empty while nothing was chosen and the rule picks
     /// nothing, so that a later channel or product lets the rule pick again.
     pub none_value: &'static str,
+    /// A supervisor's reason to open the case without the entitlement that restricts it.
+    pub reason: Option<ReasonField>,
     /// Where htmx asks for the section again.
     pub refresh_path: String,
     /// Sent out of band with the customer picker's answer.
     pub oob: bool,
+}
+
+pub struct ReasonField {
+    pub value: String,
+    pub error: Option<&'static str>,
 }
 
 impl EntitlementField {
@@ -54,6 +63,10 @@ pub fn case_date(input: &CaseForm, tz: Tz, now: DateTime<Utc>) -> NaiveDate {
         .unwrap_or(now)
         .with_timezone(&tz)
         .date_naive()
+}
+
+fn may_override(s: &SignedIn) -> bool {
+    s.user.role >= Role::Supervisor
 }
 
 /// The section for the case as the form now describes it.
@@ -83,6 +96,11 @@ pub async fn field(
     } else {
         ""
     };
+    let reason =
+        (may_override(s) && choice::restricting(&offered).next().is_some()).then(|| ReasonField {
+            value: input.entitlement_reason.clone(),
+            error: errors.get("entitlement_reason"),
+        });
     let refresh_path = match editing {
         Some(case) => format!("{}/entitlement-section", case_path(case.number())),
         None => "/cases/entitlement-section".to_owned(),
@@ -93,6 +111,7 @@ pub async fn field(
         selected,
         error: errors.get("entitlement_id"),
         none_value,
+        reason,
         refresh_path,
         oob: false,
     })
@@ -133,17 +152,25 @@ pub async fn edit_case_section(
     })
 }
 
+/// A case going without the entitlement that restricts it, by a supervisor.
+pub struct Exception {
+    entitlements: String,
+    reason: String,
+}
+
 /// Decides which entitlement the case draws on and sets it on `parsed`: the
 /// one chosen, else the customer's default when it covers the case. A
 /// refusal goes into `errors` next to its field. Keeping the entitlement the
-/// case already has is always allowed.
+/// case already has is always allowed. Going without one while a covering
+/// entitlement restricts creation is refused, unless a supervisor gives the
+/// reason returned here, for the case's timeline.
 pub async fn decide(
     s: &mut SignedIn,
     input: &CaseForm,
     parsed: &mut CaseInput,
     before: Option<&CaseRecord>,
     errors: &mut FieldErrors,
-) -> Result<()> {
+) -> Result<Option<Exception>> {
     let on = case_date(input, s.page.tz, s.now);
     let offered = terms::offered(
         &mut s.tx,
@@ -168,8 +195,54 @@ pub async fn decide(
                 errors.add("entitlement_id", refusal.key());
             }
         }
-        None => {}
+        // An edit that leaves a case without entitlement as it was moves nothing.
+        None if before.is_some_and(|b| !retargets(b, parsed, on, s.page.tz)) => {}
+        None => match choice::without(&offered, may_override(s), &input.entitlement_reason) {
+            Without::Free => {}
+            Without::Overridden {
+                entitlements,
+                reason,
+            } => {
+                return Ok(Some(Exception {
+                    entitlements,
+                    reason,
+                }));
+            }
+            Without::Refused { field, key } => errors.add(field, key),
+        },
     }
+    Ok(None)
+}
+
+/// Whether an edit takes the case's entitlement away or changes what its
+/// entitlement depends on.
+fn retargets(before: &CaseRecord, after: &CaseInput, on: NaiveDate, tz: Tz) -> bool {
+    before.entitlement_id.is_some()
+        || before.customer_id != after.customer_id
+        || before.channel_id != after.channel_id
+        || before.product_id != after.product_id
+        || before.received_at.with_timezone(&tz).date_naive() != on
+}
+
+/// Writes on the case's timeline why it goes without the entitlement that restricts it.
+pub async fn record_exception(
+    s: &mut SignedIn,
+    case_id: Uuid,
+    exception: &Exception,
+) -> Result<()> {
+    store::add_event(
+        &mut s.tx,
+        NewEvent {
+            case_id,
+            at: s.now,
+            actor: Some(s.user.id),
+            kind: EventKind::Entitlement,
+            body: &exception.reason,
+            is_public: false,
+            data: json!({ "direction": "exception", "entitlements": exception.entitlements }),
+        },
+    )
+    .await?;
     Ok(())
 }
 

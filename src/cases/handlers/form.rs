@@ -346,9 +346,10 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
     let mut parsed = CaseInput::parse(&input, s.page.tz, s.now)
         .map_err(|e| errors = e)
         .ok();
-    if let Some(parsed) = parsed.as_mut() {
-        entitlement::decide(&mut s, &input, parsed, None, &mut errors).await?;
-    }
+    let exception = match parsed.as_mut() {
+        Some(parsed) => entitlement::decide(&mut s, &input, parsed, None, &mut errors).await?,
+        None => None,
+    };
     let resolved = match &parsed {
         Some(parsed) => Some(store::check_references(&mut s.tx, parsed, None, &mut errors).await?),
         None => None,
@@ -400,6 +401,9 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         entitlement::db_only(
             terms::on_case_event(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
         )?;
+    }
+    if let Some(exception) = &exception {
+        entitlement::record_exception(&mut s, id, exception).await?;
     }
     start_new_case(&mut s.tx, &new_case.clocks, s.now).await?;
     if let Some(parent) = resolved.parent_case_id {
@@ -480,6 +484,7 @@ fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
         entitlement_id: case
             .entitlement_id
             .map_or_else(|| "none".to_owned(), |id| id.to_string()),
+        entitlement_reason: String::new(),
     }
 }
 
@@ -510,9 +515,12 @@ pub async fn update_case(
     let mut parsed = CaseInput::parse(&input, s.page.tz, s.now)
         .map_err(|e| errors = e)
         .ok();
-    if let Some(parsed) = parsed.as_mut() {
-        entitlement::decide(&mut s, &input, parsed, Some(&before), &mut errors).await?;
-    }
+    let exception = match parsed.as_mut() {
+        Some(parsed) => {
+            entitlement::decide(&mut s, &input, parsed, Some(&before), &mut errors).await?
+        }
+        None => None,
+    };
     let resolved = match &parsed {
         Some(parsed) => {
             Some(store::check_references(&mut s.tx, parsed, Some(&before), &mut errors).await?)
@@ -557,6 +565,9 @@ pub async fn update_case(
         entitlement::db_only(
             terms::on_case_event(&mut s.tx, before.id, moved, Some(s.user.id), s.now).await,
         )?;
+    }
+    if let Some(exception) = &exception {
+        entitlement::record_exception(&mut s, before.id, exception).await?;
     }
     sync_sla(&mut s, before.id).await?;
     s.tx.commit().await?;
