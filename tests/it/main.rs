@@ -3,6 +3,7 @@ mod support;
 mod bulk_seed;
 mod case_views;
 mod cases;
+mod catalog_languages;
 mod catalogs;
 mod compression;
 mod customers;
