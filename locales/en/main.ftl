@@ -534,3 +534,8 @@ error-time = Enter the time as hh:mm.
 error-end-before-start = The end time must be after the start.
 error-minutes = Enter minutes (45) or hours (1:30).
 error-not-team-member = This person is not in the chosen team.
+
+catalog-other-names = Name in other languages
+catalog-other-names-help = Left blank, people using Atende in Galician or English read the main name.
+field-name-gl = Name in Galician
+field-name-en = Name in English

@@ -534,3 +534,8 @@ error-time = Indica a hora como hh:mm.
 error-end-before-start = A hora de fin debe ser despois da de inicio.
 error-minutes = Indica minutos (45) ou horas (1:30).
 error-not-team-member = Esta persoa non forma parte do equipo escollido.
+
+catalog-other-names = Nome noutras linguas
+catalog-other-names-help = En branco, quen usa o Atende en galego ou inglés le o nome principal.
+field-name-gl = Nome en galego
+field-name-en = Nome en inglés

@@ -534,3 +534,8 @@ error-time = Informe a hora como hh:mm.
 error-end-before-start = A hora final deve ser depois da inicial.
 error-minutes = Informe minutos (45) ou horas (1:30).
 error-not-team-member = Esta pessoa não faz parte da equipe escolhida.
+
+catalog-other-names = Nome em outros idiomas
+catalog-other-names-help = Em branco, quem usa o Atende em galego ou inglês lê o nome principal.
+field-name-gl = Nome em galego
+field-name-en = Nome em inglês

@@ -65,10 +65,14 @@ pub struct SessionUser {
     pub session_revision: Option<i64>,
 }
 
+/// Also sets the transaction's `app.lang`, the language catalog entries are
+/// named in (`catalog_name()` in SQL): the user's own, else the browser's
+/// (`browser_lang`), else the workspace's, as the page chooses its own.
 pub async fn current_user(
     tx: &mut PgConnection,
     user_id: Uuid,
     session_id: &str,
+    browser_lang: Option<Lang>,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(
         "select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
@@ -76,13 +80,15 @@ pub async fn current_user(
                 (select count(*) from (select from notifications n
                                         where n.user_id = u.id and n.read_at is null
                                         limit $2) unread) as unread,
-                session_revision($3) as session_revision
+                session_revision($3) as session_revision,
+                set_config('app.lang', coalesce(u.locale, $4, t.locale), true) as lang
            from users u join tenants t on t.id = u.tenant_id
           where u.id = $1 and u.active",
     )
     .bind(user_id)
     .bind(UNREAD_COUNT_CAP)
     .bind(session_id)
+    .bind(browser_lang.map(Lang::code))
     .fetch_optional(tx)
     .await?;
     Ok(row.map(|r| SessionUser {

@@ -23,9 +23,13 @@ use crate::catalog::store::{self, Choice};
 
 type Entry = (i64, Arc<dyn Any + Send + Sync>);
 
+/// A workspace, the language its names are read in (catalog entries have a
+/// name per language), and the list.
+type Key = (Uuid, &'static str, &'static str);
+
 #[derive(Default)]
 pub struct ListCache {
-    entries: Mutex<HashMap<(Uuid, &'static str), Entry>>,
+    entries: Mutex<HashMap<Key, Entry>>,
 }
 
 /// The cache as one request sees it: its workspace and that workspace's
@@ -34,14 +38,18 @@ pub struct ListCache {
 pub struct Lists {
     cache: Arc<ListCache>,
     tenant: Uuid,
+    lang: &'static str,
     version: i64,
 }
 
 impl ListCache {
-    pub fn for_request(self: &Arc<Self>, tenant: Uuid, version: i64) -> Lists {
+    /// The lists of `tenant` as a request in language `lang` (a code such as
+    /// "gl", the one its transaction set as `app.lang`) reads them.
+    pub fn for_request(self: &Arc<Self>, tenant: Uuid, lang: &'static str, version: i64) -> Lists {
         Lists {
             cache: Arc::clone(self),
             tenant,
+            lang,
             version,
         }
     }
@@ -63,11 +71,12 @@ impl Lists {
         }
         let fresh = load.await?;
         let mut entries = self.cache.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (self.tenant, self.lang, name);
         let newer_there = entries
-            .get(&(self.tenant, name))
+            .get(&key)
             .is_some_and(|(version, _)| *version > self.version);
         if !newer_there {
-            entries.insert((self.tenant, name), (self.version, Arc::new(fresh.clone())));
+            entries.insert(key, (self.version, Arc::new(fresh.clone())));
         }
         Ok(fresh)
     }
@@ -154,7 +163,7 @@ impl Lists {
 
     fn lookup<T: Clone + 'static>(&self, name: &'static str) -> Option<T> {
         let entries = self.cache.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let (version, value) = entries.get(&(self.tenant, name))?;
+        let (version, value) = entries.get(&(self.tenant, self.lang, name))?;
         if *version != self.version {
             return None;
         }
@@ -177,7 +186,7 @@ mod tests {
         let acme = Uuid::now_v7();
         let globex = Uuid::now_v7();
         let mut calls = 0;
-        let first = cache.for_request(acme, 1);
+        let first = cache.for_request(acme, "pt-BR", 1);
         assert_eq!(
             first.get("teams", load("a", &mut calls)).await,
             Ok(vec!["a".into()])
@@ -188,12 +197,12 @@ mod tests {
         );
         assert_eq!(calls, 1, "the second read came from memory");
 
-        let other_workspace = cache.for_request(globex, 1);
+        let other_workspace = cache.for_request(globex, "pt-BR", 1);
         assert_eq!(
             other_workspace.get("teams", load("g", &mut calls)).await,
             Ok(vec!["g".into()])
         );
-        let changed = cache.for_request(acme, 2);
+        let changed = cache.for_request(acme, "pt-BR", 2);
         assert_eq!(
             changed.get("teams", load("c", &mut calls)).await,
             Ok(vec!["c".into()])
@@ -202,13 +211,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_language_has_its_own_copy_of_a_list() {
+        let cache = Arc::new(ListCache::default());
+        let acme = Uuid::now_v7();
+        let mut calls = 0;
+        let galician = cache.for_request(acme, "gl", 1);
+        galician
+            .get("statuses", load("En curso", &mut calls))
+            .await
+            .unwrap();
+        let portuguese = cache.for_request(acme, "pt-BR", 1);
+        assert_eq!(
+            portuguese
+                .get("statuses", load("Em andamento", &mut calls))
+                .await,
+            Ok(vec!["Em andamento".into()])
+        );
+        assert_eq!(
+            galician.get("statuses", load("x", &mut calls)).await,
+            Ok(vec!["En curso".into()])
+        );
+        assert_eq!(calls, 2);
+    }
+
+    #[tokio::test]
     async fn a_request_started_before_a_change_does_not_replace_the_newer_list() {
         let cache = Arc::new(ListCache::default());
         let acme = Uuid::now_v7();
         let mut calls = 0;
-        let newer = cache.for_request(acme, 5);
+        let newer = cache.for_request(acme, "pt-BR", 5);
         newer.get("teams", load("new", &mut calls)).await.unwrap();
-        let older = cache.for_request(acme, 4);
+        let older = cache.for_request(acme, "pt-BR", 4);
         assert_eq!(
             older.get("teams", load("old", &mut calls)).await,
             Ok(vec!["old".into()])

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::catalog::model::{CaseState, ListItemInput, ListKind, ProductKind};
 use crate::catalog::store::{self, Level, WriteError};
+use crate::catalog::translations::Names;
 
 /// Stable meanings of status reasons that the product relies on.
 pub mod status {
@@ -227,11 +228,11 @@ pub async fn seed(tx: &mut PgConnection) -> anyhow::Result<()> {
         store::create_team(tx, name).await.map_err(write_error)?;
     }
     for (name, children) in SUBJECTS {
-        let parent = store::create_subject(tx, None, name, "")
+        let parent = store::create_subject(tx, None, name, &Names::default(), "")
             .await
             .map_err(write_error)?;
         for child in children {
-            store::create_subject(tx, Some(parent), child, "")
+            store::create_subject(tx, Some(parent), child, &Names::default(), "")
                 .await
                 .map_err(write_error)?;
         }
@@ -288,6 +289,7 @@ async fn add(
 ) -> anyhow::Result<Uuid> {
     let item = ListItemInput {
         name: name.to_owned(),
+        names: Names::default(),
         sort_order: i32::try_from(order).unwrap_or(0),
         color: color.to_owned(),
         state,
@@ -296,6 +298,16 @@ async fn add(
     store::create_item(tx, kind, &item)
         .await
         .map_err(write_error)
+}
+
+/// Gives the entries seeded here and by `sla::defaults` their Galician and
+/// English names (the table of them is `default_catalog_names()` in
+/// migration 0021, which gave them to the workspaces that existed then).
+pub async fn name_in_other_languages(tx: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("select name_default_catalogs()")
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 fn write_error(err: WriteError) -> anyhow::Error {

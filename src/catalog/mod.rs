@@ -7,6 +7,7 @@ mod handlers;
 pub mod model;
 pub mod names;
 pub mod store;
+pub mod translations;
 
 use crate::web::routes::Route;
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::catalog::translations::Names;
 use crate::web::form::{self, FieldErrors};
 
 /// The catalogs that are plain named lists. Each has its own table (so case
@@ -157,6 +158,8 @@ impl CaseState {
 #[serde(default)]
 pub struct ListItemForm {
     pub name: String,
+    pub name_gl: String,
+    pub name_en: String,
     pub sort_order: String,
     pub color: String,
     pub state: String,
@@ -165,6 +168,7 @@ pub struct ListItemForm {
 
 pub struct ListItemInput {
     pub name: String,
+    pub names: Names,
     pub sort_order: i32,
     pub color: String,
     pub state: CaseState,
@@ -175,6 +179,7 @@ impl ListItemInput {
     pub fn parse(kind: ListKind, input: &ListItemForm) -> Result<ListItemInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", form::required_line(&input.name, 120));
+        let names = Names::parse(&input.name_gl, &input.name_en, &mut errors);
         let sort_order = errors.check("sort_order", parse_order(&input.sort_order));
         let color = if kind.has_color() {
             errors.check("color", parse_color(&input.color))
@@ -192,6 +197,7 @@ impl ListItemInput {
         match (name, sort_order, color, state, errors.is_empty()) {
             (Some(name), Some(sort_order), Some(color), Some(state), true) => Ok(ListItemInput {
                 name,
+                names,
                 sort_order,
                 color,
                 state,
@@ -228,11 +234,15 @@ pub fn parse_color(text: &str) -> Result<String, &'static str> {
 
 // Subjects ------------------------------------------------------------------
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubjectNode {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
+    /// The name in the workspace's default language, and in the others.
     pub name: String,
+    pub names: sqlx::types::Json<Names>,
+    /// The name in the language of the request that read the tree.
+    pub shown: String,
     pub description: String,
     pub active: bool,
 }
@@ -258,7 +268,7 @@ pub fn subject_tree(nodes: &[SubjectNode]) -> Vec<TreeRow> {
         children.entry(node.parent_id).or_default().push(node);
     }
     for list in children.values_mut() {
-        list.sort_by_key(|n| n.name.to_lowercase());
+        list.sort_by_key(|n| n.shown.to_lowercase());
     }
     let mut rows = Vec::with_capacity(nodes.len());
     // (node, depth, ancestors offered, path so far); the stack bounds depth by
@@ -278,9 +288,9 @@ pub fn subject_tree(nodes: &[SubjectNode]) -> Vec<TreeRow> {
             break;
         }
         let path = if prefix.is_empty() {
-            node.name.clone()
+            node.shown.clone()
         } else {
-            format!("{prefix} › {}", node.name)
+            format!("{prefix} › {}", node.shown)
         };
         let offered = parents_offered && node.active;
         if let Some(kids) = children.get(&Some(node.id)) {
@@ -290,7 +300,7 @@ pub fn subject_tree(nodes: &[SubjectNode]) -> Vec<TreeRow> {
         }
         rows.push(TreeRow {
             id: node.id,
-            name: node.name.clone(),
+            name: node.shown.clone(),
             description: node.description.clone(),
             depth,
             active: node.active,
@@ -502,6 +512,8 @@ mod tests {
             id,
             parent_id: parent,
             name: name.into(),
+            names: Default::default(),
+            shown: name.into(),
             description: String::new(),
             active,
         }

@@ -1,6 +1,7 @@
 //! The names a case row shows for the ids it holds (status, priority, owner,
 //! channel), every entry included, inactive ones too: a case keeps the
-//! status or owner it had when that entry was retired.
+//! status or owner it had when that entry was retired. They are read in the
+//! request's language (`catalog_name()`), and cached per language.
 //!
 //! Case pages and lists read these from the workspace's cached lists instead of
 //! looking each one up in PostgreSQL: four lookups per row were most of what
@@ -32,10 +33,12 @@ pub enum Named {
     Cause,
     Unit,
     RequestType,
+    ForwardReason,
+    SlaItem,
 }
 
 impl Named {
-    const ALL: [(Named, &'static str); 11] = [
+    const ALL: [(Named, &'static str); 13] = [
         (Named::Status, "status_reasons"),
         (Named::User, "users"),
         (Named::Team, "teams"),
@@ -47,6 +50,8 @@ impl Named {
         (Named::Cause, "causes"),
         (Named::Unit, "units"),
         (Named::RequestType, "request_types"),
+        (Named::ForwardReason, "forward_reasons"),
+        (Named::SlaItem, "sla_items"),
     ];
 }
 
@@ -58,6 +63,16 @@ pub struct CaseNames {
 }
 
 impl CaseNames {
+    /// The name of the entry `id` of whichever list holds it (ids are unique
+    /// across lists), for timeline entries that kept only the id.
+    pub fn any(&self, id: Uuid) -> Option<&str> {
+        Named::ALL
+            .iter()
+            .find_map(|(list, _)| self.names.get(&(*list, id)))
+            .or_else(|| self.priorities.get(&id).map(|p| &p.name))
+            .map(String::as_str)
+    }
+
     /// The name of `id` in `list`, if it is there.
     pub fn of(&self, list: Named, id: Option<Uuid>) -> Option<String> {
         id.and_then(|id| self.names.get(&(list, id))).cloned()
@@ -104,7 +119,15 @@ struct PriorityRow {
 pub async fn load(tx: &mut PgConnection) -> Result<CaseNames, sqlx::Error> {
     let selects: Vec<String> = Named::ALL
         .iter()
-        .map(|(_, table)| format!("select '{table}' as list, id, name from {table}"))
+        .map(|(list, table)| {
+            // People's names are not catalog entries: they have one name.
+            let name = if *list == Named::User {
+                "name"
+            } else {
+                "catalog_name(name, names)"
+            };
+            format!("select '{table}' as list, id, {name} as name from {table}")
+        })
         .collect();
     let rows: Vec<NameRow> = sqlx::query_as(sqlx::AssertSqlSafe(selects.join(" union all ")))
         .fetch_all(&mut *tx)
@@ -116,7 +139,7 @@ pub async fn load(tx: &mut PgConnection) -> Result<CaseNames, sqlx::Error> {
         }
     }
     let priorities: Vec<PriorityRow> =
-        sqlx::query_as("select id, name, color, sort_order::bigint as sort_order from priorities")
+        sqlx::query_as("select id, catalog_name(name, names) as name, color, sort_order::bigint as sort_order from priorities")
             .fetch_all(&mut *tx)
             .await?;
     for p in priorities {

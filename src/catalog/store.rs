@@ -8,11 +8,13 @@ use uuid::Uuid;
 use crate::catalog::model::{
     CaseState, ListItemInput, ListKind, ProductKind, ProductState, SubjectNode,
 };
+use crate::catalog::translations::Names;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ListItem {
     pub id: Uuid,
     pub name: String,
+    pub names: sqlx::types::Json<Names>,
     pub sort_order: i32,
     pub active: bool,
     pub color: Option<String>,
@@ -71,7 +73,7 @@ pub async fn list_items(
 ) -> Result<Vec<ListItem>, sqlx::Error> {
     let order = if kind.has_state() { "state, " } else { "" };
     let sql = format!(
-        "select id, name, sort_order, active, {} from {} order by active desc, {order}sort_order, lower(name)",
+        "select id, name, names, sort_order, active, {} from {} order by active desc, {order}sort_order, lower(name)",
         extra_columns(kind),
         kind.table()
     );
@@ -84,7 +86,7 @@ pub async fn find_item(
     id: Uuid,
 ) -> Result<Option<ListItem>, sqlx::Error> {
     let sql = format!(
-        "select id, name, sort_order, active, {} from {} where id = $1",
+        "select id, name, names, sort_order, active, {} from {} where id = $1",
         extra_columns(kind),
         kind.table()
     );
@@ -116,7 +118,8 @@ pub async fn system_statuses(
 
 pub async fn choices(tx: &mut PgConnection, kind: ListKind) -> Result<Vec<Choice>, sqlx::Error> {
     let sql = format!(
-        "select id, name from {} where active order by sort_order, lower(name)",
+        "select id, catalog_name(name, names) as name from {} where active
+          order by sort_order, lower(catalog_name(name, names))",
         kind.table()
     );
     sqlx::query_as(AssertSqlSafe(sql)).fetch_all(tx).await
@@ -134,15 +137,15 @@ pub async fn create_item(
     }
     let sql = match kind {
         ListKind::Priorities => format!(
-            "insert into {} (tenant_id, id, name, sort_order, color, is_default) values ($1, $2, $3, $4, $5, $6)",
+            "insert into {} (tenant_id, id, name, names, sort_order, color, is_default) values ($1, $2, $3, $4, $5, $6, $7)",
             kind.table()
         ),
         ListKind::StatusReasons => format!(
-            "insert into {} (tenant_id, id, name, sort_order, state) values ($1, $2, $3, $4, $5)",
+            "insert into {} (tenant_id, id, name, names, sort_order, state) values ($1, $2, $3, $4, $5, $6)",
             kind.table()
         ),
         _ => format!(
-            "insert into {} (tenant_id, id, name, sort_order) values ($1, $2, $3, $4)",
+            "insert into {} (tenant_id, id, name, names, sort_order) values ($1, $2, $3, $4, $5)",
             kind.table()
         ),
     };
@@ -150,6 +153,7 @@ pub async fn create_item(
         .bind(tenant_id)
         .bind(id)
         .bind(&item.name)
+        .bind(item.names.to_json())
         .bind(item.sort_order);
     match kind {
         ListKind::Priorities => query = query.bind(&item.color).bind(item.is_default),
@@ -171,21 +175,22 @@ pub async fn update_item(
     }
     let sql = match kind {
         ListKind::Priorities => format!(
-            "update {} set name = $2, sort_order = $3, color = $4, is_default = $5 where id = $1",
+            "update {} set name = $2, names = $3, sort_order = $4, color = $5, is_default = $6 where id = $1",
             kind.table()
         ),
         ListKind::StatusReasons => format!(
-            "update {} set name = $2, sort_order = $3, state = $4 where id = $1",
+            "update {} set name = $2, names = $3, sort_order = $4, state = $5 where id = $1",
             kind.table()
         ),
         _ => format!(
-            "update {} set name = $2, sort_order = $3 where id = $1",
+            "update {} set name = $2, names = $3, sort_order = $4 where id = $1",
             kind.table()
         ),
     };
     let mut query = sqlx::query(AssertSqlSafe(sql))
         .bind(id)
         .bind(&item.name)
+        .bind(item.names.to_json())
         .bind(item.sort_order);
     match kind {
         ListKind::Priorities => query = query.bind(&item.color).bind(item.is_default),
@@ -229,9 +234,9 @@ pub async fn current_tenant(tx: &mut PgConnection) -> Result<Uuid, sqlx::Error> 
 // Subjects ------------------------------------------------------------------
 
 pub async fn subjects(tx: &mut PgConnection) -> Result<Vec<SubjectNode>, sqlx::Error> {
-    sqlx::query_as!(
-        SubjectNode,
-        "select id, parent_id, name, description, active from subjects"
+    sqlx::query_as(
+        "select id, parent_id, name, names, catalog_name(name, names) as shown, description, active
+           from subjects",
     )
     .fetch_all(tx)
     .await
@@ -252,16 +257,20 @@ pub async fn create_subject(
     tx: &mut PgConnection,
     parent_id: Option<Uuid>,
     name: &str,
+    names: &Names,
     description: &str,
 ) -> Result<Uuid, WriteError> {
     let id = Uuid::now_v7();
-    crate::db::execute_guarded(tx, sqlx::query!(
-        "insert into subjects (tenant_id, id, parent_id, name, description) values (app_tenant_id(), $1, $2, $3, $4)",
-        id,
-        parent_id,
-        name,
-        description
-    )).await?;
+    let insert = sqlx::query(
+        "insert into subjects (tenant_id, id, parent_id, name, names, description)
+         values (app_tenant_id(), $1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(parent_id)
+    .bind(name)
+    .bind(names.to_json())
+    .bind(description);
+    crate::db::execute_guarded(tx, insert).await?;
     Ok(id)
 }
 
@@ -270,19 +279,18 @@ pub async fn update_subject(
     id: Uuid,
     parent_id: Option<Uuid>,
     name: &str,
+    names: &Names,
     description: &str,
 ) -> Result<bool, WriteError> {
-    let done = crate::db::execute_guarded(
-        tx,
-        sqlx::query!(
-            "update subjects set parent_id = $2, name = $3, description = $4 where id = $1",
-            id,
-            parent_id,
-            name,
-            description
-        ),
+    let update = sqlx::query(
+        "update subjects set parent_id = $2, name = $3, names = $4, description = $5 where id = $1",
     )
-    .await?;
+    .bind(id)
+    .bind(parent_id)
+    .bind(name)
+    .bind(names.to_json())
+    .bind(description);
+    let done = crate::db::execute_guarded(tx, update).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -343,9 +351,9 @@ pub async fn find_product(
 
 /// Products a case may take: active, not families.
 pub async fn case_products(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select id, name from products where state = 'active' and kind <> 'family' order by lower(name)"
+    sqlx::query_as(
+        "select id, catalog_name(name, names) as name from products
+          where state = 'active' and kind <> 'family' order by lower(catalog_name(name, names))",
     )
     .fetch_all(tx)
     .await
@@ -479,7 +487,7 @@ pub async fn remove_bundle_item(
 
 // Reasons → occurrences → causes ----------------------------------------------
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct CascadeRow {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
@@ -488,27 +496,27 @@ pub struct CascadeRow {
 }
 
 pub async fn reasons(tx: &mut PgConnection) -> Result<Vec<CascadeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        CascadeRow,
-        r#"select id, null::uuid as "parent_id?", name, active from reasons order by active desc, sort_order, lower(name)"#
+    sqlx::query_as(
+        "select id, null::uuid as parent_id, catalog_name(name, names) as name, active from reasons
+          order by active desc, sort_order, lower(catalog_name(name, names))",
     )
     .fetch_all(tx)
     .await
 }
 
 pub async fn occurrences(tx: &mut PgConnection) -> Result<Vec<CascadeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        CascadeRow,
-        r#"select id, reason_id as "parent_id?", name, active from occurrences order by active desc, sort_order, lower(name)"#
+    sqlx::query_as(
+        "select id, reason_id as parent_id, catalog_name(name, names) as name, active from occurrences
+          order by active desc, sort_order, lower(catalog_name(name, names))",
     )
     .fetch_all(tx)
     .await
 }
 
 pub async fn causes(tx: &mut PgConnection) -> Result<Vec<CascadeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        CascadeRow,
-        r#"select id, occurrence_id as "parent_id?", name, active from causes order by active desc, sort_order, lower(name)"#
+    sqlx::query_as(
+        "select id, occurrence_id as parent_id, catalog_name(name, names) as name, active from causes
+          order by active desc, sort_order, lower(catalog_name(name, names))",
     )
     .fetch_all(tx)
     .await
@@ -519,12 +527,13 @@ pub async fn occurrence_choices(
     tx: &mut PgConnection,
     reason_id: Uuid,
 ) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select o.id, o.name from occurrences o join reasons r on r.tenant_id = o.tenant_id and r.id = o.reason_id
-          where o.reason_id = $1 and o.active and r.active order by o.sort_order, lower(o.name)",
-        reason_id
+    sqlx::query_as(
+        "select o.id, catalog_name(o.name, o.names) as name
+           from occurrences o join reasons r on r.tenant_id = o.tenant_id and r.id = o.reason_id
+          where o.reason_id = $1 and o.active and r.active
+          order by o.sort_order, lower(catalog_name(o.name, o.names))",
     )
+    .bind(reason_id)
     .fetch_all(tx)
     .await
 }
@@ -533,12 +542,13 @@ pub async fn cause_choices(
     tx: &mut PgConnection,
     occurrence_id: Uuid,
 ) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select c.id, c.name from causes c join occurrences o on o.tenant_id = c.tenant_id and o.id = c.occurrence_id
-          where c.occurrence_id = $1 and c.active and o.active order by c.sort_order, lower(c.name)",
-        occurrence_id
+    sqlx::query_as(
+        "select c.id, catalog_name(c.name, c.names) as name
+           from causes c join occurrences o on o.tenant_id = c.tenant_id and o.id = c.occurrence_id
+          where c.occurrence_id = $1 and c.active and o.active
+          order by c.sort_order, lower(catalog_name(c.name, c.names))",
     )
+    .bind(occurrence_id)
     .fetch_all(tx)
     .await
 }
@@ -594,25 +604,31 @@ pub async fn create_level_item(
     Ok(id)
 }
 
+/// One entry of a level with its name in the default language (the one an
+/// admin edits) and its names in the others.
 pub async fn find_level_item(
     tx: &mut PgConnection,
     level: Level,
     id: Uuid,
-) -> Result<Option<CascadeRow>, sqlx::Error> {
+) -> Result<Option<(CascadeRow, Names)>, sqlx::Error> {
     let parent = level.parent_column().unwrap_or("null::uuid");
     let sql = format!(
-        "select id, {parent} as parent_id, name, active from {} where id = $1",
+        "select id, {parent} as parent_id, name, active, names from {} where id = $1",
         level.table()
     );
-    let row: Option<(Uuid, Option<Uuid>, String, bool)> = sqlx::query_as(AssertSqlSafe(sql))
+    type Row = (Uuid, Option<Uuid>, String, bool, sqlx::types::Json<Names>);
+    let row: Option<Row> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(tx)
         .await?;
-    Ok(row.map(|(id, parent_id, name, active)| CascadeRow {
-        id,
-        parent_id,
-        name,
-        active,
+    Ok(row.map(|(id, parent_id, name, active, names)| {
+        let item = CascadeRow {
+            id,
+            parent_id,
+            name,
+            active,
+        };
+        (item, names.0)
     }))
 }
 
@@ -621,9 +637,16 @@ pub async fn rename_level_item(
     level: Level,
     id: Uuid,
     name: &str,
+    names: &Names,
 ) -> Result<bool, WriteError> {
-    let sql = format!("update {} set name = $2 where id = $1", level.table());
-    let query = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(name);
+    let sql = format!(
+        "update {} set name = $2, names = $3 where id = $1",
+        level.table()
+    );
+    let query = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(name)
+        .bind(names.to_json());
     let done = crate::db::execute_guarded(tx, query).await?;
     Ok(done.rows_affected() == 1)
 }
@@ -724,9 +747,9 @@ pub async fn active_members(
 }
 
 pub async fn active_teams(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select id, name from teams where active order by sort_order, lower(name)"
+    sqlx::query_as(
+        "select id, catalog_name(name, names) as name from teams where active
+          order by sort_order, lower(catalog_name(name, names))",
     )
     .fetch_all(tx)
     .await
@@ -736,10 +759,23 @@ pub async fn find_team(
     tx: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<(String, bool)>, sqlx::Error> {
-    let row = sqlx::query!("select name, active from teams where id = $1", id)
-        .fetch_optional(tx)
-        .await?;
-    Ok(row.map(|r| (r.name, r.active)))
+    Ok(team_with_names(tx, id)
+        .await?
+        .map(|(name, _, active)| (name, active)))
+}
+
+/// A team's name in the default language, its names in the others, and
+/// whether it is active.
+pub async fn team_with_names(
+    tx: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<(String, Names, bool)>, sqlx::Error> {
+    let row: Option<(String, sqlx::types::Json<Names>, bool)> =
+        sqlx::query_as("select name, names, active from teams where id = $1")
+            .bind(id)
+            .fetch_optional(tx)
+            .await?;
+    Ok(row.map(|(name, names, active)| (name, names.0, active)))
 }
 
 pub async fn teams(tx: &mut PgConnection) -> Result<Vec<(Uuid, String, bool)>, sqlx::Error> {
@@ -765,12 +801,17 @@ pub async fn create_team(tx: &mut PgConnection, name: &str) -> Result<Uuid, Writ
     Ok(id)
 }
 
-pub async fn rename_team(tx: &mut PgConnection, id: Uuid, name: &str) -> Result<bool, WriteError> {
-    let done = crate::db::execute_guarded(
-        tx,
-        sqlx::query!("update teams set name = $2 where id = $1", id, name),
-    )
-    .await?;
+pub async fn rename_team(
+    tx: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    names: &Names,
+) -> Result<bool, WriteError> {
+    let update = sqlx::query("update teams set name = $2, names = $3 where id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(names.to_json());
+    let done = crate::db::execute_guarded(tx, update).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -790,11 +831,11 @@ pub async fn status_choices(
     tx: &mut PgConnection,
     state: &str,
 ) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select id, name from status_reasons where active and state = $1 order by sort_order, lower(name)",
-        state
+    sqlx::query_as(
+        "select id, catalog_name(name, names) as name from status_reasons where active and state = $1
+          order by sort_order, lower(catalog_name(name, names))",
     )
+    .bind(state)
     .fetch_all(tx)
     .await
 }
@@ -806,22 +847,22 @@ pub async fn status_choices_except(
     state: &str,
     key: &str,
 ) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select id, name from status_reasons where active and state = $1 and system_key is distinct from $2
-          order by sort_order, lower(name)",
-        state,
-        key
+    sqlx::query_as(
+        "select id, catalog_name(name, names) as name from status_reasons
+          where active and state = $1 and system_key is distinct from $2
+          order by sort_order, lower(catalog_name(name, names))",
     )
+    .bind(state)
+    .bind(key)
     .fetch_all(tx)
     .await
 }
 
 /// Active reasons, for the first level of the case form's cascade.
 pub async fn choices_of_reasons(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(
-        Choice,
-        "select id, name from reasons where active order by sort_order, lower(name)"
+    sqlx::query_as(
+        "select id, catalog_name(name, names) as name from reasons where active
+          order by sort_order, lower(catalog_name(name, names))",
     )
     .fetch_all(tx)
     .await

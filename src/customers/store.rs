@@ -1,7 +1,7 @@
 //! SQL of customers: search and type-ahead, the customer page, and edits.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
+use sqlx::{AssertSqlSafe, FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::customers::document::{self, Document};
@@ -250,16 +250,26 @@ pub async fn find_row(tx: &mut PgConnection, id: Uuid) -> Result<Option<Customer
     .await
 }
 
+#[derive(FromRow)]
+struct DetailExtra {
+    notes: String,
+    primary_contact_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    level_id: Option<Uuid>,
+    level_name: Option<String>,
+}
+
 pub async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<CustomerDetail>, sqlx::Error> {
     let Some(row) = find_row(&mut *tx, id).await? else {
         return Ok(None);
     };
-    let extra = sqlx::query!(
-        r#"select c.notes, c.primary_contact_id, c.created_at, s.id as "level_id?", s.name as "level_name?"
-             from customers c left join service_levels s on s.tenant_id = c.tenant_id and s.id = c.service_level_id
-            where c.id = $1"#,
-        id
+    let extra: DetailExtra = sqlx::query_as(
+        "select c.notes, c.primary_contact_id, c.created_at, s.id as level_id,
+                catalog_name(s.name, s.names) as level_name
+           from customers c left join service_levels s on s.tenant_id = c.tenant_id and s.id = c.service_level_id
+          where c.id = $1",
     )
+    .bind(id)
     .fetch_one(tx)
     .await?;
     Ok(Some(CustomerDetail {
@@ -414,14 +424,14 @@ pub async fn role_names(
     tx: &mut PgConnection,
     id: Uuid,
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        "select r.id, r.name from customer_role_links l join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
+    sqlx::query_as(
+        "select r.id, catalog_name(r.name, r.names)
+           from customer_role_links l join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
           where l.customer_id = $1 order by r.sort_order, r.name",
-        id
     )
+    .bind(id)
     .fetch_all(tx)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+    .await
 }
 
 /// Checks that every referenced row exists and is active in this tenant.
@@ -854,20 +864,27 @@ pub async fn end_alert(
 pub async fn import_lookups(
     tx: &mut PgConnection,
 ) -> Result<crate::customers::csv::Lookups, sqlx::Error> {
-    let levels =
-        sqlx::query!("select id, lower(name) as \"name!\" from service_levels where active")
-            .fetch_all(&mut *tx)
-            .await?;
-    let roles =
-        sqlx::query!("select id, lower(name) as \"name!\" from customer_roles where active")
-            .fetch_all(&mut *tx)
-            .await?;
+    // A file may name an entry in any of the workspace's languages: the
+    // export writes them in the language of whoever exported it.
+    let by_any_name = |table: &str| {
+        format!(
+            "select lower(n.name), t.id from {table} t,
+                    lateral (select t.name union select value from jsonb_each_text(t.names)) n(name)
+              where t.active"
+        )
+    };
+    let levels: Vec<(String, Uuid)> = sqlx::query_as(AssertSqlSafe(by_any_name("service_levels")))
+        .fetch_all(&mut *tx)
+        .await?;
+    let roles: Vec<(String, Uuid)> = sqlx::query_as(AssertSqlSafe(by_any_name("customer_roles")))
+        .fetch_all(&mut *tx)
+        .await?;
     let documents = sqlx::query!("select kind, document as \"document!\" from customers where active and document is not null")
         .fetch_all(&mut *tx)
         .await?;
     Ok(crate::customers::csv::Lookups {
-        service_levels: levels.into_iter().map(|r| (r.name, r.id)).collect(),
-        roles: roles.into_iter().map(|r| (r.name, r.id)).collect(),
+        service_levels: levels.into_iter().collect(),
+        roles: roles.into_iter().collect(),
         accounts: documents
             .iter()
             .filter(|d| d.kind == "account")
@@ -889,29 +906,31 @@ pub async fn export_extras(
     tx: &mut PgConnection,
     ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, ExportExtras>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"select c.id as "id!", a.document as "account_document?", s.name as "service_level?", c.notes as "notes!",
-                  coalesce((select array_agg(r.name order by r.sort_order, r.name)
-                              from customer_role_links l join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
-                             where l.customer_id = c.id), '{}') as "roles!"
-             from customers c
-             left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id
-             left join service_levels s on s.tenant_id = c.tenant_id and s.id = c.service_level_id
-            where c.id = any($1)"#,
-        ids
+    // Customer, account document, service level, notes, roles.
+    type Row = (Uuid, Option<String>, Option<String>, String, Vec<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select c.id, a.document, catalog_name(s.name, s.names), c.notes,
+                coalesce((select array_agg(catalog_name(r.name, r.names) order by r.sort_order, r.name)
+                            from customer_role_links l join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
+                           where l.customer_id = c.id), '{}')
+           from customers c
+           left join customers a on a.tenant_id = c.tenant_id and a.id = c.account_id
+           left join service_levels s on s.tenant_id = c.tenant_id and s.id = c.service_level_id
+          where c.id = any($1)",
     )
+    .bind(ids)
     .fetch_all(tx)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
+        .map(|(id, account_document, service_level, notes, roles)| {
             (
-                r.id,
+                id,
                 ExportExtras {
-                    account_document: r.account_document,
-                    service_level: r.service_level,
-                    roles: r.roles,
-                    notes: r.notes,
+                    account_document,
+                    service_level,
+                    roles,
+                    notes,
                 },
             )
         })

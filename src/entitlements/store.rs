@@ -132,9 +132,9 @@ pub async fn channels(
     entitlement: Uuid,
 ) -> Result<Vec<ChannelTerms>, sqlx::Error> {
     sqlx::query_as(
-        "select ec.channel_id, ch.name, ec.total_units, ec.remaining_units
+        "select ec.channel_id, catalog_name(ch.name, ch.names) as name, ec.total_units, ec.remaining_units
            from entitlement_channels ec join channels ch on ch.id = ec.channel_id
-          where ec.entitlement_id = $1 order by lower(ch.name)",
+          where ec.entitlement_id = $1 order by lower(catalog_name(ch.name, ch.names))",
     )
     .bind(entitlement)
     .fetch_all(tx)
@@ -146,8 +146,9 @@ pub async fn products(
     entitlement: Uuid,
 ) -> Result<Vec<Choice>, sqlx::Error> {
     sqlx::query_as(
-        "select p.id, p.name from entitlement_products ep join products p on p.id = ep.product_id
-          where ep.entitlement_id = $1 order by lower(p.name)",
+        "select p.id, catalog_name(p.name, p.names) as name
+           from entitlement_products ep join products p on p.id = ep.product_id
+          where ep.entitlement_id = $1 order by lower(catalog_name(p.name, p.names))",
     )
     .bind(entitlement)
     .fetch_all(tx)
@@ -197,7 +198,7 @@ pub async fn ledger(
 ) -> Result<Vec<LedgerRow>, sqlx::Error> {
     sqlx::query_as(
         "select l.at, c.number as case_number, l.direction, l.event, l.units,
-                ch.name as channel_name, u.name as actor_name
+                catalog_name(ch.name, ch.names) as channel_name, u.name as actor_name
            from entitlement_ledger l
            join cases c on c.id = l.case_id
            left join channels ch on ch.id = l.channel_id

@@ -130,6 +130,7 @@ struct Transition {
     instance: Uuid,
     kpi: &'static str,
     item: String,
+    item_id: Option<Uuid>,
     step: Step,
     actions: Actions,
     number: i64,
@@ -184,6 +185,7 @@ async fn process(
                 instance: instance.id,
                 kpi: instance.kpi.as_str(),
                 item: meta.1.clone(),
+                item_id: instance.sla_item_id,
                 step,
                 actions,
                 number: meta.4,
@@ -265,7 +267,7 @@ async fn record(
     .await?;
     let data: Vec<serde_json::Value> = all
         .iter()
-        .map(|t| json!({ "event": t.step.event(), "kpi": t.kpi, "item": t.item, "actions": t.actions }))
+        .map(|t| json!({ "event": t.step.event(), "kpi": t.kpi, "item": t.item, "item_id": t.item_id, "actions": t.actions }))
         .collect();
     sqlx::query(
         "insert into case_events (tenant_id, id, case_id, at, kind, data)
@@ -308,25 +310,26 @@ async fn act(
     }
     let mut resync = HashSet::new();
     for t in all.iter().filter(|t| t.actions.raise_priority) {
-        let raised: Option<(String, String)> = sqlx::query_as(
+        let raised: Option<(Uuid, String, Uuid, String)> = sqlx::query_as(
             "with next as (
-                 select p.id, p.name, (select name from priorities where id = c.priority_id) as old_name
+                 select p.id, p.name, c.priority_id as old_id,
+                        (select name from priorities where id = c.priority_id) as old_name
                    from cases c join priorities p
                      on p.active and p.sort_order > (select sort_order from priorities where id = c.priority_id)
                   where c.id = $1
                   order by p.sort_order limit 1)
              update cases c set priority_id = next.id, version = version + 1 from next
-              where c.id = $1 returning next.old_name, next.name",
+              where c.id = $1 returning next.old_id, next.old_name, next.id, next.name",
         )
         .bind(t.case_id)
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some((old, new)) = raised {
+        if let Some((old_id, old, new_id, new)) = raised {
             system_event(
                 tx,
                 t.case_id,
                 "field",
-                json!({ "field": "field-priority", "old": old, "new": new }),
+                json!({ "field": "field-priority", "old": old, "new": new, "old_id": old_id, "new_id": new_id }),
                 now,
             )
             .await?;
@@ -351,7 +354,7 @@ async fn act(
                 tx,
                 t.case_id,
                 "assignment",
-                json!({ "field": "field-owner", "old": "", "new": team_name }),
+                json!({ "field": "field-owner", "old": "", "new": team_name, "new_id": team }),
                 now,
             )
             .await?;

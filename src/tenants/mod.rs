@@ -53,6 +53,9 @@ pub async fn create(pool: &PgPool, new: NewTenant<'_>) -> anyhow::Result<Uuid> {
     crate::sla::defaults::seed(&mut tx)
         .await
         .context("seeding the default SLA")?;
+    catalog::defaults::name_in_other_languages(&mut tx)
+        .await
+        .context("naming the default catalogs in Galician and English")?;
     tx.commit().await.context("committing the new workspace")?;
     Ok(id)
 }

@@ -65,7 +65,10 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
             .await
             .map_err(IntoResponse::into_response)?;
         let plans = parts.extensions.get::<Plans>().copied().unwrap_or_default();
-        let Some((mut auth, tx, user)) = confirmed_sign_in(&session, state, plans).await? else {
+        let browser_lang = Lang::from_accept_language(&parts.headers);
+        let Some((mut auth, tx, user)) =
+            confirmed_sign_in(&session, state, plans, browser_lang).await?
+        else {
             return Err(to_sign_in(parts, false));
         };
         let now = state.clock().now();
@@ -76,10 +79,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
             let _ = session.flush().await;
             return Err(to_sign_in(parts, true));
         }
-        let lang = user
-            .locale
-            .or_else(|| Lang::from_accept_language(&parts.headers))
-            .unwrap_or(user.tenant_locale);
+        let lang = user.locale.or(browser_lang).unwrap_or(user.tenant_locale);
         RequestLang::record(parts, lang);
         if user.role < R::ROLE {
             return Err(AppError::Forbidden.into_response());
@@ -107,7 +107,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
         Ok(SignedIn {
             lists: state
                 .lists()
-                .for_request(user.tenant_id, user.catalog_version),
+                .for_request(user.tenant_id, lang.code(), user.catalog_version),
             user,
             tx,
             page,
@@ -129,6 +129,7 @@ async fn confirmed_sign_in(
     session: &Session,
     state: &AppState,
     plans: Plans,
+    browser_lang: Option<Lang>,
 ) -> Result<Option<(AuthSession, TenantTx, CurrentUser)>, Response> {
     let failed = |e: sqlx::Error| AppError::from(e).into_response();
     let mut read_again = false;
@@ -145,9 +146,10 @@ async fn confirmed_sign_in(
         let mut tx = begin_tenant_tx_planned(state.pool(), auth.tenant_id, plans)
             .await
             .map_err(failed)?;
-        let Some(found) = auth::store::current_user(&mut tx, auth.user_id, &id.to_string())
-            .await
-            .map_err(failed)?
+        let Some(found) =
+            auth::store::current_user(&mut tx, auth.user_id, &id.to_string(), browser_lang)
+                .await
+                .map_err(failed)?
         else {
             let _ = session.flush().await;
             return Ok(None);

@@ -4,6 +4,7 @@ mod bulk_seed;
 mod case_entitlements;
 mod case_views;
 mod cases;
+mod catalog_languages;
 mod catalogs;
 mod compression;
 mod customers;

@@ -135,12 +135,19 @@ pub async fn take_case(mut s: SignedIn, Path(number): Path<String>) -> Result<Re
         .or(case.owner_team_name.clone())
         .unwrap_or_default();
     let new = s.user.name.clone();
+    let new_id = s.user.id;
     event(
         &mut s,
         case.id,
         EventKind::Assignment,
         "",
-        json!({ "field": "field-owner", "old": old, "new": new }),
+        json!({
+            "field": "field-owner",
+            "old": old,
+            "new": new,
+            "old_id": case.owner_user_id.or(case.owner_team_id),
+            "new_id": new_id,
+        }),
     )
     .await?;
     s.tx.commit().await?;
@@ -195,7 +202,13 @@ pub async fn assign_case(
         case.id,
         EventKind::Assignment,
         "",
-        json!({ "field": "field-owner", "old": name(&case), "new": name(&after) }),
+        json!({
+            "field": "field-owner",
+            "old": name(&case),
+            "new": name(&after),
+            "old_id": case.owner_user_id.or(case.owner_team_id),
+            "new_id": after.owner_user_id.or(after.owner_team_id),
+        }),
     )
     .await?;
     if let Owner::User(user) = owner {
@@ -366,7 +379,7 @@ pub async fn resolve_case(
         case.id,
         EventKind::Resolved,
         &text,
-        json!({ "reason": reason_name, "billable": format_minutes(billable) }),
+        json!({ "reason": reason_name, "reason_id": reason, "billable": format_minutes(billable) }),
     )
     .await?;
     s.tx.commit().await?;
@@ -416,7 +429,7 @@ pub async fn cancel_case(
         case.id,
         EventKind::Cancelled,
         &text,
-        json!({ "reason": reason_name }),
+        json!({ "reason": reason_name, "reason_id": reason }),
     )
     .await?;
     s.tx.commit().await?;
@@ -616,9 +629,12 @@ pub async fn forward_case(
         &note,
         json!({
             "reason": reason_name.unwrap_or_default(),
+            "reason_id": reason,
             "team": team_name.unwrap_or_default(),
+            "team_id": team,
             "user": user_name.clone().unwrap_or_default(),
             "request_type": type_name.unwrap_or_default(),
+            "request_type_id": request_type,
         }),
     )
     .await?;

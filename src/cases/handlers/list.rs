@@ -323,7 +323,13 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
                 kind: EventKind::Assignment,
                 body: "",
                 is_public: false,
-                data: json!({ "field": "field-owner", "old": old_owner, "new": new_owner }),
+                data: json!({
+                    "field": "field-owner",
+                    "old": old_owner,
+                    "new": new_owner,
+                    "old_id": case.owner_user_id.or(case.owner_team_id),
+                    "new_id": after.as_ref().and_then(|a| a.owner_user_id.or(a.owner_team_id)),
+                }),
             },
         )
         .await?;

@@ -216,15 +216,19 @@ async fn page_of(
     let sla_tab = tab == Tab::Sla;
     let sla_chips = to_chips(s, around.sla_chips, case.number().to_string()).await?;
     let sla_instances = sla_instances(&mut s.tx, case.id, sla_tab).await?;
-    let names = if relationships {
+    let names = if relationships || summary {
         s.lists.case_names(&mut s.tx).await?
     } else {
         Default::default()
     };
+    let mut timeline = when(summary, store::timeline(&mut s.tx, &family, filter, 200)).await?;
+    for entry in &mut timeline {
+        entry.localize(&names);
+    }
     Ok(CasePage {
         sla_chips,
         sla_instances,
-        timeline: when(summary, store::timeline(&mut s.tx, &family, filter, 200)).await?,
+        timeline,
         activities: when(activities_tab, store::activities(&mut s.tx, &family)).await?,
         attachments: around.attachments,
         children: when(
@@ -322,8 +326,13 @@ impl PrintPage {
 pub async fn print_case(mut s: SignedIn, Path(number): Path<String>) -> Result<PrintPage> {
     let case = load(&mut s, &number).await?;
     let family = store::with_merged(&mut s.tx, case.id).await?;
+    let names = s.lists.case_names(&mut s.tx).await?;
+    let mut timeline = store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?;
+    for entry in &mut timeline {
+        entry.localize(&names);
+    }
     let page = PrintPage {
-        timeline: store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?,
+        timeline,
         activities: store::activities(&mut s.tx, &family).await?,
         ctx: s.page.clone(),
         case,
@@ -667,7 +676,8 @@ async fn sla_instances(
         needed,
         sqlx::query_as(
             "select i.id, i.kpi, i.status, i.started_at, i.warning_at, i.failure_at, i.succeeded_at,
-                    i.paused_minutes, it.name as item_name, sl.name as sla_name
+                    i.paused_minutes, catalog_name(it.name, it.names) as item_name,
+                    catalog_name(sl.name, sl.names) as sla_name
                from sla_kpi_instances i
                left join sla_items it on it.id = i.sla_item_id
                left join slas sl on sl.id = it.sla_id

@@ -208,8 +208,8 @@ fn sort_expression(sort: Sort) -> String {
         Sort::Title => "lower(c.title)".into(),
         Sort::Customer => "lower(cu.name)".into(),
         Sort::Priority => "pr.sort_order::bigint".into(),
-        Sort::Status => "lower(st.name)".into(),
-        Sort::Owner => "lower(coalesce(ou.name, ot.name, ''))".into(),
+        Sort::Status => "lower(catalog_name(st.name, st.names))".into(),
+        Sort::Owner => "lower(coalesce(ou.name, catalog_name(ot.name, ot.names), ''))".into(),
         Sort::Deadline => {
             "coalesce(c.sla_timer_deadline, '2200-01-01T00:00:00Z'::timestamptz)".into()
         }
@@ -297,7 +297,7 @@ fn grouped(spec: &ViewSpec) -> Option<Grouped> {
             column: "c.priority_id",
         }),
         Sort::Status => Some(Grouped {
-            groups: "select st.id as key_id, lower(st.name) as sort_key from status_reasons st",
+            groups: "select st.id as key_id, lower(catalog_name(st.name, st.names)) as sort_key from status_reasons st",
             column: "c.status_reason_id",
         }),
         _ => None,
@@ -624,19 +624,19 @@ pub async fn chart(
         ChartGroup::Status => (
             "c.status_reason_id",
             " join status_reasons st on st.id = g.status_reason_id",
-            "st.name",
+            "catalog_name(st.name, st.names)",
             "'#0b5cad'",
         ),
         ChartGroup::Priority => (
             "c.priority_id",
             " join priorities pr on pr.id = g.priority_id",
-            "pr.name",
+            "catalog_name(pr.name, pr.names)",
             "min(pr.color)",
         ),
         ChartGroup::Owner => (
             "c.owner_user_id, c.owner_team_id",
             " left join users ou on ou.id = g.owner_user_id left join teams ot on ot.id = g.owner_team_id",
-            "coalesce(ou.name, ot.name, '')",
+            "coalesce(ou.name, catalog_name(ot.name, ot.names), '')",
             "'#5b6676'",
         ),
     };

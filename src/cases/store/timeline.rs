@@ -231,6 +231,28 @@ impl EventRow {
         crate::cases::model::CaseNumber(self.case_number)
     }
 
+    /// Names the catalog entries of the entry's data in the reader's
+    /// language: a value `x` kept with its entry's id as `x_id` is replaced
+    /// by that entry's name in `names` (read in the request's language),
+    /// whatever language the entry was written in. An entry since deleted
+    /// keeps the words it was written with.
+    pub fn localize(&mut self, names: &crate::catalog::names::CaseNames) {
+        let Value::Object(data) = &mut self.data else {
+            return;
+        };
+        let renamed: Vec<(String, String)> = data
+            .iter()
+            .filter_map(|(key, value)| {
+                let shown = key.strip_suffix("_id")?;
+                let id = value.as_str()?.parse().ok()?;
+                Some((shown.to_owned(), names.any(id)?.to_owned()))
+            })
+            .collect();
+        for (key, name) in renamed {
+            data.insert(key, Value::String(name));
+        }
+    }
+
     /// A text value of the entry's data, e.g. `text("field")`.
     pub fn text(&self, key: &str) -> String {
         match self.data.get(key) {
@@ -406,18 +428,18 @@ pub async fn activities(
     tx: &mut PgConnection,
     family: &[Uuid],
 ) -> Result<Vec<ActivityRow>, sqlx::Error> {
-    sqlx::query_as!(
-        ActivityRow,
-        r#"select a.id, a.kind, a.subject, a.description, a.duration_minutes, a.billable, a.started_at, a.ended_at,
-                  a.created_at, u.name as author, p.name as "person_name?", f.name as "form_name?"
-             from case_activities a
-             join users u on u.tenant_id = a.tenant_id and u.id = a.created_by
-             left join customers p on p.tenant_id = a.tenant_id and p.id = a.person_id
-             left join activity_forms f on f.tenant_id = a.tenant_id and f.id = a.activity_form_id
-            where a.case_id = any($1)
-            order by a.created_at desc"#,
-        family
+    sqlx::query_as(
+        "select a.id, a.kind, a.subject, a.description, a.duration_minutes, a.billable, a.started_at, a.ended_at,
+                a.created_at, u.name as author, p.name as person_name,
+                catalog_name(f.name, f.names) as form_name
+           from case_activities a
+           join users u on u.tenant_id = a.tenant_id and u.id = a.created_by
+           left join customers p on p.tenant_id = a.tenant_id and p.id = a.person_id
+           left join activity_forms f on f.tenant_id = a.tenant_id and f.id = a.activity_form_id
+          where a.case_id = any($1)
+          order by a.created_at desc",
     )
+    .bind(family)
     .fetch_all(tx)
     .await
 }

@@ -94,8 +94,11 @@ fn blank_form(kind: ListKind) -> ListItemForm {
 }
 
 fn form_of(item: &ListItem) -> ListItemForm {
+    let (name_gl, name_en) = item.names.fields();
     ListItemForm {
         name: item.name.clone(),
+        name_gl,
+        name_en,
         sort_order: item.sort_order.to_string(),
         color: item.color.clone().unwrap_or_default(),
         state: item.state.clone().unwrap_or_default(),

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::catalog::model::optional_id;
 use crate::catalog::store::{self, CascadeRow, Choice, Level, WriteError};
+use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
 use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
@@ -136,6 +137,8 @@ pub struct CascadePage {
 #[serde(default)]
 pub struct NameForm {
     name: String,
+    name_gl: String,
+    name_en: String,
 }
 
 async fn branches(s: &mut SignedIn<Admin>) -> Result<Vec<ReasonBranch>> {
@@ -188,7 +191,7 @@ async fn add(
     let parent_id = match (parent, parent_level) {
         (Some(Path(id)), Some(parent_level)) => {
             let row = store::find_level_item(&mut s.tx, parent_level, parse_id(&id)?).await?;
-            Some(row.ok_or_else(not_found)?.id)
+            Some(row.ok_or_else(not_found)?.0.id)
         }
         _ => None,
     };
@@ -230,7 +233,7 @@ pub struct CascadeItemPage {
     level_key: &'static str,
     path: &'static str,
     item: CascadeRow,
-    input_name: String,
+    input: NameForm,
     errors: FieldErrors,
 }
 
@@ -239,15 +242,20 @@ async fn show_item(
     mut s: SignedIn<Admin>,
     Path(id): Path<String>,
 ) -> Result<CascadeItemPage> {
-    let item = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
+    let (item, names) = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     s.tx.commit().await?;
+    let (name_gl, name_en) = names.fields();
     Ok(CascadeItemPage {
         ctx: s.page,
         level_key: level_key(level),
         path: level_path(level),
-        input_name: item.name.clone(),
+        input: NameForm {
+            name: item.name.clone(),
+            name_gl,
+            name_en,
+        },
         item,
         errors: FieldErrors::default(),
     })
@@ -259,12 +267,14 @@ async fn rename(
     Path(id): Path<String>,
     Form(input): Form<NameForm>,
 ) -> Result<Response> {
-    let item = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
+    let (item, _) = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     let mut errors = FieldErrors::default();
-    if let Some(name) = errors.check("name", form::required_line(&input.name, 120)) {
-        match store::rename_level_item(&mut s.tx, level, item.id, &name).await {
+    let name = errors.check("name", form::required_line(&input.name, 120));
+    let names = Names::parse(&input.name_gl, &input.name_en, &mut errors);
+    if let (Some(name), true) = (name, errors.is_empty()) {
+        match store::rename_level_item(&mut s.tx, level, item.id, &name, &names).await {
             Ok(_) => {
                 s.tx.commit().await?;
                 push_flash(
@@ -284,7 +294,7 @@ async fn rename(
         level_key: level_key(level),
         path: level_path(level),
         item,
-        input_name: input.name,
+        input,
         errors,
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -296,7 +306,7 @@ async fn set_active(
     Path(id): Path<String>,
     active: bool,
 ) -> Result<Response> {
-    let item = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
+    let (item, _) = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     store::set_level_item_active(&mut s.tx, level, item.id, active).await?;

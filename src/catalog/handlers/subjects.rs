@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::catalog::model::{self, MoveRefusal, TreeRow, optional_id};
 use crate::catalog::store::{self, WriteError};
+use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
 use crate::web::form::{self, FieldErrors, Form, parse_id};
@@ -43,12 +44,15 @@ pub fn routes() -> Vec<Route> {
 #[serde(default)]
 pub struct SubjectForm {
     name: String,
+    name_gl: String,
+    name_en: String,
     description: String,
     parent_id: String,
 }
 
 struct SubjectInput {
     name: String,
+    names: Names,
     description: String,
     parent_id: Option<Uuid>,
 }
@@ -56,11 +60,13 @@ struct SubjectInput {
 fn parse(input: &SubjectForm) -> std::result::Result<SubjectInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let name = errors.check("name", form::required_line(&input.name, 120));
+    let names = Names::parse(&input.name_gl, &input.name_en, &mut errors);
     let description = errors.check("description", form::multiline(&input.description, 1000));
     let parent_id = errors.check("parent_id", optional_id(&input.parent_id));
-    match (name, description, parent_id) {
-        (Some(name), Some(description), Some(parent_id)) => Ok(SubjectInput {
+    match (name, description, parent_id, errors.is_empty()) {
+        (Some(name), Some(description), Some(parent_id), true) => Ok(SubjectInput {
             name,
+            names,
             description,
             parent_id,
         }),
@@ -117,6 +123,7 @@ async fn create_subject(
                 &mut s.tx,
                 subject.parent_id,
                 &subject.name,
+                &subject.names,
                 &subject.description,
             )
             .await
@@ -163,10 +170,15 @@ fn subject_page(
         .into_iter()
         .filter(|row| model::check_move(nodes, id, Some(row.id)).is_ok())
         .collect();
-    let input = input.unwrap_or_else(|| SubjectForm {
-        name: node.name.clone(),
-        description: node.description.clone(),
-        parent_id: node.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+    let input = input.unwrap_or_else(|| {
+        let (name_gl, name_en) = node.names.fields();
+        SubjectForm {
+            name: node.name.clone(),
+            name_gl,
+            name_en,
+            description: node.description.clone(),
+            parent_id: node.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        }
     });
     Ok(SubjectPage {
         ctx,
@@ -218,6 +230,7 @@ async fn update_subject(
                 id,
                 subject.parent_id,
                 &subject.name,
+                &subject.names,
                 &subject.description,
             )
             .await

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::catalog::model::optional_id;
 use crate::catalog::store::{self, Member, WriteError};
+use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
 use crate::users::store::UserRow;
@@ -68,7 +69,7 @@ pub struct TeamPage {
     members: Vec<Member>,
     /// Active users not yet in the team.
     candidates: Vec<UserRow>,
-    input_name: String,
+    input: TeamForm,
     errors: FieldErrors,
 }
 
@@ -76,6 +77,8 @@ pub struct TeamPage {
 #[serde(default)]
 pub struct TeamForm {
     name: String,
+    name_gl: String,
+    name_en: String,
     user_id: String,
 }
 
@@ -139,10 +142,10 @@ async fn create_team(mut s: SignedIn<Admin>, Form(input): Form<TeamForm>) -> Res
 async fn team_page(
     s: &mut SignedIn<Admin>,
     id: Uuid,
-    input_name: Option<String>,
+    input: Option<TeamForm>,
     errors: FieldErrors,
 ) -> Result<TeamPage> {
-    let (name, active) = store::find_team(&mut s.tx, id)
+    let (name, names, active) = store::team_with_names(&mut s.tx, id)
         .await?
         .ok_or_else(not_found)?;
     let members = store::team_members(&mut s.tx, id).await?;
@@ -154,7 +157,15 @@ async fn team_page(
     Ok(TeamPage {
         ctx: s.page.clone(),
         id,
-        input_name: input_name.unwrap_or_else(|| name.clone()),
+        input: input.unwrap_or_else(|| {
+            let (name_gl, name_en) = names.fields();
+            TeamForm {
+                name: name.clone(),
+                name_gl,
+                name_en,
+                user_id: String::new(),
+            }
+        }),
         name,
         active,
         members,
@@ -179,8 +190,10 @@ async fn rename_team(
         .await?
         .ok_or_else(not_found)?;
     let mut errors = FieldErrors::default();
-    if let Some(name) = errors.check("name", form::required_line(&input.name, 120)) {
-        match store::rename_team(&mut s.tx, id, &name).await {
+    let name = errors.check("name", form::required_line(&input.name, 120));
+    let names = Names::parse(&input.name_gl, &input.name_en, &mut errors);
+    if let (Some(name), true) = (name, errors.is_empty()) {
+        match store::rename_team(&mut s.tx, id, &name, &names).await {
             Ok(_) => {
                 s.tx.commit().await?;
                 push_flash(
@@ -195,7 +208,7 @@ async fn rename_team(
             Err(WriteError::Db(err)) => return Err(err.into()),
         }
     }
-    let page = team_page(&mut s, id, Some(input.name), errors).await?;
+    let page = team_page(&mut s, id, Some(input), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
