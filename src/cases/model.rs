@@ -7,6 +7,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::catalog::model::optional_id;
+use crate::web::duration::DurationField;
 use crate::web::form::{self, FieldErrors};
 
 /// A case's human number: CAS-000123.
@@ -527,7 +528,7 @@ pub struct ActivityForm {
     pub date: String,
     pub start_time: String,
     pub end_time: String,
-    /// Minutes, when not given by start and end.
+    /// A duration as typed (see `web::duration`), when not given by start and end.
     pub duration: String,
     pub billable: String,
 }
@@ -614,7 +615,12 @@ impl ActivityInput {
             (Some(s), Some(t)) if t > s => {
                 Some(((t - s).num_seconds() as f64 / 60.0).ceil() as i32)
             }
-            _ => e.check("duration", parse_minutes(&input.duration)),
+            _ => e.check(
+                "duration",
+                DurationField::ACTIVITY
+                    .read(&input.duration)
+                    .map(|m| m.unwrap_or(0)),
+            ),
         };
         if !e.is_empty() {
             return Err(e);
@@ -655,44 +661,6 @@ fn local(day: NaiveDate, time: NaiveTime, tz: Tz) -> Option<DateTime<Utc>> {
     optional_local_time(&day.and_time(time).format("%Y-%m-%dT%H:%M").to_string(), tz)
         .ok()
         .flatten()
-}
-
-/// Minutes typed as "45", "1:30" or "1h30".
-pub fn parse_minutes(text: &str) -> Result<i32, &'static str> {
-    let text = text.trim().to_lowercase();
-    if text.is_empty() {
-        return Ok(0);
-    }
-    let parsed = if let Some((h, m)) = text.split_once(':').or_else(|| text.split_once('h')) {
-        let hours: i32 = h.trim().parse().map_err(|_| "error-minutes")?;
-        let minutes: i32 = if m.trim().is_empty() {
-            0
-        } else {
-            m.trim()
-                .trim_end_matches("min")
-                .parse()
-                .map_err(|_| "error-minutes")?
-        };
-        if !(0..60).contains(&minutes) {
-            return Err("error-minutes");
-        }
-        hours.checked_mul(60).and_then(|h| h.checked_add(minutes))
-    } else {
-        text.trim_end_matches("min").trim().parse::<i32>().ok()
-    };
-    parsed
-        .filter(|m| (0..=100_000).contains(m))
-        .ok_or("error-minutes")
-}
-
-/// "1 h 05 min", "45 min", "0 min".
-pub fn format_minutes(minutes: i32) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, m) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02} min"),
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod catalogs;
 mod compression;
 mod customers;
 mod database_walls;
+mod durations;
 mod e2e;
 mod edges;
 mod embedded_cluster;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::cases::handlers::entitlement::db_only;
 use crate::cases::handlers::{case_path, find, load, sync_sla};
-use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
+use crate::cases::model::{self, CaseNumber, Owner, Refusal};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
@@ -21,6 +21,7 @@ use crate::catalog::store::{self as catalog, Choice};
 use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{Result, forbidden};
 use crate::notifications;
+use crate::web::duration::{self, DurationField};
 use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -293,7 +294,7 @@ async fn close_page(
             .map(|r| r.id.to_string())
             .unwrap_or_default(),
         text: String::new(),
-        billable: format_minutes(case.billable_minutes),
+        billable: duration::format(i64::from(case.billable_minutes), s.page.lang),
     });
     Ok(ClosePage {
         ctx: s.page.clone(),
@@ -349,7 +350,12 @@ pub async fn resolve_case(
             }
         }),
     );
-    let billable = errors.check("billable", parse_minutes(&input.billable));
+    let billable = errors.check(
+        "billable",
+        DurationField::BILLABLE
+            .read(&input.billable)
+            .map(|m| m.unwrap_or(0)),
+    );
     let (Some(reason), Some(text), Some(billable)) = (reason, text, billable) else {
         let page = close_page(&mut s, case, "resolve", Some(input), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -361,12 +367,13 @@ pub async fn resolve_case(
         .find(|r| r.id == reason)
         .map(|r| r.name.clone())
         .unwrap_or_default();
+    let billable_text = duration::format(i64::from(billable), s.page.lang);
     event(
         &mut s,
         case.id,
         EventKind::Resolved,
         &text,
-        json!({ "reason": reason_name, "billable": format_minutes(billable) }),
+        json!({ "reason": reason_name, "billable": billable_text }),
     )
     .await?;
     s.tx.commit().await?;
