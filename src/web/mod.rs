@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod client_addr;
 pub mod compression;
+pub mod confirm;
 pub mod csrf;
 pub mod duration;
 pub mod error_pages;

@@ -5,6 +5,7 @@ mod case_views;
 mod cases;
 mod catalogs;
 mod compression;
+mod confirmations;
 mod customers;
 mod database_walls;
 mod durations;

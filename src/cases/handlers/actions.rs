@@ -1,6 +1,7 @@
 //! What agents do to a case: start execution, take, assign, follow, forward,
-//! resolve, cancel and reactivate. Each locks the case row, checks the move
-//! with the pure rules of `model`, writes it and records it on the timeline.
+//! resolve and cancel (reactivating is in `reactivate`). Each locks the case
+//! row, checks the move with the pure rules of `model`, writes it and
+//! records it on the timeline.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -28,13 +29,13 @@ use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// Loads and locks the case, so a move is checked against what is stored now.
-async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
+pub(super) async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
     let case = load(s, number).await?;
     store::lock(&mut s.tx, case.id).await?;
     Ok(find(s, case.id).await?.unwrap_or(case))
 }
 
-async fn event(
+pub(super) async fn event(
     s: &mut SignedIn,
     case_id: Uuid,
     kind: EventKind,
@@ -73,7 +74,7 @@ pub async fn move_terms(s: &mut SignedIn, case_id: Uuid, event: CaseEvent) -> Re
 }
 
 /// Explains a refused move on the case page.
-async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -> Response {
+pub(super) async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -> Response {
     let text = match refusal {
         Refusal::OpenChildren(children) => s.page.t1(
             refusal.key(),
@@ -424,30 +425,6 @@ pub async fn cancel_case(
         EventKind::Cancelled,
         &text,
         json!({ "reason": reason_name }),
-    )
-    .await?;
-    s.tx.commit().await?;
-    Ok(Redirect::to(&case_path(case.number())).into_response())
-}
-
-pub async fn reactivate_case(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
-    let case = load_locked(&mut s, &number).await?;
-    if let Err(refusal) = model::check_reactivate(&store::situation(&mut s.tx, &case).await?) {
-        return Ok(refuse(&s, &case, &refusal).await);
-    }
-    let in_progress = s
-        .lists
-        .system_status(&mut s.tx, status::IN_PROGRESS)
-        .await?;
-    store::reactivate(&mut s.tx, case.id, in_progress).await?;
-    let from_resolved = case.state == "resolved";
-    move_terms(&mut s, case.id, CaseEvent::Reactivated { from_resolved }).await?;
-    event(
-        &mut s,
-        case.id,
-        EventKind::Reactivated,
-        "",
-        json!({ "from": case.state }),
     )
     .await?;
     s.tx.commit().await?;

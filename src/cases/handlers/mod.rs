@@ -6,7 +6,9 @@ pub mod compliance;
 pub mod entitlement;
 pub mod form;
 pub mod list;
+pub mod merge;
 pub mod notes;
+pub mod reactivate;
 pub mod relations;
 pub mod show;
 
