@@ -5,6 +5,7 @@ pub mod audit;
 pub mod compliance_cache;
 mod handlers;
 pub mod model;
+pub mod stale;
 pub mod store;
 pub mod views;
 

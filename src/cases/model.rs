@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::catalog::model::optional_id;
@@ -172,7 +172,7 @@ pub fn check_merge(cases: &[(Uuid, State, bool, Uuid)], primary: Uuid) -> Result
 
 // The case form ------------------------------------------------------------
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CaseForm {
     pub title: String,
@@ -209,6 +209,10 @@ pub struct CaseForm {
     pub quick: String,
     /// The entitlement (direito) the case draws on; "none" when the agent chose none.
     pub entitlement_id: String,
+    /// What the edit form showed when drawn (see `cases::stale`), so a save
+    /// writes only the fields the person changed.
+    #[serde(skip_serializing)]
+    pub seen: String,
 }
 
 /// Who owns a case: a user, a team, or nobody.

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod attachments;
 pub mod compliance;
+pub mod conflict;
 pub mod entitlement;
 pub mod form;
 pub mod list;
