@@ -10,6 +10,7 @@ mod customers;
 mod database_walls;
 mod durations;
 mod e2e;
+mod e2e_closing;
 mod e2e_stale_edit;
 mod edges;
 mod embedded_cluster;
