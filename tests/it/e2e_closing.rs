@@ -101,7 +101,7 @@ async fn journey(
         .await?;
     let number = duplicate.trim_start_matches("/cases/");
     browser
-        .find(By::Css(&format!(
+        .find(By::Css(format!(
             "#merge input[name=cases][value='{number}']"
         )))
         .await?

@@ -126,7 +126,7 @@ async fn journey(
         .await?;
     // The relationships tab still names the related case.
     second
-        .query(By::Css(&format!(".facts a[href='{earlier}']")))
+        .query(By::Css(format!(".facts a[href='{earlier}']")))
         .first()
         .await?;
     shot(second, "stale-02-saved").await;
