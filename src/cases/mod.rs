@@ -5,6 +5,7 @@ pub mod audit;
 pub mod compliance_cache;
 mod handlers;
 pub mod model;
+pub mod stale;
 pub mod store;
 pub mod views;
 
@@ -17,7 +18,8 @@ use crate::web::signed_in::SignedIn;
 
 pub fn routes() -> Vec<Route> {
     use handlers::{
-        actions, attachments, compliance, entitlement, form, list, notes, relations, show,
+        actions, attachments, compliance, entitlement, form, list, merge, notes, reactivate,
+        relations, show,
     };
     let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
@@ -87,7 +89,16 @@ pub fn routes() -> Vec<Route> {
             |s: SignedIn, p: Path<String>| actions::close_form(s, p, "cancel"),
         ),
         Route::post("/cases/{number}/cancel", case, actions::cancel_case),
-        Route::post("/cases/{number}/reactivate", case, actions::reactivate_case),
+        Route::get(
+            "/cases/{number}/reactivate",
+            case,
+            reactivate::confirm_reactivate,
+        ),
+        Route::post(
+            "/cases/{number}/reactivate",
+            case,
+            reactivate::reactivate_case,
+        ),
         Route::post(
             "/cases/{number}/terms-exempt",
             case,
@@ -104,7 +115,8 @@ pub fn routes() -> Vec<Route> {
         )
         .accepts_uploads(),
         Route::post("/cases/{number}/children", case, relations::attach_child),
-        Route::post("/cases/{number}/merge", case, relations::merge_cases),
+        Route::get("/cases/{number}/merge", case, merge::confirm_merge),
+        Route::post("/cases/{number}/merge", case, merge::merge_cases),
         Route::get(
             "/attachments/{id}",
             Access::TenantObject(Role::Agent, ObjectKind::Row("attachments")),

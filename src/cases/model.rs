@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::catalog::model::optional_id;
+use crate::web::duration::DurationField;
 use crate::web::form::{self, FieldErrors};
 
 /// A case's human number: CAS-000123.
@@ -171,7 +172,7 @@ pub fn check_merge(cases: &[(Uuid, State, bool, Uuid)], primary: Uuid) -> Result
 
 // The case form ------------------------------------------------------------
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CaseForm {
     pub title: String,
@@ -211,6 +212,10 @@ pub struct CaseForm {
     pub entitlement_id: String,
     /// Why a supervisor opens the case without the entitlement that restricts it.
     pub entitlement_reason: String,
+    /// What the edit form showed when drawn (see `cases::stale`), so a save
+    /// writes only the fields the person changed.
+    #[serde(skip_serializing)]
+    pub seen: String,
 }
 
 /// Who owns a case: a user, a team, or nobody.
@@ -530,7 +535,7 @@ pub struct ActivityForm {
     pub date: String,
     pub start_time: String,
     pub end_time: String,
-    /// Minutes, when not given by start and end.
+    /// A duration as typed (see `web::duration`), when not given by start and end.
     pub duration: String,
     pub billable: String,
 }
@@ -617,7 +622,12 @@ impl ActivityInput {
             (Some(s), Some(t)) if t > s => {
                 Some(((t - s).num_seconds() as f64 / 60.0).ceil() as i32)
             }
-            _ => e.check("duration", parse_minutes(&input.duration)),
+            _ => e.check(
+                "duration",
+                DurationField::ACTIVITY
+                    .read(&input.duration)
+                    .map(|m| m.unwrap_or(0)),
+            ),
         };
         if !e.is_empty() {
             return Err(e);
@@ -658,44 +668,6 @@ fn local(day: NaiveDate, time: NaiveTime, tz: Tz) -> Option<DateTime<Utc>> {
     optional_local_time(&day.and_time(time).format("%Y-%m-%dT%H:%M").to_string(), tz)
         .ok()
         .flatten()
-}
-
-/// Minutes typed as "45", "1:30" or "1h30".
-pub fn parse_minutes(text: &str) -> Result<i32, &'static str> {
-    let text = text.trim().to_lowercase();
-    if text.is_empty() {
-        return Ok(0);
-    }
-    let parsed = if let Some((h, m)) = text.split_once(':').or_else(|| text.split_once('h')) {
-        let hours: i32 = h.trim().parse().map_err(|_| "error-minutes")?;
-        let minutes: i32 = if m.trim().is_empty() {
-            0
-        } else {
-            m.trim()
-                .trim_end_matches("min")
-                .parse()
-                .map_err(|_| "error-minutes")?
-        };
-        if !(0..60).contains(&minutes) {
-            return Err("error-minutes");
-        }
-        hours.checked_mul(60).and_then(|h| h.checked_add(minutes))
-    } else {
-        text.trim_end_matches("min").trim().parse::<i32>().ok()
-    };
-    parsed
-        .filter(|m| (0..=100_000).contains(m))
-        .ok_or("error-minutes")
-}
-
-/// "1 h 05 min", "45 min", "0 min".
-pub fn format_minutes(minutes: i32) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, m) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02} min"),
-    }
 }
 
 #[cfg(test)]

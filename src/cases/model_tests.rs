@@ -123,21 +123,6 @@ fn merging_needs_two_to_ten_active_cases_of_one_customer() {
     );
 }
 
-#[test]
-fn minutes_are_typed_in_several_ways_and_shown_in_hours() {
-    assert_eq!(parse_minutes("45"), Ok(45));
-    assert_eq!(parse_minutes("1:30"), Ok(90));
-    assert_eq!(parse_minutes("2h"), Ok(120));
-    assert_eq!(parse_minutes("1h05"), Ok(65));
-    assert_eq!(parse_minutes(""), Ok(0));
-    assert_eq!(parse_minutes("1:75"), Err("error-minutes"));
-    assert_eq!(parse_minutes("-5"), Err("error-minutes"));
-    assert_eq!(parse_minutes("muito"), Err("error-minutes"));
-    assert_eq!(format_minutes(45), "45 min");
-    assert_eq!(format_minutes(120), "2 h");
-    assert_eq!(format_minutes(65), "1 h 05 min");
-}
-
 fn activity(kind: &str) -> ActivityForm {
     ActivityForm {
         kind: kind.into(),

@@ -140,7 +140,7 @@ pub struct CustomerPage {
 
 impl CustomerPage {
     pub fn minutes(&self, minutes: &i64) -> String {
-        crate::cases::model::format_minutes(i32::try_from(*minutes).unwrap_or(i32::MAX))
+        crate::web::duration::format(*minutes, self.ctx.lang)
     }
 }
 

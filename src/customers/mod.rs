@@ -2,6 +2,7 @@
 //! e-mail or phone, with their roles, alerts and contact points.
 
 pub mod csv;
+mod deactivate;
 pub mod document;
 mod handlers;
 pub mod model;
@@ -47,10 +48,15 @@ pub fn routes() -> Vec<Route> {
         Route::get("/customers/{id}/pick", one, picker::pick),
         Route::get("/customers/{id}/edit", one, handlers::edit_customer),
         Route::post("/customers/{id}/edit", one, handlers::update_customer),
+        Route::get(
+            "/customers/{id}/deactivate",
+            one_supervised,
+            deactivate::confirm_deactivate,
+        ),
         Route::post(
             "/customers/{id}/deactivate",
             one_supervised,
-            |s: SignedIn<Supervisor>, p: Path<String>| handlers::set_active(s, p, false),
+            deactivate::deactivate_customer,
         ),
         Route::post(
             "/customers/{id}/reactivate",

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::catalog::model::ListKind;
 use crate::catalog::store::{self as catalog, Choice};
+use crate::entitlements::cancel;
 use crate::entitlements::model::{
     self, Allocation, DecreaseOn, EntitlementForm, EntitlementInput, Status, TemplateForm,
     TemplateInput,
@@ -59,7 +60,16 @@ pub fn routes() -> Vec<Route> {
         Route::get("/admin/entitlements/{id}", one, show_entitlement),
         Route::post("/admin/entitlements/{id}", one, update_entitlement),
         Route::post("/admin/entitlements/{id}/activate", one, activate),
-        Route::post("/admin/entitlements/{id}/cancel", one, cancel),
+        Route::get(
+            "/admin/entitlements/{id}/cancel",
+            one,
+            cancel::confirm_cancel,
+        ),
+        Route::post(
+            "/admin/entitlements/{id}/cancel",
+            one,
+            cancel::cancel_entitlement,
+        ),
     ]
 }
 
@@ -432,33 +442,6 @@ async fn activate(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Resp
             "entitlement-status-now",
             "status",
             s.page.t(status.label_key()),
-        ),
-    )
-    .await;
-    Ok(Redirect::to(&back).into_response())
-}
-
-async fn cancel(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
-    let e = find(&mut s, &id).await?;
-    let back = format!("/admin/entitlements/{}", e.id);
-    if !e.state().is_open() {
-        push_flash(
-            &s.session,
-            FlashKind::Error,
-            s.page.t("entitlement-error-not-open"),
-        )
-        .await;
-        return Ok(Redirect::to(&back).into_response());
-    }
-    store::set_status(&mut s.tx, e.id, Status::Cancelled, None).await?;
-    s.tx.commit().await?;
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(
-            "entitlement-status-now",
-            "status",
-            s.page.t(Status::Cancelled.label_key()),
         ),
     )
     .await;

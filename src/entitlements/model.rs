@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::web::duration::{self, DurationField};
 use crate::web::form::{self, FieldErrors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,15 +89,12 @@ impl Allocation {
     pub fn format(self, units: i32) -> String {
         match self {
             Allocation::Cases => units.to_string(),
-            Allocation::Hours => {
-                let sign = if units < 0 { "-" } else { "" };
-                let abs = units.unsigned_abs();
-                format!("{sign}{}:{:02}", abs / 60, abs % 60)
-            }
+            Allocation::Hours => duration::clock(i64::from(units)),
         }
     }
 
-    /// Reads units as entered: whole cases, or `h:mm` / whole hours into minutes.
+    /// Reads units as entered: whole cases, or hours (a number alone, `h:mm`,
+    /// "10 h 30 min", "10,5 h") into minutes.
     pub fn parse_units(self, text: &str) -> Result<i32, &'static str> {
         let text = text.trim();
         if text.is_empty() {
@@ -111,20 +109,9 @@ impl Allocation {
                 }
                 text.parse().map_err(|_| "entitlement-error-units-cases")
             }
-            Allocation::Hours => {
-                let (h, m) = text.split_once(':').unwrap_or((text, "0"));
-                if !digits(h) || !digits(m) || m.len() > 2 {
-                    return Err("entitlement-error-units-hours");
-                }
-                let h: i32 = h.parse().map_err(|_| "entitlement-error-units-hours")?;
-                let m: i32 = m.parse().map_err(|_| "entitlement-error-units-hours")?;
-                if m >= 60 {
-                    return Err("entitlement-error-units-hours");
-                }
-                h.checked_mul(60)
-                    .and_then(|x| x.checked_add(m))
-                    .ok_or("entitlement-error-units-hours")
-            }
+            Allocation::Hours => DurationField::ENTITLEMENT_HOURS
+                .read(text)
+                .and_then(|m| m.ok_or("error-required")),
         }
     }
 }
@@ -536,7 +523,9 @@ mod tests {
         assert_eq!(h.parse_units("10"), Ok(600));
         assert_eq!(h.parse_units(" 0:05 "), Ok(5));
         assert!(h.parse_units("1:60").is_err());
-        assert!(h.parse_units("1.5").is_err());
+        assert_eq!(h.parse_units("1.5"), Ok(90));
+        assert_eq!(h.parse_units("10 h 30 min"), Ok(630));
+        assert!(h.parse_units("1.000").is_err());
         assert!(h.parse_units("-1").is_err());
         assert_eq!(h.format(90), "1:30");
         assert_eq!(h.format(-75), "-1:15");

@@ -13,13 +13,14 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::model::NewPassword;
-use crate::cases::model::format_minutes;
 use crate::catalog::model::ListKind;
 use crate::catalog::store as catalog;
 use crate::db::{TenantTx, begin_provisioning_tx, begin_tenant_tx};
 use crate::seed::names::{self, Rng};
 use crate::tenants::{self, NewTenant};
 use crate::users::model::Role;
+use crate::web::duration;
+use crate::web::i18n::Lang;
 
 pub const BULK_PASSWORD: &str = "bulk-password-2026";
 const AGENTS_PER_TENANT: usize = 20;
@@ -362,7 +363,7 @@ async fn seed_tenant(
                     _ if e + 1 == entries && state == "resolved" => (
                         "resolved",
                         "Encerrado.".to_owned(),
-                        json!({ "reason": reason, "billable": format_minutes(worked) }),
+                        json!({ "reason": reason, "billable": duration::format(i64::from(worked), Lang::PtBr) }),
                     ),
                     _ if e + 1 == entries && state == "cancelled" => (
                         "cancelled",

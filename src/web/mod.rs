@@ -4,7 +4,9 @@
 pub mod assets;
 pub mod client_addr;
 pub mod compression;
+pub mod confirm;
 pub mod csrf;
+pub mod duration;
 pub mod error_pages;
 pub mod flood;
 pub mod form;

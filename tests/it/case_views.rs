@@ -246,7 +246,10 @@ async fn the_case_form_offers_the_active_partners_in_name_order_as_places_of_ser
     account(&agent, &app, "Assistência Alfa", "Parceiro").await;
     let closed = account(&agent, &app, "Oficina Beta", "Parceiro").await;
     supervisor
-        .post_form(&format!("/customers/{closed}/deactivate"), &[])
+        .post_form(
+            &format!("/customers/{closed}/deactivate"),
+            &[("confirm", "yes")],
+        )
         .await;
 
     let form = agent.get("/cases/new").await.text();

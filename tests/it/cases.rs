@@ -589,7 +589,9 @@ async fn resolved_and_cancelled_cases_come_back_but_closed_ones_take_no_closing(
     );
     let page = agent.get(&path).await.text();
     assert!(html::text(&page, "#case-state").contains("Resolvido"));
-    agent.post_form(&format!("{path}/reactivate"), &[]).await;
+    agent
+        .post_form(&format!("{path}/reactivate"), &[("confirm", "yes")])
+        .await;
     let page = agent.get(&path).await.text();
     assert!(html::text(&page, "#case-state").contains("Ativo"));
     let cancelled = app.named("status_reasons", "Cancelado").await.to_string();
@@ -607,7 +609,9 @@ async fn resolved_and_cancelled_cases_come_back_but_closed_ones_take_no_closing(
     }
     assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let merged = app.named("status_reasons", "Mesclado").await.to_string();
-    let by_hand = agent.post_form(&format!("{path}/reactivate"), &[]).await;
+    let by_hand = agent
+        .post_form(&format!("{path}/reactivate"), &[("confirm", "yes")])
+        .await;
     assert_eq!(by_hand.status_code(), StatusCode::SEE_OTHER);
     assert_rows_carry_their_timers(&app, app.clock().now()).await;
     let sneaky = agent
@@ -634,7 +638,10 @@ async fn merging_cancels_the_others_and_gathers_their_timeline_on_the_primary() 
         b.trim_start_matches("/cases/").to_owned(),
     );
     let response = agent
-        .post_form(&format!("{a}/merge"), &[("cases", &nb), ("primary", &na)])
+        .post_form(
+            &format!("{a}/merge"),
+            &[("cases", &nb), ("primary", &na), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(location(&response), a);
     let primary = agent.get(&a).await.text();
@@ -652,7 +659,11 @@ async fn merging_cancels_the_others_and_gathers_their_timeline_on_the_primary() 
     agent
         .post_form(
             &format!("{c}/merge"),
-            &[("cases", &nb), ("primary", c.trim_start_matches("/cases/"))],
+            &[
+                ("cases", &nb),
+                ("primary", c.trim_start_matches("/cases/")),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     let still: String = sqlx::query_scalar("select state from cases where title = 'Duplicado C'")
@@ -660,7 +671,9 @@ async fn merging_cancels_the_others_and_gathers_their_timeline_on_the_primary() 
         .await
         .expect("c");
     assert_eq!(still, "active");
-    agent.post_form(&format!("{b}/reactivate"), &[]).await;
+    agent
+        .post_form(&format!("{b}/reactivate"), &[("confirm", "yes")])
+        .await;
     let state: String = sqlx::query_scalar("select state from cases where title = 'Duplicado B'")
         .fetch_one(&app.pool)
         .await
@@ -687,6 +700,7 @@ async fn cases_of_different_customers_are_not_merged() {
             &[
                 ("cases", b.trim_start_matches("/cases/")),
                 ("primary", a.trim_start_matches("/cases/")),
+                ("confirm", "yes"),
             ],
         )
         .await;
@@ -1519,6 +1533,7 @@ async fn the_case_page_shows_the_customers_alerts_merged_attachments_and_followi
             &[
                 ("cases", duplicate.trim_start_matches("/cases/")),
                 ("primary", primary.trim_start_matches("/cases/")),
+                ("confirm", "yes"),
             ],
         )
         .await;

@@ -261,7 +261,10 @@ async fn a_document_belongs_to_one_active_customer_and_is_free_again_once_inacti
     let supervisor = app.signed_in(Role::Supervisor).await;
     let jose = app.any_row_named("José da Silva").await;
     supervisor
-        .post_form(&format!("/customers/{jose}/deactivate"), &[])
+        .post_form(
+            &format!("/customers/{jose}/deactivate"),
+            &[("confirm", "yes")],
+        )
         .await;
     let again = create_contact(&agent, &app, "Outro José", "529.982.247-25", &[]).await;
     assert!(again.starts_with("/customers/"));
@@ -283,7 +286,10 @@ async fn inactive_customers_keep_their_page_but_leave_the_type_ahead() {
     let supervisor = app.signed_in(Role::Supervisor).await;
     let jose = app.any_row_named("José da Silva").await;
     supervisor
-        .post_form(&format!("/customers/{jose}/deactivate"), &[])
+        .post_form(
+            &format!("/customers/{jose}/deactivate"),
+            &[("confirm", "yes")],
+        )
         .await;
     let text = supervisor.htmx_get("/customers/lookup?q=jose").await.text();
     assert!(

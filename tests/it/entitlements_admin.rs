@@ -358,7 +358,10 @@ async fn activation_waits_for_the_start_and_the_worker_moves_time_along() {
     assert_eq!(stored(&app, past).await.status, "expired");
     let draft = create(&admin, customer, "Cancelável", day, day, &[]).await;
     admin
-        .post_form(&format!("/admin/entitlements/{draft}/cancel"), &[])
+        .post_form(
+            &format!("/admin/entitlements/{draft}/cancel"),
+            &[("confirm", "yes")],
+        )
         .await;
     let cancelled = stored(&app, draft).await;
     assert_eq!(cancelled.status, "cancelled");
@@ -392,7 +395,10 @@ async fn one_default_per_customer_and_the_list_filters() {
     assert!(!stored(&app, first).await.is_default);
     assert!(stored(&app, second).await.is_default);
     admin
-        .post_form(&format!("/admin/entitlements/{second}/cancel"), &[])
+        .post_form(
+            &format!("/admin/entitlements/{second}/cancel"),
+            &[("confirm", "yes")],
+        )
         .await;
     let list = admin
         .get("/admin/entitlements?status=cancelled&q=padaria")

@@ -546,7 +546,9 @@ async fn hours_are_taken_at_resolution_given_back_on_reactivation_and_taken_anew
     resolve("1:05").await;
     assert_eq!(hours.remaining(&app).await, 535);
     assert_rows_carry_their_timers(&app, app.clock().now()).await;
-    agent.post_form(&format!("{path}/reactivate"), &[]).await;
+    agent
+        .post_form(&format!("{path}/reactivate"), &[("confirm", "yes")])
+        .await;
     assert_eq!(hours.remaining(&app).await, 600);
     assert_rows_carry_their_timers(&app, app.clock().now()).await;
     resolve("0:30").await;

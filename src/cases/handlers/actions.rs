@@ -1,6 +1,7 @@
 //! What agents do to a case: start execution, take, assign, follow, forward,
-//! resolve, cancel and reactivate. Each locks the case row, checks the move
-//! with the pure rules of `model`, writes it and records it on the timeline.
+//! resolve and cancel (reactivating is in `reactivate`). Each locks the case
+//! row, checks the move with the pure rules of `model`, writes it and
+//! records it on the timeline.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::cases::handlers::entitlement::db_only;
 use crate::cases::handlers::{case_path, find, load, sync_sla};
-use crate::cases::model::{self, CaseNumber, Owner, Refusal, format_minutes, parse_minutes};
+use crate::cases::model::{self, CaseNumber, Owner, Refusal};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
@@ -21,19 +22,20 @@ use crate::catalog::store::{self as catalog, Choice};
 use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{Result, forbidden};
 use crate::notifications;
+use crate::web::duration::{self, DurationField};
 use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// Loads and locks the case, so a move is checked against what is stored now.
-async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
+pub(super) async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {
     let case = load(s, number).await?;
     store::lock(&mut s.tx, case.id).await?;
     Ok(find(s, case.id).await?.unwrap_or(case))
 }
 
-async fn event(
+pub(super) async fn event(
     s: &mut SignedIn,
     case_id: Uuid,
     kind: EventKind,
@@ -72,7 +74,7 @@ pub async fn move_terms(s: &mut SignedIn, case_id: Uuid, event: CaseEvent) -> Re
 }
 
 /// Explains a refused move on the case page.
-async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -> Response {
+pub(super) async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -> Response {
     let text = match refusal {
         Refusal::OpenChildren(children) => s.page.t1(
             refusal.key(),
@@ -306,7 +308,7 @@ async fn close_page(
             .map(|r| r.id.to_string())
             .unwrap_or_default(),
         text: String::new(),
-        billable: format_minutes(case.billable_minutes),
+        billable: duration::format(i64::from(case.billable_minutes), s.page.lang),
     });
     Ok(ClosePage {
         ctx: s.page.clone(),
@@ -362,7 +364,12 @@ pub async fn resolve_case(
             }
         }),
     );
-    let billable = errors.check("billable", parse_minutes(&input.billable));
+    let billable = errors.check(
+        "billable",
+        DurationField::BILLABLE
+            .read(&input.billable)
+            .map(|m| m.unwrap_or(0)),
+    );
     let (Some(reason), Some(text), Some(billable)) = (reason, text, billable) else {
         let page = close_page(&mut s, case, "resolve", Some(input), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -374,12 +381,13 @@ pub async fn resolve_case(
         .find(|r| r.id == reason)
         .map(|r| r.name.clone())
         .unwrap_or_default();
+    let billable_text = duration::format(i64::from(billable), s.page.lang);
     event(
         &mut s,
         case.id,
         EventKind::Resolved,
         &text,
-        json!({ "reason": reason_name, "reason_id": reason, "billable": format_minutes(billable) }),
+        json!({ "reason": reason_name, "reason_id": reason, "billable": billable_text }),
     )
     .await?;
     s.tx.commit().await?;
@@ -430,30 +438,6 @@ pub async fn cancel_case(
         EventKind::Cancelled,
         &text,
         json!({ "reason": reason_name, "reason_id": reason }),
-    )
-    .await?;
-    s.tx.commit().await?;
-    Ok(Redirect::to(&case_path(case.number())).into_response())
-}
-
-pub async fn reactivate_case(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
-    let case = load_locked(&mut s, &number).await?;
-    if let Err(refusal) = model::check_reactivate(&store::situation(&mut s.tx, &case).await?) {
-        return Ok(refuse(&s, &case, &refusal).await);
-    }
-    let in_progress = s
-        .lists
-        .system_status(&mut s.tx, status::IN_PROGRESS)
-        .await?;
-    store::reactivate(&mut s.tx, case.id, in_progress).await?;
-    let from_resolved = case.state == "resolved";
-    move_terms(&mut s, case.id, CaseEvent::Reactivated { from_resolved }).await?;
-    event(
-        &mut s,
-        case.id,
-        EventKind::Reactivated,
-        "",
-        json!({ "from": case.state }),
     )
     .await?;
     s.tx.commit().await?;

@@ -14,9 +14,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::cases::audit;
+use crate::cases::handlers::conflict::{ConflictView, stale_edit};
 use crate::cases::handlers::entitlement::{self, EntitlementField};
 use crate::cases::handlers::{FormChoices, case_path, find, form_choices, is, load, sync_sla};
 use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
+use crate::cases::stale::{self, Seen};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
@@ -50,14 +52,6 @@ impl NewCustomerSection {
     }
 }
 
-/// A field an edit conflicts on: the value the agent typed and the value
-/// saved meanwhile by someone else.
-pub struct Conflict {
-    pub field: &'static str,
-    pub yours: String,
-    pub theirs: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "cases/form.html")]
 pub struct CaseFormPage {
@@ -66,7 +60,8 @@ pub struct CaseFormPage {
     pub errors: FieldErrors,
     pub choices: FormChoices,
     pub editing: Option<CaseRecord>,
-    pub conflicts: Vec<Conflict>,
+    /// Set when someone saved the case after this form was drawn.
+    pub conflict: Option<ConflictView>,
     pub customer: Option<ChosenCustomer>,
     pub customer_q: String,
     pub customer_results: Option<Vec<CustomerRow>>,
@@ -167,7 +162,7 @@ fn id_text(id: Option<Uuid>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
 
-async fn form_page(
+pub(super) async fn form_page(
     s: &mut SignedIn,
     input: CaseForm,
     errors: FieldErrors,
@@ -191,7 +186,7 @@ async fn form_page(
         errors,
         choices,
         editing,
-        conflicts: Vec::new(),
+        conflict: None,
         customer,
         customer_q: String::new(),
         customer_results: None,
@@ -447,7 +442,8 @@ fn to_case(htmx: bool, number: CaseNumber) -> Response {
     Redirect::to(&path).into_response()
 }
 
-fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
+/// The form's fields as the case holds them now.
+pub(super) fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
     CaseForm {
         title: case.title.clone(),
         customer_id: case.customer_id.to_string(),
@@ -485,12 +481,14 @@ fn form_of(case: &CaseRecord, s: &SignedIn) -> CaseForm {
             .entitlement_id
             .map_or_else(|| "none".to_owned(), |id| id.to_string()),
         entitlement_reason: String::new(),
+        seen: String::new(),
     }
 }
 
 pub async fn edit_case(mut s: SignedIn, Path(number): Path<String>) -> Result<CaseFormPage> {
     let case = load(&mut s, &number).await?;
-    let input = form_of(&case, &s);
+    let mut input = form_of(&case, &s);
+    input.seen = Seen::of(&input).to_text();
     let page = form_page(&mut s, input, FieldErrors::default(), Some(case)).await?;
     s.tx.commit().await?;
     Ok(page)
@@ -511,13 +509,26 @@ pub async fn update_case(
                 .into_response(),
         );
     }
+    let seen = Seen::parse(&input.seen);
+    let version: i32 = input.version.trim().parse().unwrap_or(0);
+    if version != before.version {
+        return stale_edit(s, input, seen, before.id).await;
+    }
+    // Only what the person changed is written; the rest stays as stored.
+    let stored = form_of(&before, &s);
+    let edit = stale::merge(
+        &input,
+        Some(&seen.unwrap_or_else(|| Seen::of(&stored))),
+        &stored,
+    )
+    .form;
     let mut errors = FieldErrors::default();
-    let mut parsed = CaseInput::parse(&input, s.page.tz, s.now)
+    let mut parsed = CaseInput::parse(&edit, s.page.tz, s.now)
         .map_err(|e| errors = e)
         .ok();
     let exception = match parsed.as_mut() {
         Some(parsed) => {
-            entitlement::decide(&mut s, &input, parsed, Some(&before), &mut errors).await?
+            entitlement::decide(&mut s, &edit, parsed, Some(&before), &mut errors).await?
         }
         None => None,
     };
@@ -537,11 +548,10 @@ pub async fn update_case(
         let page = form_page(&mut s, input, errors, Some(before)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let version: i32 = input.version.trim().parse().unwrap_or(0);
     store::lock(&mut s.tx, before.id).await?;
     let priority = parsed.priority_id.unwrap_or(before.priority_id);
     let status_reason = parsed.status_reason_id.unwrap_or(before.status_reason_id);
-    let edit = store::CaseUpdate {
+    let update = store::CaseUpdate {
         id: before.id,
         version,
         input: &parsed,
@@ -551,9 +561,10 @@ pub async fn update_case(
         author: s.user.id,
         now: s.now,
     };
-    let written = store::update(&mut s.tx, &edit).await?;
+    let written = store::update(&mut s.tx, &update).await?;
     if !written {
-        return conflict(s, input, before).await;
+        let seen = Seen::parse(&input.seen);
+        return stale_edit(s, input, seen, before.id).await;
     }
     let after = find(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
     record_changes(&mut s, &before, &after).await?;
@@ -612,103 +623,6 @@ async fn record_changes(s: &mut SignedIn, before: &CaseRecord, after: &CaseRecor
         .await?;
     }
     Ok(())
-}
-
-/// Someone saved this case after the form was drawn: show both values of
-/// each field that differs, keep what the agent typed, and let them save
-/// again knowingly (the form now carries the newer version).
-async fn conflict(mut s: SignedIn, input: CaseForm, before: CaseRecord) -> Result<Response> {
-    let current = find(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
-    let theirs = form_of(&current, &s);
-    let page_input = CaseForm {
-        version: current.version.to_string(),
-        ..input.clone()
-    };
-    let mut page = form_page(&mut s, page_input, FieldErrors::default(), Some(current)).await?;
-    page.conflicts = conflicts(&input, &theirs, &page.choices);
-    Ok((StatusCode::CONFLICT, page).into_response())
-}
-
-fn conflicts(yours: &CaseForm, theirs: &CaseForm, choices: &FormChoices) -> Vec<Conflict> {
-    let name = |list: &[Choice], id: &str| {
-        list.iter()
-            .find(|c| c.id.to_string() == id)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| id.to_owned())
-    };
-    let owner = |value: &str| match Owner::parse(value) {
-        Ok(Owner::User(id)) => name(&choices.users, &id.to_string()),
-        Ok(Owner::Team(id)) => name(&choices.teams, &id.to_string()),
-        _ => String::new(),
-    };
-    let pairs: Vec<(&'static str, String, String)> = vec![
-        ("field-title", yours.title.clone(), theirs.title.clone()),
-        (
-            "field-priority",
-            name(&choices.priorities, &yours.priority_id),
-            name(&choices.priorities, &theirs.priority_id),
-        ),
-        (
-            "field-status-reason",
-            name(&choices.statuses, &yours.status_reason_id),
-            name(&choices.statuses, &theirs.status_reason_id),
-        ),
-        ("field-owner", owner(&yours.owner), owner(&theirs.owner)),
-        (
-            "field-channel",
-            name(&choices.channels, &yours.channel_id),
-            name(&choices.channels, &theirs.channel_id),
-        ),
-        (
-            "field-product",
-            name(&choices.products, &yours.product_id),
-            name(&choices.products, &theirs.product_id),
-        ),
-        (
-            "field-description",
-            yours.description.clone(),
-            theirs.description.clone(),
-        ),
-        (
-            "field-complementary-data",
-            yours.complementary_data.clone(),
-            theirs.complementary_data.clone(),
-        ),
-        (
-            "field-serial-number",
-            yours.serial_number.clone(),
-            theirs.serial_number.clone(),
-        ),
-        (
-            "field-lot-number",
-            yours.lot_number.clone(),
-            theirs.lot_number.clone(),
-        ),
-        (
-            "field-location-note",
-            yours.location_note.clone(),
-            theirs.location_note.clone(),
-        ),
-        (
-            "field-related-case",
-            yours.related_case.clone(),
-            theirs.related_case.clone(),
-        ),
-        (
-            "field-parent-case",
-            yours.parent_case.clone(),
-            theirs.parent_case.clone(),
-        ),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, a, b)| a.trim() != b.trim())
-        .map(|(field, yours, theirs)| Conflict {
-            field,
-            yours,
-            theirs,
-        })
-        .collect()
 }
 
 #[derive(Template, WebTemplate)]

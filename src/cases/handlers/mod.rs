@@ -3,10 +3,13 @@
 pub mod actions;
 pub mod attachments;
 pub mod compliance;
+pub mod conflict;
 pub mod entitlement;
 pub mod form;
 pub mod list;
+pub mod merge;
 pub mod notes;
+pub mod reactivate;
 pub mod relations;
 pub mod show;
 

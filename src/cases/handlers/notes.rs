@@ -9,13 +9,14 @@ use serde_json::json;
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
 use crate::cases::handlers::{case_path, find, load, sync_sla};
-use crate::cases::model::{ActivityForm, ActivityInput, CaseNumber, format_minutes};
+use crate::cases::model::{ActivityForm, ActivityInput, CaseNumber};
 use crate::cases::store::{
     self, CaseKey, CaseRecord, EventKind, NewEvent, TimelineFilter, UserEntry,
 };
 use crate::catalog::model::optional_id;
 use crate::error::{Result, not_found};
 use crate::notifications;
+use crate::web::duration;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;
@@ -196,7 +197,7 @@ pub async fn add_activity(
             kind: EventKind::Activity,
             body: "",
             is_public: false,
-            data: json!({ "activity_id": activity_id, "minutes": format_minutes(activity.duration_minutes) }),
+            data: json!({ "activity_id": activity_id, "minutes": duration::format(i64::from(activity.duration_minutes), s.page.lang) }),
         },
     )
     .await?

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::cases::handlers::form::ChosenCustomer;
 use crate::cases::handlers::load;
-use crate::cases::model::{ActivityForm, ActivityKind, CaseNumber, format_minutes};
+use crate::cases::model::{ActivityForm, ActivityKind, CaseNumber};
 use crate::cases::store::{
     self, ActivityRow, AttachmentRow, CaseRecord, CaseRow, CaseSurroundings, EventRow, Relation,
     SlaChipRow, TimelineFilter,
@@ -20,6 +20,7 @@ use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::error::{Result, not_found};
 use crate::sla::model::{Kpi, KpiStatus};
+use crate::web::duration;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -117,7 +118,7 @@ pub struct CasePage {
 
 impl CasePage {
     pub fn minutes(&self, minutes: &i32) -> String {
-        format_minutes(*minutes)
+        duration::format(i64::from(*minutes), self.ctx.lang)
     }
 
     pub fn attachments_of(&self, event: &Uuid) -> Vec<&AttachmentRow> {
@@ -313,7 +314,7 @@ pub struct PrintPage {
 
 impl PrintPage {
     pub fn minutes(&self, minutes: &i32) -> String {
-        format_minutes(*minutes)
+        duration::format(i64::from(*minutes), self.ctx.lang)
     }
 
     pub fn kind_key(&self, kind: &str) -> &'static str {
@@ -389,7 +390,7 @@ pub fn countdown(seconds: i64) -> String {
 
 /// Working minutes as "h:mm".
 pub fn hours_minutes(minutes: i64) -> String {
-    format!("{}:{:02}", minutes / 60, minutes % 60)
+    duration::clock(minutes)
 }
 
 /// An instant as the ticking script parses it.

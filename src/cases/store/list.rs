@@ -731,6 +731,28 @@ pub async fn customer_time(
     Ok((row.worked, row.billable))
 }
 
+/// How many active cases draw on the entitlement.
+pub async fn active_count_for_entitlement(
+    tx: &mut PgConnection,
+    entitlement: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from cases where entitlement_id = $1 and state = 'active'")
+        .bind(entitlement)
+        .fetch_one(tx)
+        .await
+}
+
+/// How many active cases the customer has (as the case's customer).
+pub async fn active_count_for_customer(
+    tx: &mut PgConnection,
+    customer: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from cases where customer_id = $1 and state = 'active'")
+        .bind(customer)
+        .fetch_one(tx)
+        .await
+}
+
 /// Cases listed by id (children, merged cases), in number order.
 pub async fn rows_where(
     tx: &mut PgConnection,

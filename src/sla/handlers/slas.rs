@@ -20,6 +20,7 @@ use crate::sla::condition::{Condition, Field, Op, Rule};
 use crate::sla::handlers::{Problems, name_taken};
 use crate::sla::model::{Actions, Kpi};
 use crate::users::model::Role;
+use crate::web::duration::{self, DurationField, Unit};
 use crate::web::form::{self, Form, Query, parse_id};
 use crate::web::i18n::Lang;
 use crate::web::page::PageCtx;
@@ -641,32 +642,26 @@ impl ItemLine {
     }
 }
 
-/// `h:mm`, as the duration fields take it.
+/// `h:mm`, as the duration fields show it.
 fn format_duration(minutes: i32) -> String {
-    format!("{}:{:02}", minutes / 60, minutes % 60)
+    duration::clock(i64::from(minutes))
 }
 
-/// `1:30` (hours and minutes) or `90` (minutes); more than zero.
-fn parse_duration(text: &str) -> Option<i32> {
-    let text = text.trim();
-    let digits = |s: &str| !s.is_empty() && s.len() <= 7 && s.chars().all(|c| c.is_ascii_digit());
-    let minutes = match text.split_once([':', 'h']) {
-        Some((h, m)) => {
-            let m = m.trim();
-            if !digits(h.trim()) || !(m.is_empty() || (digits(m) && m.len() <= 2)) {
-                return None;
-            }
-            let h: i32 = h.trim().parse().ok()?;
-            let m: i32 = if m.is_empty() { 0 } else { m.parse().ok()? };
-            if m >= 60 {
-                return None;
-            }
-            h.checked_mul(60)?.checked_add(m)?
-        }
-        None if digits(text) => text.parse().ok()?,
-        None => return None,
-    };
-    (1..=MAX_MINUTES).contains(&minutes).then_some(minutes)
+/// A warn-after or fail-after deadline: minutes unless a unit says
+/// otherwise, more than zero.
+const DEADLINE: DurationField = DurationField {
+    bare: Unit::Minutes,
+    min: 1,
+    max: MAX_MINUTES as i64,
+    unreadable: "sla-admin-error-duration",
+    too_short: "sla-admin-error-duration",
+    too_long: "error-duration-deadline-max",
+};
+
+fn parse_duration(text: &str) -> Result<i32, &'static str> {
+    DEADLINE
+        .read(text)
+        .and_then(|m| m.ok_or("sla-admin-error-duration"))
 }
 
 pub struct ValueGroup {
@@ -862,14 +857,12 @@ fn read_item(
     if kpi.is_none() {
         problems.add("kpi", lang.t("error-choose-option"));
     }
-    let warn = parse_duration(form.get("warn_after"));
-    if warn.is_none() {
-        problems.add("warn_after", lang.t("sla-admin-error-duration"));
-    }
-    let fail = parse_duration(form.get("fail_after"));
-    if fail.is_none() {
-        problems.add("fail_after", lang.t("sla-admin-error-duration"));
-    }
+    let warn = parse_duration(form.get("warn_after"))
+        .map_err(|key| problems.add("warn_after", lang.t(key)))
+        .ok();
+    let fail = parse_duration(form.get("fail_after"))
+        .map_err(|key| problems.add("fail_after", lang.t(key)))
+        .ok();
     if let (Some(warn), Some(fail)) = (warn, fail)
         && fail <= warn
     {
@@ -1303,13 +1296,20 @@ mod tests {
 
     #[test]
     fn durations_are_hours_and_minutes_or_minutes() {
-        assert_eq!(parse_duration("1:30"), Some(90));
-        assert_eq!(parse_duration(" 90 "), Some(90));
-        assert_eq!(parse_duration("2h"), Some(120));
-        assert_eq!(parse_duration("0:00"), None);
-        assert_eq!(parse_duration("1:75"), None);
-        assert_eq!(parse_duration("-5"), None);
-        assert_eq!(parse_duration("abc"), None);
+        assert_eq!(parse_duration("1:30"), Ok(90));
+        assert_eq!(parse_duration(" 90 "), Ok(90));
+        assert_eq!(parse_duration("2h"), Ok(120));
+        assert_eq!(parse_duration("1,5 h"), Ok(90));
+        assert_eq!(parse_duration("1 h 30 min"), Ok(90));
+        assert_eq!(parse_duration("0:00"), Err("sla-admin-error-duration"));
+        assert_eq!(parse_duration(""), Err("sla-admin-error-duration"));
+        assert_eq!(parse_duration("1:75"), Err("sla-admin-error-duration"));
+        assert_eq!(parse_duration("-5"), Err("error-duration-negative"));
+        assert_eq!(parse_duration("abc"), Err("sla-admin-error-duration"));
+        assert_eq!(
+            parse_duration("87601 h"),
+            Err("error-duration-deadline-max")
+        );
         assert_eq!(format_duration(90), "1:30");
     }
 
