@@ -5,6 +5,7 @@ mod case_views;
 mod cases;
 mod catalogs;
 mod compression;
+mod customer_documents;
 mod customers;
 mod database_walls;
 mod e2e;
