@@ -5,6 +5,7 @@ pub mod assets;
 pub mod client_addr;
 pub mod compression;
 pub mod csrf;
+pub mod dates;
 pub mod error_pages;
 pub mod flood;
 pub mod form;

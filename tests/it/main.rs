@@ -8,6 +8,7 @@ mod compression;
 mod customer_documents;
 mod customers;
 mod database_walls;
+mod dates;
 mod e2e;
 mod edges;
 mod embedded_cluster;

@@ -355,6 +355,25 @@ pub fn event_key(kind: &str) -> &'static str {
     }
 }
 
+/// One side ("old" or "new") of an audited change, as the reader's page
+/// shows it; "—" when the field was empty.
+pub fn change_value(ctx: &PageCtx, e: &EventRow, side: &str) -> String {
+    use crate::cases::audit::{Kept, kept_as};
+    let value = e.text(side);
+    if value.is_empty() {
+        return "—".to_owned();
+    }
+    match kept_as(&e.text("field")) {
+        Kept::Instant => DateTime::parse_from_rfc3339(&value)
+            .map(|at| ctx.datetime(&at.with_timezone(&Utc)))
+            .unwrap_or(value),
+        Kept::Date => chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+            .map(|day| ctx.date(&day))
+            .unwrap_or(value),
+        Kept::Text => value,
+    }
+}
+
 pub fn activity_key(kind: &str) -> &'static str {
     ActivityKind::parse(kind)
         .map(ActivityKind::label_key)
