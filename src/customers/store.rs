@@ -512,6 +512,24 @@ pub async fn account_contacts(
     .await
 }
 
+/// The customer and, for an account, every one of its contacts: whose cases
+/// make up the customer's history and agenda.
+pub async fn with_contacts(
+    tx: &mut PgConnection,
+    customer: &CustomerRow,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut ids = vec![customer.id];
+    if customer.is_account() {
+        ids.extend(
+            sqlx::query_scalar::<_, Uuid>("select id from customers where account_id = $1")
+                .bind(customer.id)
+                .fetch_all(tx)
+                .await?,
+        );
+    }
+    Ok(ids)
+}
+
 // Contact points ------------------------------------------------------------
 
 #[derive(Debug, Clone)]

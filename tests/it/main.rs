@@ -6,6 +6,7 @@ mod cases;
 mod catalogs;
 mod compression;
 mod customer_documents;
+mod customer_history;
 mod customers;
 mod database_walls;
 mod dates;

@@ -305,6 +305,8 @@ pub struct PrintPage {
     pub case: CaseRecord,
     pub timeline: Vec<EventRow>,
     pub activities: Vec<ActivityRow>,
+    /// Whether private notes are printed (marked as internal).
+    pub with_internal: bool,
 }
 
 impl PrintPage {
@@ -319,17 +321,39 @@ impl PrintPage {
     }
 }
 
-pub async fn print_case(mut s: SignedIn, Path(number): Path<String>) -> Result<PrintPage> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PrintQuery {
+    /// "0" leaves private notes out, for a report the customer will read.
+    internal: String,
+}
+
+pub async fn print_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    Query(query): Query<PrintQuery>,
+) -> Result<PrintPage> {
     let case = load(&mut s, &number).await?;
     let family = store::with_merged(&mut s.tx, case.id).await?;
+    let with_internal = query.internal != "0";
+    let mut timeline = store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?;
+    if !with_internal {
+        timeline.retain(|e| !is_private_note(e));
+    }
     let page = PrintPage {
-        timeline: store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?,
+        with_internal,
+        timeline,
         activities: store::activities(&mut s.tx, &family).await?,
         ctx: s.page.clone(),
         case,
     };
     s.tx.commit().await?;
     Ok(page)
+}
+
+/// A note only the workspace sees: the printed report marks it, or leaves it out.
+pub fn is_private_note(e: &EventRow) -> bool {
+    e.kind == "note" && !e.is_public
 }
 
 /// The label of a timeline entry's kind.
