@@ -99,7 +99,9 @@ pub async fn customer_history(
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     // Each customer's newest entries are one range of the history index; a
     // page of the merged list is the newest of those pages. Cases, names
-    // and activities are then looked up for that page only, by key.
+    // and activities are then looked up for that page only, by key: the
+    // `limit 1` keeps each lookup a probe, which the planner would
+    // otherwise turn into a join reading every activity of the workspace.
     let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(
         "with page as (
            select e.* from unnest(",
@@ -131,11 +133,11 @@ pub async fn customer_history(
                 a.kind as activity_kind, a.subject as activity_subject,
                 left(a.description, {EXCERPT_CHARS}) as activity_description
            from page e
-           cross join lateral (select number, title from cases where id = e.case_id) c
+           cross join lateral (select number, title from cases where id = e.case_id limit 1) c
            left join lateral (
                 select kind, subject, description from case_activities
-                 where id = (e.data->>'activity_id')::uuid
-           ) a on e.kind = 'activity'
+                 where e.kind = 'activity' and id = (e.data->>'activity_id')::uuid limit 1
+           ) a on true
           order by e.at desc, e.id desc"
     ));
     sql.build_query_as().fetch_all(tx).await
@@ -216,7 +218,7 @@ pub async fn customer_agenda(
                 coalesce((select name from users where id = a.created_by), '') as author,
                 (select name from customers where id = a.person_id) as person_name
            from page a
-           cross join lateral (select number, title from cases where id = a.case_id) c
+           cross join lateral (select number, title from cases where id = a.case_id limit 1) c
           order by a.started_at, a.id",
     );
     sql.build_query_as().fetch_all(tx).await
