@@ -11,6 +11,7 @@ mod customers;
 mod database_walls;
 mod dates;
 mod e2e;
+mod e2e_customer_history;
 mod edges;
 mod embedded_cluster;
 mod entitlements_admin;
