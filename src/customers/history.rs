@@ -65,6 +65,7 @@ pub fn entry_key(e: &HistoryEntry) -> &'static str {
         ("resolved", _) => "customer-history-resolved",
         ("cancelled", _) => "customer-history-cancelled",
         ("reactivated", _) => "customer-history-reactivated",
+        ("activity", None) => "event-activity",
         ("note", _) => "event-note",
         _ => "event-other",
     }

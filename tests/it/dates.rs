@@ -97,6 +97,7 @@ async fn every_page_with_dates_writes_them_one_way_in_each_language() {
             format!("/customers/{account}"),
             vec!["15/03/2026", "14/03/2027"],
         ),
+        (format!("/customers/{account}/history"), vec![]),
         ("/admin/products".into(), vec![]),
         ("/cases?view=active".into(), vec!["13/02/2026 09:00"]),
         (
