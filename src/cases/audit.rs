@@ -44,6 +44,24 @@ fn number(value: Option<i64>) -> String {
     value.map(|n| CaseNumber(n).to_string()).unwrap_or_default()
 }
 
+/// How an audited value is kept. Dates are kept in ISO 8601 (instants in
+/// RFC 3339), not as one reader saw them, so that each reader sees them in
+/// their own language and time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Instant,
+    Date,
+    Text,
+}
+
+pub fn kept_as(field: &str) -> Kept {
+    match field {
+        "field-received-at" => Kept::Instant,
+        "field-manufactured-on" | "field-expires-on" => Kept::Date,
+        _ => Kept::Text,
+    }
+}
+
 /// The displayed values of the fields an edit can change, in form order.
 fn shown(case: &CaseRecord) -> Vec<Shown> {
     let owner = case

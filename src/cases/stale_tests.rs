@@ -4,7 +4,6 @@ use super::*;
 
 /// Fields of `CaseForm` that are not the case's: they say how the form was
 /// sent, not what it holds.
-/// Fields that say something about this one save, not a stored value of the case.
 const BOOKKEEPING: [&str; 5] = ["idempotency_key", "version", "quick", "seen", "entitlement_reason"];
 
 fn drawn() -> CaseForm {

@@ -136,6 +136,10 @@ pub struct CustomerPage {
     worked_minutes: i64,
     billable_minutes: i64,
     entitlements: Vec<crate::entitlements::store::EntitlementRow>,
+    history: Vec<crate::cases::store::HistoryEntry>,
+    history_more: bool,
+    agenda: Vec<crate::cases::store::AgendaEntry>,
+    agenda_more: bool,
 }
 
 impl CustomerPage {
@@ -151,7 +155,12 @@ pub async fn show_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<Cu
     let (worked_minutes, billable_minutes) =
         crate::cases::store::customer_time(&mut s.tx, id).await?;
     let names = s.lists.case_names(&mut s.tx).await?;
+    let glance = crate::customers::history::glance(&mut s, &customer.row).await?;
     let page = CustomerPage {
+        history: glance.history,
+        history_more: glance.history_more,
+        agenda: glance.agenda,
+        agenda_more: glance.agenda_more,
         cases: crate::cases::store::customer_cases(&mut s.tx, &names, id, 20).await?,
         entitlements: crate::entitlements::store::for_customer(&mut s.tx, id).await?,
         worked_minutes,

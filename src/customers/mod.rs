@@ -5,6 +5,7 @@ pub mod csv;
 mod deactivate;
 pub mod document;
 mod handlers;
+pub mod history;
 pub mod model;
 pub(crate) mod name_search;
 mod picker;
@@ -46,6 +47,8 @@ pub fn routes() -> Vec<Route> {
         .accepts_uploads(),
         Route::get("/customers/{id}", one, handlers::show_customer),
         Route::get("/customers/{id}/pick", one, picker::pick),
+        Route::get("/customers/{id}/history", one, history::show_history),
+        Route::get("/customers/{id}/agenda", one, history::show_agenda),
         Route::get("/customers/{id}/edit", one, handlers::edit_customer),
         Route::post("/customers/{id}/edit", one, handlers::update_customer),
         Route::get(

@@ -20,6 +20,9 @@ pub enum SearchText {
     Name(Vec<String>),
     /// Digits that may start a CPF/CNPJ or end a phone number.
     Number(String),
+    /// Letters and digits that may start an alphanumeric CNPJ (upper-cased,
+    /// without punctuation), or be words of a name ("R2D2").
+    DocumentOrName { prefix: String, words: Vec<String> },
     /// The start of an e-mail address.
     Email(String),
 }
@@ -51,10 +54,29 @@ impl SearchText {
             .collect();
         if words.is_empty() {
             SearchText::All
+        } else if could_start_cnpj(&compact) {
+            SearchText::DocumentOrName {
+                prefix: compact,
+                words,
+            }
         } else {
             SearchText::Name(words)
         }
     }
+}
+
+/// Whether upper-cased text without punctuation may be the start of an
+/// alphanumeric CNPJ: twelve letters or digits, then two check digits. A
+/// digit is required, so that a plain word stays a name search alone (the
+/// type-ahead's busiest path): a CNPJ that starts with letters is found
+/// from its first digit on.
+fn could_start_cnpj(compact: &str) -> bool {
+    (3..=14).contains(&compact.len())
+        && compact.chars().all(|c| c.is_ascii_alphanumeric())
+        && compact.chars().any(|c| c.is_ascii_digit())
+        && compact
+            .get(12..)
+            .is_none_or(|checks| checks.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Escapes LIKE wildcards in user text, so `%` and `_` match themselves.
@@ -172,6 +194,9 @@ async fn search_planned(
         SearchText::Name(words) => {
             return name_search::search_by_name(tx, words, filter, limit).await;
         }
+        SearchText::DocumentOrName { prefix, words } => {
+            return documents_then_names(tx, prefix, words, filter, limit).await;
+        }
         SearchText::All => {
             if let Some((name, id)) = after {
                 sql.push(" and (lower(c.name), c.id) > (")
@@ -209,6 +234,39 @@ async fn search_planned(
     }
     sql.push(" limit ").push_bind(limit);
     sql.build_query_as().fetch_all(tx).await
+}
+
+/// Customers whose document starts with `prefix` (the one that is it
+/// first), then, when the page is not full, those whose names match the
+/// words: one range of the documents' index, and the name search only for
+/// what is left.
+async fn documents_then_names(
+    tx: &mut PgConnection,
+    prefix: &str,
+    words: &[String],
+    filter: &SearchFilter,
+    limit: i64,
+) -> Result<Vec<CustomerRow>, sqlx::Error> {
+    let mut sql: QueryBuilder<Postgres> =
+        QueryBuilder::new(format!("select {ROW_COLUMNS} from {ROW_SOURCE} where true"));
+    push_filter(&mut sql, filter);
+    sql.push(" and c.id in (select id from customers where ");
+    push_prefix_range(&mut sql, "document", prefix);
+    sql.push(" order by document using ~<~ limit ")
+        .push_bind(limit);
+    sql.push(") order by (c.document = ")
+        .push_bind(prefix.to_owned())
+        .push(") is not true, c.name, c.id limit ")
+        .push_bind(limit);
+    let mut rows: Vec<CustomerRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
+    if (rows.len() as i64) < limit {
+        for row in name_search::search_by_name(tx, words, filter, limit).await? {
+            if (rows.len() as i64) < limit && rows.iter().all(|r| r.id != row.id) {
+                rows.push(row);
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// `column` starts with `prefix`, as a range of leakproof comparisons: under
@@ -462,6 +520,24 @@ pub async fn account_contacts(
     .bind(account)
     .fetch_all(tx)
     .await
+}
+
+/// The customer and, for an account, every one of its contacts: whose cases
+/// make up the customer's history and agenda.
+pub async fn with_contacts(
+    tx: &mut PgConnection,
+    customer: &CustomerRow,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut ids = vec![customer.id];
+    if customer.is_account() {
+        ids.extend(
+            sqlx::query_scalar::<_, Uuid>("select id from customers where account_id = $1")
+                .bind(customer.id)
+                .fetch_all(tx)
+                .await?,
+        );
+    }
+    Ok(ids)
 }
 
 // Contact points ------------------------------------------------------------
@@ -1005,8 +1081,40 @@ mod tests {
         );
         assert_eq!(
             SearchText::parse("R2D2"),
-            SearchText::Name(vec!["r2d2".into()])
+            SearchText::DocumentOrName {
+                prefix: "R2D2".into(),
+                words: vec!["r2d2".into()]
+            }
         );
+        assert_eq!(
+            SearchText::parse("Padaria"),
+            SearchText::Name(vec!["padaria".into()])
+        );
+    }
+
+    #[test]
+    fn the_start_of_an_alphanumeric_cnpj_is_read_as_a_document_in_any_style() {
+        for typed in ["12ABC", "12abc", "12.ABC", "12.abc.345", "12.ABC.345/01DE"] {
+            let SearchText::DocumentOrName { prefix, .. } = SearchText::parse(typed) else {
+                panic!("{typed} is not read as a document");
+            };
+            let expected: String = typed
+                .to_ascii_uppercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert_eq!(prefix, expected);
+        }
+        // Check digits are digits; fifteen characters are too many.
+        for not_a_cnpj in ["12ABC34501DEX", "12ABC34501DE351", "ab"] {
+            assert!(
+                !matches!(
+                    SearchText::parse(not_a_cnpj),
+                    SearchText::DocumentOrName { .. }
+                ),
+                "{not_a_cnpj}"
+            );
+        }
     }
 
     #[test]

@@ -62,7 +62,10 @@ pub async fn export_customers(
         })
         .collect();
     let body = csv::write(&export).map_err(anyhow::Error::from)?;
-    let file = format!("clientes-{}.csv", s.now.format("%Y%m%d-%H%M"));
+    let file = format!(
+        "clientes-{}.csv",
+        crate::web::dates::file_stamp(s.page.tz, &s.now)
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -304,9 +304,8 @@ async fn seed_tenant(
                 crate::seed::demo_cases::title(&mut rng),
                 i + 1
             ));
-            cases
-                .customers
-                .push(customers[rng.below(customers.len() as u64) as usize]);
+            let customer = customers[rng.below(customers.len() as u64) as usize];
+            cases.customers.push(customer);
             cases.subjects.push(
                 subjects
                     .get(rng.below(subjects.len() as u64) as usize)
@@ -383,6 +382,7 @@ async fn seed_tenant(
                 };
                 events.ids.push(id_at(&mut rng, at));
                 events.cases.push(id);
+                events.customers.push(customer);
                 events.ats.push(at);
                 events.actors.push(agent);
                 events.kinds.push(kind.to_owned());
@@ -570,6 +570,9 @@ async fn insert_cases(tx: &mut sqlx::PgConnection, b: &CaseBatch) -> Result<(), 
 struct EventBatch {
     ids: Vec<Uuid>,
     cases: Vec<Uuid>,
+    /// Each case's customer, written with the entry so that the trigger
+    /// that would look it up has nothing to do.
+    customers: Vec<Uuid>,
     ats: Vec<DateTime<Utc>>,
     actors: Vec<Uuid>,
     kinds: Vec<String>,
@@ -654,11 +657,11 @@ async fn insert_kpis(
 
 async fn insert_events(tx: &mut sqlx::PgConnection, b: &EventBatch) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, data)
-         select app_tenant_id(), id, case_id, at, actor, kind, body, data
+        "insert into case_events (tenant_id, id, case_id, customer_id, at, actor_id, kind, body, data)
+         select app_tenant_id(), id, case_id, customer_id, at, actor, kind, body, data
            from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[],
-                       $7::jsonb[])
-             as t(id, case_id, at, actor, kind, body, data)",
+                       $7::jsonb[], $8::uuid[])
+             as t(id, case_id, at, actor, kind, body, data, customer_id)",
     )
     .bind(&b.ids)
     .bind(&b.cases)
@@ -667,6 +670,7 @@ async fn insert_events(tx: &mut sqlx::PgConnection, b: &EventBatch) -> Result<()
     .bind(&b.kinds)
     .bind(&b.bodies)
     .bind(&b.data)
+    .bind(&b.customers)
     .execute(tx)
     .await?;
     Ok(())

@@ -8,7 +8,6 @@ use std::sync::{LazyLock, PoisonError, RwLock};
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
-use chrono::Datelike;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 
@@ -19,26 +18,6 @@ fluent_templates::static_loader! {
         // Isolation marks around arguments would end up inside HTML attributes.
         customise: |bundle| bundle.set_use_isolating(false),
     };
-}
-
-/// Two digits, zero first: the page's dates are a few dozen of these, and
-/// going through `fmt` took most of their cost.
-pub fn push_two_digits(out: &mut String, value: u32) {
-    out.push(char::from(b'0' + (value / 10 % 10) as u8));
-    out.push(char::from(b'0' + (value % 10) as u8));
-}
-
-fn push_year(out: &mut String, year: i32) {
-    match u32::try_from(year) {
-        Ok(year) if year <= 9999 => {
-            push_two_digits(out, year / 100);
-            push_two_digits(out, year % 100);
-        }
-        _ => {
-            use std::fmt::Write;
-            let _ = write!(out, "{year:04}");
-        }
-    }
 }
 
 /// Messages without arguments already looked up, by language (see `Lang::t`).
@@ -112,26 +91,6 @@ impl Lang {
             Lang::PtBr => &PT_BR,
             Lang::En => &EN,
             Lang::Gl => &GL,
-        }
-    }
-
-    /// How the language writes a short date: its locale's `%x` (pt_BR
-    /// `%d/%m/%Y`, en_US `%m/%d/%Y`, gl_ES `%d/%m/%y`), written out rather
-    /// than formatted through chrono, which parses the pattern again for
-    /// every date and took a fifth of the case list's rendering.
-    pub fn write_short_date(self, out: &mut String, date: impl Datelike) {
-        let (day, month, year) = (date.day(), date.month(), date.year());
-        let (first, second) = match self {
-            Lang::En => (month, day),
-            Lang::PtBr | Lang::Gl => (day, month),
-        };
-        push_two_digits(out, first);
-        out.push('/');
-        push_two_digits(out, second);
-        out.push('/');
-        match self {
-            Lang::Gl => push_two_digits(out, year.rem_euclid(100).unsigned_abs()),
-            Lang::PtBr | Lang::En => push_year(out, year),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod client_addr;
 pub mod compression;
 pub mod confirm;
 pub mod csrf;
+pub mod dates;
 pub mod duration;
 pub mod error_pages;
 pub mod flood;

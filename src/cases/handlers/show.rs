@@ -310,6 +310,8 @@ pub struct PrintPage {
     pub case: CaseRecord,
     pub timeline: Vec<EventRow>,
     pub activities: Vec<ActivityRow>,
+    /// Whether private notes are printed (marked as internal).
+    pub with_internal: bool,
 }
 
 impl PrintPage {
@@ -324,15 +326,31 @@ impl PrintPage {
     }
 }
 
-pub async fn print_case(mut s: SignedIn, Path(number): Path<String>) -> Result<PrintPage> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PrintQuery {
+    /// "0" leaves private notes out, for a report the customer will read.
+    internal: String,
+}
+
+pub async fn print_case(
+    mut s: SignedIn,
+    Path(number): Path<String>,
+    Query(query): Query<PrintQuery>,
+) -> Result<PrintPage> {
     let case = load(&mut s, &number).await?;
     let family = store::with_merged(&mut s.tx, case.id).await?;
     let names = s.lists.case_names(&mut s.tx).await?;
+    let with_internal = query.internal != "0";
     let mut timeline = store::timeline(&mut s.tx, &family, TimelineFilter::All, 1000).await?;
+    if !with_internal {
+        timeline.retain(|e| !is_private_note(e));
+    }
     for entry in &mut timeline {
         entry.localize(&names);
     }
     let page = PrintPage {
+        with_internal,
         timeline,
         activities: store::activities(&mut s.tx, &family).await?,
         ctx: s.page.clone(),
@@ -340,6 +358,11 @@ pub async fn print_case(mut s: SignedIn, Path(number): Path<String>) -> Result<P
     };
     s.tx.commit().await?;
     Ok(page)
+}
+
+/// A note only the workspace sees: the printed report marks it, or leaves it out.
+pub fn is_private_note(e: &EventRow) -> bool {
+    e.kind == "note" && !e.is_public
 }
 
 /// The label of a timeline entry's kind.
@@ -362,6 +385,25 @@ pub fn event_key(kind: &str) -> &'static str {
         "sla" => "event-sla",
         "entitlement" => "event-entitlement",
         _ => "event-other",
+    }
+}
+
+/// One side ("old" or "new") of an audited change, as the reader's page
+/// shows it; "—" when the field was empty.
+pub fn change_value(ctx: &PageCtx, e: &EventRow, side: &str) -> String {
+    use crate::cases::audit::{Kept, kept_as};
+    let value = e.text(side);
+    if value.is_empty() {
+        return "—".to_owned();
+    }
+    match kept_as(&e.text("field")) {
+        Kept::Instant => DateTime::parse_from_rfc3339(&value)
+            .map(|at| ctx.datetime(&at.with_timezone(&Utc)))
+            .unwrap_or(value),
+        Kept::Date => chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+            .map(|day| ctx.date(&day))
+            .unwrap_or(value),
+        Kept::Text => value,
     }
 }
 

@@ -1,6 +1,7 @@
 //! SQL of cases: creating, reading and changing one case (what a form
 //! refers to is checked in `references`).
 
+mod history;
 mod list;
 mod references;
 mod surroundings;
@@ -10,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+pub use history::*;
 pub use list::*;
 pub use references::{Resolved, check_references};
 pub use surroundings::*;
@@ -376,11 +378,13 @@ pub async fn insert(tx: &mut PgConnection, case: &NewCase<'_>) -> Result<Created
            on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
            returning id, number),
          entry as (
-           insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, is_public, data)
+           insert into case_events (tenant_id, id, case_id, customer_id, at, actor_id, kind, body, is_public, data)
            select app_tenant_id(), ",
     )
     .push_bind(Uuid::now_v7())
     .push(", id, ")
+    .push_bind(input.customer_id)
+    .push(", ")
     .push_bind(case.now)
     .push(", ")
     .push_bind(case.author)

@@ -174,16 +174,18 @@ pub async fn add_user_event(
     case: CaseKey,
     entry: UserEntry<'_>,
 ) -> Result<Option<Written>, sqlx::Error> {
+    // The case's customer goes with the entry (the customer's history reads
+    // it), taken from the row this statement reads anyway.
     let target = match case {
-        CaseKey::Id(_) => "select id from cases where id = $1",
-        CaseKey::Number(_) => "select id from cases where number = $1",
+        CaseKey::Id(_) => "select id, customer_id from cases where id = $1",
+        CaseKey::Number(_) => "select id, customer_id from cases where number = $1",
     };
     let query = sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(format!(
         "with target as ({target}),
          touched as (update cases set updated_by = $4, updated_at = $3
                      where id = (select id from target))
-         insert into case_events (tenant_id, id, case_id, at, actor_id, kind, body, is_public, data)
-         select app_tenant_id(), $2, target.id, $3, $4, $5, $6, $7, $8 from target
+         insert into case_events (tenant_id, id, case_id, customer_id, at, actor_id, kind, body, is_public, data)
+         select app_tenant_id(), $2, target.id, target.customer_id, $3, $4, $5, $6, $7, $8 from target
          returning case_id"
     )));
     let query = match case {
