@@ -8,6 +8,7 @@ mod compression;
 mod customers;
 mod database_walls;
 mod e2e;
+mod e2e_layout;
 mod edges;
 mod embedded_cluster;
 mod entitlements_admin;
