@@ -160,7 +160,9 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
     let app = TestApp::spawn().await;
     atende::seed::demo(&app.pool).await.expect("demo data");
     let mut admin = app.browser();
-    admin.sign_in(DEMO, "admin@demo.test", "demo-password").await;
+    admin
+        .sign_in(DEMO, "admin@demo.test", "demo-password")
+        .await;
     let mut pages = Vec::new();
     for path in every_page(&app).await {
         if is_a_page(&admin, &path).await {
@@ -283,9 +285,7 @@ async fn the_case_list_fits_1280_px_without_scrolling_sideways() {
                 too_wide.push(format!("{}: the table scrolls", view.as_str()));
             }
         }
-        browser
-            .goto(format!("{base}/cases?view=active"))
-            .await?;
+        browser.goto(format!("{base}/cases?view=active")).await?;
         shot(&browser, "cases-1280").await;
         WebDriverResult::Ok(too_wide)
     }

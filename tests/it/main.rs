@@ -1,6 +1,7 @@
 mod support;
 
 mod bulk_seed;
+mod case_list_columns;
 mod case_views;
 mod cases;
 mod catalogs;
@@ -19,6 +20,7 @@ mod route_inventory;
 mod sessions;
 mod sla_admin;
 mod sla_cases;
+mod sla_conditions;
 mod sla_engine;
 mod sla_list;
 mod sla_worker;
