@@ -8,3 +8,4 @@ cases-columns-apply = Show these columns
 cases-columns-reset = Back to the view's columns
 cases-columns-help = Number and title are always shown. The choice is for this view and is kept for you.
 pages = Pages
+cases-range-uncounted = { $from }–{ $to }

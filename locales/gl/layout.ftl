@@ -8,3 +8,4 @@ cases-columns-apply = Amosar estas columnas
 cases-columns-reset = Volver ás columnas da vista
 cases-columns-help = O número e o título aparecen sempre. A escolla vale para esta vista e queda gardada para ti.
 pages = Páxinas
+cases-range-uncounted = { $from }–{ $to }

@@ -8,3 +8,4 @@ cases-columns-apply = Mostrar estas colunas
 cases-columns-reset = Voltar às colunas da visão
 cases-columns-help = Número e título aparecem sempre. A escolha vale para esta visão e fica guardada para você.
 pages = Páginas
+cases-range-uncounted = { $from }–{ $to }

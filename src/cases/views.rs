@@ -344,6 +344,12 @@ impl ViewSpec {
         }
     }
 
+    /// Whether the view is narrowed by text typed (not a case number).
+    pub fn searches_text(&self) -> bool {
+        let q = self.q.trim();
+        !q.is_empty() && crate::cases::model::CaseNumber::parse(q).is_none()
+    }
+
     /// The same view read backwards from the `before` cursor: the page
     /// before it, nearest case first.
     pub fn backwards(&self) -> ViewSpec {
