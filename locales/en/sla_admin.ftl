@@ -83,3 +83,4 @@ sla-admin-error-team = Choose an active team.
 sla-admin-error-rule = Group { $group }, rule { $rule }: choose the field and the operator.
 sla-admin-error-rule-value = Group { $group }, rule { $rule }: choose a value.
 sla-admin-error-rule-value-field = Group { $group }, rule { $rule }: choose a value of «{ $field }».
+sla-admin-error-row-value = Choose a value of «{ $field }».

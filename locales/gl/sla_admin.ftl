@@ -83,3 +83,4 @@ sla-admin-error-team = Escolle un equipo activo.
 sla-admin-error-rule = Grupo { $group }, regra { $rule }: escolle o campo e o operador.
 sla-admin-error-rule-value = Grupo { $group }, regra { $rule }: escolle un valor.
 sla-admin-error-rule-value-field = Grupo { $group }, regra { $rule }: escolle un valor de «{ $field }».
+sla-admin-error-row-value = Escolle un valor de «{ $field }».

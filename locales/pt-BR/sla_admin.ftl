@@ -83,3 +83,4 @@ sla-admin-error-team = Escolha uma equipe ativa.
 sla-admin-error-rule = Grupo { $group }, regra { $rule }: escolha o campo e o operador.
 sla-admin-error-rule-value = Grupo { $group }, regra { $rule }: escolha um valor.
 sla-admin-error-rule-value-field = Grupo { $group }, regra { $rule }: escolha um valor de «{ $field }».
+sla-admin-error-row-value = Escolha um valor de «{ $field }».

@@ -25,6 +25,7 @@ pub fn routes() -> Vec<Route> {
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
     vec![
         Route::get("/cases", Access::SignedIn, list::list_cases),
+        Route::post("/cases/columns", Access::SignedIn, list::choose_columns),
         // Opening a case is a dozen key probes and inserts (see `save_new`):
         // its plans are set with BEGIN, not in a round trip of their own.
         Route::post("/cases", Access::SignedIn, form::create_case).planned(Plans::Generic),

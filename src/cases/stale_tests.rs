@@ -4,7 +4,13 @@ use super::*;
 
 /// Fields of `CaseForm` that are not the case's: they say how the form was
 /// sent, not what it holds.
-const BOOKKEEPING: [&str; 5] = ["idempotency_key", "version", "quick", "seen", "entitlement_reason"];
+const BOOKKEEPING: [&str; 5] = [
+    "idempotency_key",
+    "version",
+    "quick",
+    "seen",
+    "entitlement_reason",
+];
 
 fn drawn() -> CaseForm {
     CaseForm {

@@ -73,6 +73,30 @@ impl View {
         !(sort == Sort::Deadline && matches!(self, View::Resolved | View::Cancelled))
     }
 
+    /// The columns shown until the user chooses others: what tells this
+    /// view's cases apart. The owner is left out where it is the user or
+    /// nobody, the resolution time where nothing is resolved; in the
+    /// resolved view the SLA column says whether the promises were kept.
+    /// Each view keeps the column it is sorted by.
+    pub fn default_columns(self) -> &'static [Sort] {
+        use Sort::*;
+        match self {
+            View::Mine => &[
+                Number, Title, Customer, Priority, Status, Deadline, Opened, Updated,
+            ],
+            View::Unassigned => &[
+                Number, Title, Customer, Priority, Status, Deadline, Opened, Updated,
+            ],
+            View::Resolved => &[
+                Number, Title, Customer, Status, Owner, Deadline, Opened, Resolved,
+            ],
+            View::Cancelled => &[Number, Title, Customer, Status, Owner, Opened, Updated],
+            View::Active | View::Created | View::Following | View::Nearing => &[
+                Number, Title, Customer, Priority, Status, Owner, Deadline, Opened, Updated,
+            ],
+        }
+    }
+
     /// Closed views read best newest-closed first.
     pub fn default_sort(self) -> (Sort, bool) {
         match self {
@@ -132,6 +156,11 @@ impl Sort {
         Sort::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// The number and the title name a case: every view shows them.
+    pub fn always_shown(self) -> bool {
+        matches!(self, Sort::Number | Sort::Title)
+    }
+
     /// Whether the sorted value is a number, text or time, so a cursor is
     /// read and compared in the right type.
     pub fn kind(self) -> SortType {
@@ -148,6 +177,19 @@ pub enum SortType {
     Int,
     Text,
     Time,
+}
+
+/// The columns a view shows: the number and title, then the columns chosen
+/// (or the view's defaults when none were chosen), in the table's order.
+pub fn columns(view: View, chosen: Option<&[String]>) -> Vec<Sort> {
+    let shown = |sort: Sort| match chosen {
+        Some(chosen) => chosen.iter().any(|c| c == sort.as_str()),
+        None => view.default_columns().contains(&sort),
+    };
+    Sort::ALL
+        .into_iter()
+        .filter(|sort| sort.always_shown() || shown(*sort))
+        .collect()
 }
 
 /// The value of the sort column at the last row shown, and that row's id.
@@ -209,6 +251,11 @@ pub struct ViewQuery {
     pub dir: String,
     pub per: String,
     pub after: String,
+    /// A page ending just before this cursor: the way back.
+    pub before: String,
+    /// The position of the page's first case in the view, carried from
+    /// page to page (keyset pages know no offset).
+    pub start: String,
     pub chart: String,
 }
 
@@ -230,6 +277,9 @@ pub struct ViewSpec {
     pub descending: bool,
     pub per_page: i64,
     pub after: Option<Cursor>,
+    pub before: Option<Cursor>,
+    /// Position of the page's first case (1 on the first page).
+    pub start: i64,
 }
 
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
@@ -256,6 +306,16 @@ impl ViewSpec {
             ),
             _ => default_desc,
         };
+        let after = Cursor::parse(&query.after, sort.kind());
+        let before = match after {
+            Some(_) => None,
+            None => Cursor::parse(&query.before, sort.kind()),
+        };
+        // Without a cursor this is the first page, whatever the link said.
+        let start = match (&after, &before) {
+            (None, None) => 1,
+            _ => query.start.parse().unwrap_or(1_i64).clamp(1, 1_000_000_000),
+        };
         let id = |text: &str| optional_id(text).ok().flatten();
         let date = |text: &str| crate::web::form::date(text).ok();
         ViewSpec {
@@ -278,7 +338,26 @@ impl ViewSpec {
                 .ok()
                 .filter(|n| PAGE_SIZES.contains(n))
                 .unwrap_or(25),
-            after: Cursor::parse(&query.after, sort.kind()),
+            after,
+            before,
+            start,
+        }
+    }
+
+    /// Whether the view is narrowed by text typed (not a case number).
+    pub fn searches_text(&self) -> bool {
+        let q = self.q.trim();
+        !q.is_empty() && crate::cases::model::CaseNumber::parse(q).is_none()
+    }
+
+    /// The same view read backwards from the `before` cursor: the page
+    /// before it, nearest case first.
+    pub fn backwards(&self) -> ViewSpec {
+        ViewSpec {
+            descending: !self.descending,
+            after: self.before.clone(),
+            before: None,
+            ..self.clone()
         }
     }
 }

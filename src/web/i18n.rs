@@ -94,6 +94,27 @@ impl Lang {
         }
     }
 
+    /// A whole number as the language writes it, thousands grouped:
+    /// 14.980 in Portuguese and Galician, 14,980 in English.
+    pub fn number(self, n: i64) -> String {
+        let separator = match self {
+            Lang::En => ',',
+            Lang::PtBr | Lang::Gl => '.',
+        };
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(separator);
+            }
+            out.push(digit);
+        }
+        out
+    }
+
     /// A message without arguments. Each is looked up in Fluent once per
     /// language and kept: a list page asks for the same few on every row,
     /// and each Fluent lookup negotiated languages and walked the bundle.
@@ -140,6 +161,16 @@ impl Lang {
 mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;
+
+    #[test]
+    fn numbers_group_thousands_as_each_language_does() {
+        assert_eq!(Lang::PtBr.number(14_980), "14.980");
+        assert_eq!(Lang::Gl.number(1_048_820), "1.048.820");
+        assert_eq!(Lang::En.number(14_980), "14,980");
+        assert_eq!(Lang::En.number(980), "980");
+        assert_eq!(Lang::PtBr.number(0), "0");
+        assert_eq!(Lang::PtBr.number(-1_000), "-1.000");
+    }
 
     use super::*;
 

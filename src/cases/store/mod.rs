@@ -1,6 +1,7 @@
 //! SQL of cases: creating, reading and changing one case (what a form
 //! refers to is checked in `references`).
 
+mod columns;
 mod history;
 mod list;
 mod references;
@@ -11,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+pub use columns::*;
 pub use history::*;
 pub use list::*;
 pub use references::{Resolved, check_references};

@@ -18,12 +18,12 @@ pub fn routes() -> Vec<Route> {
 /// Per-field problems as messages already put into words: unlike
 /// `FieldErrors`, they can say which line or which interval is wrong.
 #[derive(Debug, Default, Clone)]
-pub struct Problems(BTreeMap<&'static str, String>);
+pub struct Problems(BTreeMap<String, String>);
 
 impl Problems {
     /// Files the first problem of a field; later ones wait for the next try.
-    pub fn add(&mut self, field: &'static str, message: String) {
-        self.0.entry(field).or_insert(message);
+    pub fn add(&mut self, field: impl Into<String>, message: String) {
+        self.0.entry(field.into()).or_insert(message);
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

@@ -47,6 +47,7 @@ pub fn routes() -> Vec<Route> {
             |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
         ),
         Route::get("/admin/sla/{id}/items/edit", one, edit_item),
+        Route::get("/admin/sla/{id}/items/values", one, value_options),
         Route::post("/admin/sla/{id}/items/edit", one, save_item),
         Route::post("/admin/sla/{id}/items/delete", one, delete_item),
         Route::post("/admin/sla/{id}/items/move", one, move_item),
@@ -749,6 +750,45 @@ pub struct ItemPage {
     errors: Problems,
 }
 
+impl ItemPage {
+    /// What is wrong with a rule row's value, said beside it.
+    pub fn value_error(&self, rule: &RuleInput) -> Option<&str> {
+        self.errors.get(&format!("{}_value", rule.key))
+    }
+}
+
+/// A rule row's value choices, for the field just chosen in it (htmx
+/// swaps them in; without JavaScript the next submit shows them).
+#[derive(Template, WebTemplate)]
+#[template(path = "sla/_value_options.html")]
+pub struct ValueOptions {
+    ctx: PageCtx,
+    groups: Vec<ValueGroup>,
+    selected: String,
+}
+
+async fn value_options(
+    mut s: SignedIn<Admin>,
+    Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<ValueOptions> {
+    find_sla(&mut s.tx, parse_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
+    // The changed select sends itself, named after its row (`g0_r1_field`).
+    let field = query
+        .iter()
+        .find(|(name, _)| name == "field" || name.ends_with("_field"))
+        .and_then(|(_, value)| Field::parse(value.trim()));
+    let catalogs = Catalogs::load(&mut s.tx).await?;
+    s.tx.commit().await?;
+    Ok(ValueOptions {
+        ctx: s.page.clone(),
+        groups: catalogs.value_groups(field, ""),
+        selected: String::new(),
+    })
+}
+
 /// The item form as sent: its inputs are named by row (`g0_r1_field`), so
 /// it is read as pairs; a name sent twice keeps its first value.
 pub struct ItemForm(HashMap<String, String>);
@@ -919,9 +959,16 @@ fn read_item(
                     } else {
                         "sla-admin-error-rule-value-field"
                     };
+                    let field_name = ("field", lang.t(field.label_key()));
                     let mut args = place.to_vec();
-                    args.push(("field", lang.t(field.label_key())));
+                    args.push(field_name.clone());
                     problems.add("condition", lang.t_args(key, &args));
+                    // Said again beside the row's value, in the same words
+                    // without the row's place.
+                    problems.add(
+                        format!("g{g}_r{r}_value"),
+                        lang.t_args("sla-admin-error-row-value", &[field_name]),
+                    );
                     continue;
                 }
                 found

@@ -36,6 +36,17 @@ fn screenshots() -> PathBuf {
 
 /// A headless browser `width` pixels wide, or `None` when none is installed.
 pub async fn start_browser(width: u32) -> Option<(Driver, WebDriver)> {
+    start(width, false).await
+}
+
+/// A headless browser that shows pages as a phone `width` pixels wide
+/// would: a headless window is never narrower than 500 px, so the phone's
+/// viewport is emulated.
+pub async fn start_phone(width: u32) -> Option<(Driver, WebDriver)> {
+    start(width, true).await
+}
+
+async fn start(width: u32, phone: bool) -> Option<(Driver, WebDriver)> {
     let required = std::env::var("ATENDE_E2E").is_ok_and(|v| v == "required");
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         assert!(
@@ -76,8 +87,17 @@ pub async fn start_browser(width: u32) -> Option<(Driver, WebDriver)> {
     ] {
         caps.add_arg(arg).expect("arg");
     }
-    caps.add_arg(&format!("--window-size={width},900"))
+    caps.add_arg(&format!("--window-size={},900", width.max(500)))
         .expect("window size");
+    if phone {
+        caps.add_experimental_option(
+            "mobileEmulation",
+            serde_json::json!({
+                "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 1, "touch": true }
+            }),
+        )
+        .expect("phone emulation");
+    }
     caps.add_arg(&format!("--user-data-dir={}", profile.keep().display()))
         .expect("profile");
     let url = format!("http://127.0.0.1:{port}");
