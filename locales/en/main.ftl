@@ -21,6 +21,7 @@ sign-in-submit = Sign in
 sign-in-failed = Wrong workspace, e-mail or password.
 sign-in-expired = Your session ended. Sign in again to continue.
 sign-in-throttled = Too many failed attempts for this account. Try again in { $minutes ->
+    [0] less than a minute
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
@@ -276,6 +277,7 @@ import-row = Row
 import-column = Column
 import-problem = Problem
 import-done = { $count ->
+    [0] No customers imported.
     [one] 1 customer imported.
    *[other] { $count } customers imported.
 }
@@ -366,7 +368,9 @@ case-create = Create case
 case-edit = Edit case
 assign-selected-to = Assign selected to
 assign-choose-owner = Choose an active user or team.
+assign-choose-cases = No cases selected: tick the cases you want to assign.
 assign-done = { $count ->
+    [0] No cases assigned: the chosen cases already had this owner or are no longer active.
     [one] 1 case assigned.
    *[other] { $count } cases assigned.
 }

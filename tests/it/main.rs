@@ -1,5 +1,6 @@
 mod support;
 
+mod bulk_assign;
 mod bulk_seed;
 mod case_views;
 mod cases;

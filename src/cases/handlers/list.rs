@@ -254,6 +254,21 @@ struct BulkAssign {
 pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Response> {
     let input: BulkAssign = form::parse(&body).unwrap_or_default();
     let back = crate::auth::model::safe_next(&input.next).unwrap_or_else(|| "/cases".to_owned());
+    let numbers: Vec<CaseNumber> = input
+        .cases
+        .iter()
+        .filter_map(|n| CaseNumber::parse(n))
+        .take(100)
+        .collect();
+    if numbers.is_empty() {
+        push_flash(
+            &s.session,
+            FlashKind::Error,
+            s.page.t("assign-choose-cases"),
+        )
+        .await;
+        return Ok(Redirect::to(&back).into_response());
+    }
     let owner = match Owner::parse(&input.owner) {
         Ok(owner) if owner != Owner::Nobody => owner,
         _ => {
@@ -285,12 +300,7 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         return Ok(Redirect::to(&back).into_response());
     }
     let mut assigned = 0;
-    for number in input
-        .cases
-        .iter()
-        .filter_map(|n| CaseNumber::parse(n))
-        .take(100)
-    {
+    for number in numbers {
         let Some(case) = find(&mut s, number).await? else {
             continue;
         };
@@ -341,9 +351,15 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         assigned += 1;
     }
     s.tx.commit().await?;
+    // Every chosen case may already be the owner's, or closed meanwhile.
+    let kind = if assigned == 0 {
+        FlashKind::Info
+    } else {
+        FlashKind::Success
+    };
     push_flash(
         &s.session,
-        FlashKind::Success,
+        kind,
         s.page.t1("assign-done", "count", assigned),
     )
     .await;
