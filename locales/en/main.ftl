@@ -519,8 +519,14 @@ notifications-none = No notifications.
 notification-assigned = Case assigned to you:
 notification-forwarded = Case forwarded to you:
 notification-note = New note on
-notification-sla-warning = SLA nearing its deadline:
-notification-sla-failure = SLA breached:
+notification-sla-warning = SLA deadline approaching:
+notification-sla-failure = SLA deadline missed:
+notification-sla-nearing = approaching
+notification-sla-more = { $count ->
+    [0] no alerts
+    [one] 1 alert
+   *[other] { $count } alerts
+}
 notification-other = Notice about
 error-customer-required = Choose the case's customer.
 error-customer-inactive = This customer is inactive and cannot get new cases.

@@ -519,8 +519,14 @@ notifications-none = Ningunha notificación.
 notification-assigned = Caso asignado a ti:
 notification-forwarded = Caso encamiñado a ti:
 notification-note = Nova nota en
-notification-sla-warning = SLA preto do vencemento:
-notification-sla-failure = SLA incumprido:
+notification-sla-warning = Prazo do SLA próximo ao vencemento:
+notification-sla-failure = Prazo do SLA vencido:
+notification-sla-nearing = próximo ao vencemento
+notification-sla-more = { $count ->
+    [0] ningún aviso
+    [one] 1 aviso
+   *[other] { $count } avisos
+}
 notification-other = Aviso sobre
 error-customer-required = Escolle o cliente do caso.
 error-customer-inactive = Este cliente está inactivo e non pode recibir casos novos.

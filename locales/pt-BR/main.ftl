@@ -519,8 +519,14 @@ notifications-none = Nenhuma notificação.
 notification-assigned = Caso atribuído a você:
 notification-forwarded = Caso encaminhado para você:
 notification-note = Novo relato em
-notification-sla-warning = SLA perto do vencimento:
-notification-sla-failure = SLA descumprido:
+notification-sla-warning = Prazo de SLA próximo do vencimento:
+notification-sla-failure = Prazo de SLA vencido:
+notification-sla-nearing = próximo do vencimento
+notification-sla-more = { $count ->
+    [0] nenhum aviso
+    [one] 1 aviso
+   *[other] { $count } avisos
+}
 notification-other = Aviso sobre
 error-customer-required = Escolha o cliente do caso.
 error-customer-inactive = Este cliente está inativo e não pode receber novos casos.

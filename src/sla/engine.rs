@@ -4,8 +4,9 @@
 //! the case as it is now (start, pause, resume, re-evaluate, succeed, cancel,
 //! reopen) and says what happened, so the store can write the history and the
 //! pause ledger that explain every deadline. [`tick`] is what time does to it
-//! (nearing, then breached), and only the worker calls it, so each warning and
-//! failure, with its actions, happens exactly once.
+//! (nearing, then breached; or breached at once when first seen past its
+//! failure time), and only the worker calls it, so each warning and failure,
+//! with its actions, happens exactly once.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -336,20 +337,27 @@ fn finish(instance: Instance, is_new: bool, log: Recorder) -> Evolution {
     }
 }
 
-/// What time did to an open instance by `now`: nearing, breached, or both.
-pub fn tick(inst: &mut Instance, now: DateTime<Utc>) -> Vec<Step> {
-    let mut steps = Vec::new();
-    if inst.status == KpiStatus::InProgress && now >= inst.warning_at {
-        inst.status = KpiStatus::Nearing;
-        inst.warned_at = Some(now);
-        steps.push(Step::Warned);
+/// What time did to an open instance by `now`, with the status it left:
+/// nearing from the warning time, breached from the failure time. One step
+/// at most: an instance first looked at past its failure time (started
+/// late, or a worker that was away) goes straight to breached, since a
+/// warning about a deadline already missed only doubles the alarm. The
+/// warning's actions are then not run; the failure's are.
+pub fn tick(inst: &mut Instance, now: DateTime<Utc>) -> Option<(Step, KpiStatus)> {
+    let from = inst.status;
+    match from {
+        KpiStatus::InProgress | KpiStatus::Nearing if now >= inst.failure_at => {
+            inst.status = KpiStatus::NonCompliant;
+            inst.failed_at = Some(now);
+            Some((Step::Failed, from))
+        }
+        KpiStatus::InProgress if now >= inst.warning_at => {
+            inst.status = KpiStatus::Nearing;
+            inst.warned_at = Some(now);
+            Some((Step::Warned, from))
+        }
+        _ => None,
     }
-    if inst.status == KpiStatus::Nearing && now >= inst.failure_at {
-        inst.status = KpiStatus::NonCompliant;
-        inst.failed_at = Some(now);
-        steps.push(Step::Failed);
-    }
-    steps
 }
 
 #[cfg(test)]

@@ -148,23 +148,46 @@ fn a_pause_moves_both_deadlines_by_the_working_time_paused() {
 fn time_moves_an_instance_to_nearing_then_breached_once() {
     let f = fixture(vec![item(Kpi::FirstResponse, 60, 120, Condition::always())]);
     let mut i = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
-    assert!(tick(&mut i, at(23, 10, 59)).is_empty());
-    assert_eq!(tick(&mut i, at(23, 11, 0)), vec![Step::Warned]);
+    assert_eq!(tick(&mut i, at(23, 10, 59)), None);
+    assert_eq!(
+        tick(&mut i, at(23, 11, 0)),
+        Some((Step::Warned, KpiStatus::InProgress))
+    );
     assert_eq!(i.status, KpiStatus::Nearing);
     assert_eq!(i.due_at(), Some(at(23, 12, 0)));
-    assert!(
-        tick(&mut i, at(23, 11, 30)).is_empty(),
-        "a warning happens once"
+    assert_eq!(tick(&mut i, at(23, 11, 30)), None, "a warning happens once");
+    assert_eq!(
+        tick(&mut i, at(23, 12, 0)),
+        Some((Step::Failed, KpiStatus::Nearing))
     );
-    assert_eq!(tick(&mut i, at(23, 12, 0)), vec![Step::Failed]);
     assert_eq!(i.status, KpiStatus::NonCompliant);
     assert_eq!(i.due_at(), None);
+    assert_eq!(tick(&mut i, at(23, 13, 0)), None, "a breach happens once");
+}
 
+#[test]
+fn an_instance_first_seen_past_its_failure_time_is_breached_without_a_warning() {
+    let f = fixture(vec![item(Kpi::FirstResponse, 60, 120, Condition::always())]);
     let mut overdue = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
     assert_eq!(
         tick(&mut overdue, at(24, 9, 0)),
-        vec![Step::Warned, Step::Failed],
-        "a worker that was down catches up in one tick"
+        Some((Step::Failed, KpiStatus::InProgress)),
+        "one step, straight from in progress"
+    );
+    assert_eq!(overdue.status, KpiStatus::NonCompliant);
+    assert_eq!(overdue.warned_at, None);
+    assert_eq!(overdue.due_at(), None);
+    assert_eq!(tick(&mut overdue, at(24, 10, 0)), None);
+
+    // Seen first between its warning and its failure: warned, breached later.
+    let mut late = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
+    assert_eq!(
+        tick(&mut late, at(23, 11, 59)),
+        Some((Step::Warned, KpiStatus::InProgress))
+    );
+    assert_eq!(
+        tick(&mut late, at(23, 12, 1)),
+        Some((Step::Failed, KpiStatus::Nearing))
     );
 }
 

@@ -35,6 +35,14 @@ impl Kpi {
             Kpi::Resolve => "sla-kpi-resolve",
         }
     }
+
+    /// The KPI's name without "until": "Primeira resposta".
+    pub fn name_key(self) -> &'static str {
+        match self {
+            Kpi::FirstResponse => "sla-case-first-response",
+            Kpi::Resolve => "sla-case-resolve",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

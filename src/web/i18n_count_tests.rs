@@ -110,6 +110,18 @@ fn expected() -> BTreeMap<(&'static str, &'static str), [&'static str; 4]> {
             "1000 casos asignados.",
         ],
     );
+    table.insert(
+        ("pt-BR", "notification-sla-more"),
+        ["nenhum aviso", "1 aviso", "2 avisos", "1000 avisos"],
+    );
+    table.insert(
+        ("en", "notification-sla-more"),
+        ["no alerts", "1 alert", "2 alerts", "1000 alerts"],
+    );
+    table.insert(
+        ("gl", "notification-sla-more"),
+        ["ningún aviso", "1 aviso", "2 avisos", "1000 avisos"],
+    );
     table
 }
 

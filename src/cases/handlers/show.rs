@@ -419,10 +419,7 @@ impl SlaChip {
 
     /// The KPI's name without "until", for a closed timer.
     pub fn short_key(&self) -> &'static str {
-        match self.kpi {
-            Kpi::FirstResponse => "sla-case-first-response",
-            Kpi::Resolve => "sla-case-resolve",
-        }
+        self.kpi.name_key()
     }
 
     pub fn deadline(&self) -> String {
