@@ -215,9 +215,11 @@ pub fn evolve(
         let minutes = sla.calendar.working_minutes_between(paused_at, now);
         inst.paused_minutes += minutes;
         inst.paused_at = None;
-        if let Some(item) =
-            item.or_else(|| sla.items.iter().find(|i| Some(i.id) == inst.sla_item_id))
-        {
+        // Under the item it ran by: when the same change selects another
+        // item, the re-evaluation below moves the deadline and records the
+        // one it had, pause included.
+        let own = sla.items.iter().find(|i| Some(i.id) == inst.sla_item_id);
+        if let Some(item) = own.or(item) {
             inst.reschedule(&sla.calendar, item);
         }
         inst.status = inst.open_status();

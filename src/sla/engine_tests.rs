@@ -261,6 +261,51 @@ fn a_priority_change_re_evaluates_to_the_first_applicable_item() {
 }
 
 #[test]
+fn resuming_and_re_evaluating_in_one_change_records_the_deadline_it_had_before() {
+    let high = Uuid::now_v7();
+    let urgent = item(
+        Kpi::Resolve,
+        60,
+        120,
+        Condition(vec![vec![Rule {
+            field: Field::Priority,
+            op: Op::Is,
+            value: Some(high),
+        }]]),
+    );
+    let normal = item(Kpi::Resolve, 360, 540, Condition::always());
+    let f = fixture(vec![urgent.clone(), normal.clone()]);
+    let started = run(&f, None, Kpi::Resolve, &moment(&f, at(23, 10, 0))).instance;
+    assert_eq!(started.failure_at, at(24, 10, 0));
+    let mut waiting = moment(&f, at(23, 11, 0));
+    waiting.status_reason_id = f.waiting;
+    let paused = run(&f, Some(&started), Kpi::Resolve, &waiting).instance;
+
+    // One edit, an hour later: back to work, and urgent.
+    let high_facts = CaseFacts {
+        priority: Some(high),
+        ..CaseFacts::default()
+    };
+    let changed = evolve(
+        Some(&paused),
+        Kpi::Resolve,
+        &f.sla,
+        f.sla.item_for(Kpi::Resolve, &high_facts),
+        &moment(&f, at(23, 12, 0)),
+    )
+    .unwrap();
+    let events: Vec<&str> = changed.steps.iter().map(|(s, _, _)| s.event()).collect();
+    assert_eq!(events, ["resumed", "reevaluated"]);
+    // Before: the normal item's 9 working hours plus the hour paused.
+    let Step::Reevaluated { failure_before, .. } = changed.steps[1].0 else {
+        unreachable!()
+    };
+    assert_eq!(failure_before, at(24, 11, 0));
+    // After: the urgent item's 2 working hours plus the hour paused.
+    assert_eq!(changed.instance.failure_at, at(23, 13, 0));
+}
+
+#[test]
 fn cancelling_ends_the_clock_and_reactivating_reopens_it_without_the_closed_time() {
     let f = fixture(vec![item(Kpi::Resolve, 360, 480, Condition::always())]);
     let i = run(&f, None, Kpi::Resolve, &moment(&f, at(23, 10, 0))).instance;
