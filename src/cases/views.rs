@@ -16,7 +16,8 @@ pub enum View {
     Cancelled,
     Created,
     Following,
-    /// Active cases with a KPI nearing or past its deadline, soonest first.
+    /// Active cases whose SLA timer is past its warning time and not yet
+    /// breached, soonest deadline first.
     Nearing,
 }
 
@@ -230,6 +231,8 @@ pub struct ViewSpec {
     pub descending: bool,
     pub per_page: i64,
     pub after: Option<Cursor>,
+    /// The instant the view is read at (the "nearing" view depends on it).
+    pub now: DateTime<Utc>,
 }
 
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
@@ -279,7 +282,13 @@ impl ViewSpec {
                 .filter(|n| PAGE_SIZES.contains(n))
                 .unwrap_or(25),
             after: Cursor::parse(&query.after, sort.kind()),
+            now: Utc::now(),
         }
+    }
+
+    /// The view as read at `now`: the request's clock.
+    pub fn at(self, now: DateTime<Utc>) -> ViewSpec {
+        ViewSpec { now, ..self }
     }
 }
 

@@ -21,6 +21,7 @@ mod sla_admin;
 mod sla_cases;
 mod sla_engine;
 mod sla_list;
+mod sla_nearing;
 mod sla_notices;
 mod sla_worker;
 mod slow_clients;

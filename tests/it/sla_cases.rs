@@ -349,10 +349,10 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
         "overdue by five minutes: {shown:?}"
     );
     let nearing = agent.get("/cases?view=nearing").await.text();
-    assert_eq!(titles(&nearing), ["Primeiro a vencer", "Segundo a vencer"]);
     assert_eq!(
-        html::texts(&nearing, "#cases .sla-cell .sla-chip-breached").len(),
-        1
+        titles(&nearing),
+        ["Segundo a vencer"],
+        "a breached case is no longer nearing"
     );
     let tab = agent.get(&format!("{first}?tab=sla")).await.text();
     let history = html::texts(&tab, "#sla-instances .sla-history tbody tr");
@@ -377,7 +377,7 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
         .await;
     assert_eq!(resolved.status_code(), StatusCode::SEE_OTHER);
     let nearing = agent.get("/cases?view=nearing").await.text();
-    assert_eq!(titles(&nearing), ["Primeiro a vencer"]);
+    assert!(titles(&nearing).is_empty(), "{:?}", titles(&nearing));
     let closed = chips(&agent.get(&second).await.text());
     assert!(
         closed

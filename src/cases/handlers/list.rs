@@ -167,7 +167,7 @@ impl CaseListPage {
 }
 
 pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Result<CaseListPage> {
-    let spec = ViewSpec::parse(&query);
+    let spec = ViewSpec::parse(&query).at(s.now);
     let names = s.lists.case_names(&mut s.tx).await?;
     let mut rows = store::list(&mut s.tx, &names, &spec, s.user.id, s.page.tz).await?;
     let has_more = rows.len() as i64 > spec.per_page;

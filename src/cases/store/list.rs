@@ -471,10 +471,22 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
                 .push(")");
         }
         View::Nearing => {
-            sql.push(
-                " and c.state = 'active' and c.id in (select i.case_id from sla_kpi_instances i
-                   where i.ended_at is null and i.status in ('nearing', 'non_compliant'))",
-            );
+            // The timer its row shows is past its warning and short of its
+            // deadline: a breached case is no longer nearing. Its instance
+            // is one the worker marked nearing or one whose warning is due
+            // (migration 0022): few, where the active cases are many.
+            sql.push(" and c.state = 'active' and c.sla_timer_status <> 'non_compliant'")
+                .push(" and c.sla_timer_warning_at <= ")
+                .push_bind(spec.now)
+                .push(" and coalesce(c.sla_timer_deadline, '2200-01-01T00:00:00Z'::timestamptz) > ")
+                .push_bind(spec.now)
+                .push(
+                    " and c.id in (select i.case_id from sla_kpi_instances i where i.status = 'nearing'
+                       union all select i.case_id from sla_kpi_instances i
+                        where i.due_at <= ",
+                )
+                .push_bind(spec.now)
+                .push(" and i.status = 'in_progress')");
         }
     }
     for (column, value) in [
