@@ -16,8 +16,8 @@ const COUNTS: [i64; 4] = [0, 1, 2, 1000];
 const NUMBER_ARGS: [&str; 9] = [
     "count", "minutes", "hours", "index", "line", "number", "group", "rule", "warn",
 ];
-const TEXT_ARGS: [&str; 8] = [
-    "name", "case", "cases", "status", "file", "text", "field", "slas",
+const TEXT_ARGS: [&str; 9] = [
+    "name", "case", "cases", "status", "file", "text", "field", "slas", "time",
 ];
 
 /// What each message with a plural selector reads for 0, 1, 2 and 1000.

@@ -20,6 +20,7 @@ mod sessions;
 mod sla_admin;
 mod sla_cases;
 mod sla_engine;
+mod sla_figures;
 mod sla_list;
 mod sla_nearing;
 mod sla_notices;

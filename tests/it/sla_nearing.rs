@@ -12,10 +12,18 @@ async fn note_with_status(agent: &Browser, path: &str, status: &str) {
     let noted = agent
         .upload_form(
             &format!("{path}/notes"),
-            &[("body", "Mudança de situação"), ("status_reason_id", status)],
+            &[
+                ("body", "Mudança de situação"),
+                ("status_reason_id", status),
+            ],
         )
         .await;
-    assert_eq!(noted.status_code(), StatusCode::SEE_OTHER, "{}", noted.text());
+    assert_eq!(
+        noted.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        noted.text()
+    );
 }
 
 async fn nearing(agent: &Browser) -> Vec<String> {
@@ -46,7 +54,11 @@ async fn the_nearing_view_lists_cases_past_their_warning_soonest_deadline_first_
     app.clock().advance(Duration::minutes(20));
     note_with_status(&agent, &paused_once, &working).await;
     // Deadlines: "Sem pausa" at 61 minutes, "Pausado vinte minutos" at 80.
-    assert!(nearing(&agent).await.is_empty(), "{:?}", nearing(&agent).await);
+    assert!(
+        nearing(&agent).await.is_empty(),
+        "{:?}",
+        nearing(&agent).await
+    );
     app.clock().advance(Duration::minutes(18));
     open_case(&agent, &app, "Aberto depois").await;
 

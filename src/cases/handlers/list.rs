@@ -18,6 +18,7 @@ use crate::catalog::model::{ListKind, TreeRow, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::error::Result;
 use crate::notifications;
+use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -52,6 +53,8 @@ pub struct CaseListPage {
     pub compliance: bool,
     /// The request's "now", for the SLA column's first rendering.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Working time left of each row's running timer, by case.
+    pub lefts: Vec<(Uuid, WorkingLeft)>,
     pub views: [View; 8],
     pub sorts: [Sort; 10],
     pub groups: [ChartGroup; 3],
@@ -145,15 +148,15 @@ impl CaseListPage {
         self.link(&[])
     }
 
-    /// Time left to a deadline (or "overdue by"), until the script ticks it.
-    pub fn countdown(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        let left = (*at - self.now).num_seconds();
-        let text = crate::cases::handlers::show::countdown(left);
-        if left < 0 {
-            format!("{} {text}", self.ctx.t("sla-case-overdue-by"))
-        } else {
-            text
-        }
+    /// The working time left of a row's running timer.
+    pub fn left_of(&self, row: &CaseRow) -> WorkingLeft {
+        self.lefts.iter().find(|(id, _)| *id == row.id).map_or(
+            WorkingLeft {
+                seconds: 0,
+                runs_for: 0,
+            },
+            |(_, left)| *left,
+        )
     }
 
     pub fn can_assign(&self) -> bool {
@@ -179,6 +182,7 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         )),
         None => None,
     };
+    let lefts = working_left(&mut s, &rows).await?;
     let mut page = CaseListPage {
         statuses: s
             .lists
@@ -206,6 +210,7 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         // cases and of a month's closed ones is too many to hold the list for.
         compliance: s.page.has_role("supervisor"),
         now: s.now,
+        lefts,
         views: View::ALL,
         sorts: Sort::ALL,
         groups: ChartGroup::ALL,
@@ -217,6 +222,27 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         page.next_page = Some(page.link(&[("after", &cursor)]));
     }
     Ok(page)
+}
+
+/// Each running timer's working time left, in its SLA's calendar (the SLA
+/// book is cached per catalog version).
+async fn working_left(s: &mut SignedIn, rows: &[CaseRow]) -> Result<Vec<(Uuid, WorkingLeft)>> {
+    if rows.iter().all(|r| r.sla.deadline.is_none()) {
+        return Ok(Vec::new());
+    }
+    let book = crate::sla::store::book(&mut s.tx, Some(&s.lists)).await?;
+    let fallback = crate::cases::handlers::show::around_the_clock();
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let deadline = row.sla.deadline?;
+            let calendar = row
+                .sla_id
+                .and_then(|id| book.by_id.get(&id))
+                .map_or(&fallback, |sla| &sla.calendar);
+            Some((row.id, WorkingLeft::running(calendar, s.now, deadline)))
+        })
+        .collect())
 }
 
 const BAR_HEIGHT: i64 = 28;

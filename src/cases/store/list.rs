@@ -39,6 +39,8 @@ pub struct CaseRow {
     pub worked_minutes: i32,
     /// The SLA column: the timer the case row carries.
     pub sla: CaseTimer,
+    /// Whose calendar the timer counts working time in.
+    pub sla_id: Option<Uuid>,
     // Names come from the workspace's cached lists (`CaseNames`), not SQL.
     pub status_name: String,
     pub priority_name: String,
@@ -49,7 +51,7 @@ pub struct CaseRow {
 }
 
 /// The columns of `ROW_SELECT`, in its order.
-const ROW_COLUMNS: [&str; 18] = [
+const ROW_COLUMNS: [&str; 19] = [
     "id",
     "number",
     "title",
@@ -68,6 +70,7 @@ const ROW_COLUMNS: [&str; 18] = [
     "sla_timer_status",
     "sla_timer_deadline",
     "sla_timer_warning_at",
+    "sla_id",
 ];
 
 /// Read by position: by name, each of a page's 400 values cost a hash of
@@ -105,6 +108,7 @@ impl<'r> FromRow<'r, PgRow> for CaseRow {
                 deadline: row.try_get(16)?,
                 warning_at: row.try_get(17)?,
             },
+            sla_id: row.try_get(18)?,
             status_name: String::new(),
             priority_name: String::new(),
             priority_color: String::new(),
@@ -174,7 +178,7 @@ impl CaseRow {
 const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.customer_name,
         c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at";
+        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at, c.sla_id";
 
 /// The cases, up to the conditions (the SLA cell is the row's own, migration 0017).
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
