@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::cases::model::State;
 use crate::sla::calendar::Calendar;
-use crate::sla::model::{Kpi, KpiStatus, Sla, SlaItem};
+use crate::sla::model::{FirstResponseBy, Kpi, KpiStatus, Sla, SlaItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
@@ -39,9 +39,27 @@ pub struct CaseMoment {
     pub status_reason_id: Uuid,
     /// When the clock starts: the moment the request reached us.
     pub received_at: DateTime<Utc>,
+    /// When the agent started to work on it (or resolved it).
     pub first_response_at: Option<DateTime<Utc>>,
+    /// When the customer was first answered in a public note.
+    pub first_public_reply_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
+}
+
+impl CaseMoment {
+    /// When the case was first answered, as a first-response item counts it.
+    pub fn answered_at(&self, by: FirstResponseBy) -> Option<DateTime<Utc>> {
+        let earliest = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match by {
+            FirstResponseBy::Execution => self.first_response_at,
+            FirstResponseBy::PublicReply => earliest(self.first_public_reply_at, self.resolved_at),
+            FirstResponseBy::Either => earliest(self.first_response_at, self.first_public_reply_at),
+        }
+    }
 }
 
 /// What happened to an instance, in order; each becomes a history row.
@@ -170,8 +188,12 @@ pub fn evolve(
     case: &CaseMoment,
 ) -> Option<Evolution> {
     let now = case.now;
+    let own_item = current.and_then(|i| sla.items.iter().find(|it| Some(it.id) == i.sla_item_id));
     let success_at = match kpi {
-        Kpi::FirstResponse => case.first_response_at,
+        Kpi::FirstResponse => case.answered_at(
+            item.or(own_item)
+                .map_or_else(Default::default, |i| i.first_response_by),
+        ),
         Kpi::Resolve if case.state == State::Resolved => case.resolved_at.or(Some(now)),
         Kpi::Resolve => None,
     };
@@ -232,7 +254,11 @@ pub fn evolve(
         );
     }
 
-    let reopening = !inst.is_open() && case.state == State::Active && success_at.is_none();
+    // A case once answered stays answered when reactivated; only a
+    // resolution (or a cancellation) is undone.
+    let answered_before = kpi == Kpi::FirstResponse && inst.succeeded_at.is_some();
+    let reopening =
+        !inst.is_open() && case.state == State::Active && success_at.is_none() && !answered_before;
     if inst.is_open() || reopening {
         match item {
             None if inst.is_open() => {

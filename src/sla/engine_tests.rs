@@ -5,7 +5,7 @@ use chrono_tz::America::Sao_Paulo;
 
 use crate::sla::calendar::{Calendar, Interval};
 use crate::sla::condition::{CaseFacts, Condition, Field, Op, Rule};
-use crate::sla::model::Actions;
+use crate::sla::model::{Actions, FirstResponseBy};
 
 fn office_hours() -> Calendar {
     let day = vec![Interval {
@@ -47,6 +47,7 @@ fn item(kpi: Kpi, warn: i64, fail: i64, condition: Condition) -> SlaItem {
         fail_after_minutes: fail,
         warning_actions: Actions::default(),
         failure_actions: Actions::default(),
+        first_response_by: FirstResponseBy::Execution,
     }
 }
 
@@ -77,6 +78,7 @@ fn moment(f: &Fixture, now: DateTime<Utc>) -> CaseMoment {
         status_reason_id: f.working,
         received_at: at(23, 10, 0),
         first_response_at: None,
+        first_public_reply_at: None,
         resolved_at: None,
         now,
     }
@@ -340,4 +342,69 @@ fn resolving_while_paused_succeeds_at_the_resolution() {
     let done = run(&f, Some(&paused), Kpi::Resolve, &resolved).instance;
     assert_eq!(done.status, KpiStatus::Succeeded, "{done:?}");
     assert_eq!(done.paused_minutes, 270);
+}
+
+#[test]
+fn what_answers_a_case_is_the_first_response_items_to_say() {
+    let answered = |by: FirstResponseBy, started: Option<u32>, replied: Option<u32>| {
+        let mut items = vec![item(Kpi::FirstResponse, 60, 120, Condition::always())];
+        items[0].first_response_by = by;
+        let f = fixture(items);
+        let i = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
+        let mut now = moment(&f, at(23, 11, 0));
+        now.first_response_at = started.map(|m| at(23, 10, m));
+        now.first_public_reply_at = replied.map(|m| at(23, 10, m));
+        let after = run(&f, Some(&i), Kpi::FirstResponse, &now).instance;
+        (after.status, after.succeeded_at)
+    };
+    let open = (KpiStatus::InProgress, None);
+    let kept = |m| (KpiStatus::Succeeded, Some(at(23, 10, m)));
+    assert_eq!(
+        answered(FirstResponseBy::Execution, Some(20), None),
+        kept(20)
+    );
+    assert_eq!(answered(FirstResponseBy::Execution, None, Some(30)), open);
+    assert_eq!(answered(FirstResponseBy::PublicReply, Some(20), None), open);
+    assert_eq!(
+        answered(FirstResponseBy::PublicReply, Some(20), Some(30)),
+        kept(30)
+    );
+    assert_eq!(
+        answered(FirstResponseBy::Either, Some(20), Some(30)),
+        kept(20)
+    );
+    assert_eq!(answered(FirstResponseBy::Either, None, Some(30)), kept(30));
+}
+
+#[test]
+fn a_case_resolved_without_a_public_reply_stays_answered_when_reactivated() {
+    let mut items = vec![item(Kpi::FirstResponse, 60, 120, Condition::always())];
+    items[0].first_response_by = FirstResponseBy::PublicReply;
+    let f = fixture(items);
+    let i = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
+    let mut resolved = moment(&f, at(23, 10, 40));
+    resolved.state = State::Resolved;
+    resolved.resolved_at = Some(at(23, 10, 40));
+    resolved.first_response_at = Some(at(23, 10, 40));
+    let done = run(&f, Some(&i), Kpi::FirstResponse, &resolved).instance;
+    assert_eq!(
+        done.status,
+        KpiStatus::Succeeded,
+        "the resolution answers it"
+    );
+
+    let mut reactivated = moment(&f, at(23, 11, 0));
+    reactivated.first_response_at = Some(at(23, 10, 40));
+    let back = evolve(
+        Some(&done),
+        Kpi::FirstResponse,
+        &f.sla,
+        f.sla.items.first(),
+        &reactivated,
+    );
+    assert!(
+        back.as_ref()
+            .is_none_or(|e| e.instance.status == KpiStatus::Succeeded),
+        "{back:?}"
+    );
 }

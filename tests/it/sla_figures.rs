@@ -250,3 +250,119 @@ async fn a_re_evaluation_on_resuming_shows_the_deadline_it_replaced() {
     );
     assert!(row.contains(&shown(now)), "{row}");
 }
+
+/// The state of the case's first-response timer and when it was met.
+async fn first_response(app: &TestApp, path: &str) -> (String, Option<DateTime<Utc>>) {
+    let number: i64 = path
+        .trim_start_matches("/cases/CAS-")
+        .parse()
+        .expect("case number");
+    sqlx::query_as(
+        "select i.status, i.succeeded_at from sla_kpi_instances i
+           join cases c on c.tenant_id = i.tenant_id and c.id = i.case_id
+           join tenants t on t.id = c.tenant_id
+          where t.slug = 'acme' and c.number = $1 and i.kpi = 'first_response'",
+    )
+    .bind(number)
+    .fetch_one(&app.pool)
+    .await
+    .expect("first-response timer")
+}
+
+async fn note(agent: &Browser, path: &str, body: &str, visibility: &str) {
+    let noted = agent
+        .upload_form(
+            &format!("{path}/notes"),
+            &[("body", body), ("visibility", visibility)],
+        )
+        .await;
+    see_other(&noted);
+}
+
+#[tokio::test]
+async fn a_public_reply_answers_a_first_response_item_set_to_count_it() {
+    let app = spawn().await;
+    crate::sla_cases::configure_sla(&app, ACME).await;
+    // The admin says so on the first-response item.
+    let admin = app.signed_in(Role::Admin).await;
+    let (sla, item): (Uuid, Uuid) = sqlx::query_as(
+        "select i.sla_id, i.id from sla_items i where i.name = 'Primeira resposta (teste)'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("item");
+    let form = format!("/admin/sla/{sla}/items/edit");
+    let edit = admin.get(&format!("{form}?item={item}")).await.text();
+    assert!(
+        edit.contains("<option value=\"execution\" selected>Iniciar execução</option>"),
+        "an existing item keeps counting the start of execution"
+    );
+    let saved = admin
+        .post_form(
+            &form,
+            &[
+                ("item", &item.to_string()),
+                ("name", "Primeira resposta (teste)"),
+                ("kpi", "first_response"),
+                ("first_response_by", "public_reply"),
+                ("warn_after", "0:30"),
+                ("fail_after", "1:00"),
+            ],
+        )
+        .await;
+    see_other(&saved);
+    let listed = admin.get(&format!("/admin/sla/{sla}")).await.text();
+    assert!(listed.contains("Primeira resposta pública ao cliente"));
+
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Pedido de segunda via").await;
+    app.clock().advance(Duration::minutes(5));
+    agent.post_form(&format!("{path}/start"), &[]).await;
+    assert_eq!(
+        first_response(&app, &path).await.0,
+        "in_progress",
+        "starting execution does not answer the customer"
+    );
+    note(&agent, &path, "Anotação interna", "private").await;
+    assert_eq!(first_response(&app, &path).await.0, "in_progress");
+
+    app.clock().advance(Duration::minutes(5));
+    let replied_at = app.clock().now();
+    note(&agent, &path, "Olá! Já estamos verificando.", "public").await;
+    let (status, at) = first_response(&app, &path).await;
+    assert_eq!(status, "succeeded");
+    let at = at.expect("when it was met");
+    assert!(
+        (at - replied_at).num_seconds().abs() < 5,
+        "{at} {replied_at}"
+    );
+    let page = agent.get(&path).await.text();
+    assert!(
+        html::text(&page, "#sla-chips [data-kpi=\"first_response\"]")
+            .starts_with("Primeira resposta: Cumprido"),
+        "{}",
+        html::text(&page, "#sla-chips")
+    );
+}
+
+#[tokio::test]
+async fn a_first_response_item_counting_the_start_of_execution_ignores_public_replies() {
+    let app = spawn().await;
+    crate::sla_cases::configure_sla(&app, ACME).await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Nota fiscal rejeitada").await;
+    note(&agent, &path, "Recebemos seu pedido.", "public").await;
+    assert_eq!(first_response(&app, &path).await.0, "in_progress");
+    agent.post_form(&format!("{path}/start"), &[]).await;
+    assert_eq!(first_response(&app, &path).await.0, "succeeded");
+}
+
+#[tokio::test]
+async fn a_new_workspaces_sla_counts_a_public_reply_as_the_first_response() {
+    let app = spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let path = open_case(&agent, &app, "Dúvida sobre o boleto").await;
+    assert_eq!(first_response(&app, &path).await.0, "in_progress");
+    note(&agent, &path, "Segue o boleto atualizado.", "public").await;
+    assert_eq!(first_response(&app, &path).await.0, "succeeded");
+}
