@@ -17,7 +17,7 @@ const RUNS_AT_MOST: i64 = 7 * 86_400;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkingLeft {
     /// Working seconds to the deadline, negative once it has passed (then
-    /// how long ago in working time), in whole minutes.
+    /// how long ago in working time). Shown in whole minutes, rounded down.
     pub seconds: i64,
     /// For how many seconds from now the count keeps moving: until the end
     /// of the working time `now` lies in, 0 outside working time or paused.
@@ -29,9 +29,9 @@ impl WorkingLeft {
     /// A running timer at `now`.
     pub fn running(calendar: &Calendar, now: DateTime<Utc>, deadline: DateTime<Utc>) -> Self {
         let seconds = if now <= deadline {
-            calendar.working_minutes_between(now, deadline) * 60
+            calendar.working_seconds_between(now, deadline)
         } else {
-            -calendar.working_minutes_between(deadline, now) * 60
+            -calendar.working_seconds_between(deadline, now)
         };
         WorkingLeft {
             seconds,
@@ -42,7 +42,7 @@ impl WorkingLeft {
     /// A timer paused at `paused_at`: what it had left then, standing still.
     pub fn paused(calendar: &Calendar, paused_at: DateTime<Utc>, deadline: DateTime<Utc>) -> Self {
         WorkingLeft {
-            seconds: calendar.working_minutes_between(paused_at, deadline) * 60,
+            seconds: calendar.working_seconds_between(paused_at, deadline),
             runs_for: 0,
         }
     }

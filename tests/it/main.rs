@@ -9,6 +9,7 @@ mod compression;
 mod customers;
 mod database_walls;
 mod e2e;
+mod e2e_sla_timers;
 mod edges;
 mod embedded_cluster;
 mod entitlements_admin;
