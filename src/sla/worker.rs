@@ -482,17 +482,28 @@ async fn notify(
             "sla_warning"
         }
     };
+    // Each person's last minute is read from their own range of
+    // notifications_unread_idx: the fence (`offset 0`) keeps PostgreSQL
+    // from walking every unread notification of the workspace instead,
+    // which grows with what nobody has read.
     sqlx::query(
         "with wanted as (
              select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])
                  as u(id, user_id, case_id, kind, steps)),
+         recent as (
+             select r.id, r.user_id, r.case_id
+               from (select distinct user_id from wanted) p
+               cross join lateral (
+                   select n.id, n.user_id, n.case_id from notifications n
+                    where n.user_id = p.user_id and n.read_at is null and n.created_at > $6 - interval '1 minute'
+                      and n.kind in ('sla_warning', 'sla_failure')
+                   offset 0) r),
          grouped as (
              update notifications n
                 set sla_steps = n.sla_steps || w.steps,
                     kind = case when 'sla_failure' in (n.kind, w.kind) then 'sla_failure' else n.kind end
-               from wanted w
-              where n.user_id = w.user_id and n.case_id = w.case_id and n.read_at is null
-                and n.kind in ('sla_warning', 'sla_failure') and n.created_at > $6 - interval '1 minute'
+               from recent r join wanted w on w.user_id = r.user_id and w.case_id = r.case_id
+              where n.id = r.id
              returning w.id)
          insert into notifications (tenant_id, id, user_id, case_id, kind, created_at, sla_steps)
          select app_tenant_id(), w.id, w.user_id, w.case_id, w.kind, $6, w.steps

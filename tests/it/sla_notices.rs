@@ -100,7 +100,7 @@ async fn a_timer_first_seen_past_its_failure_time_gives_one_notification_naming_
     let number = case_number(&path);
     assert!(
         shown[0].starts_with(&format!(
-            "Prazo de SLA vencido: Primeira resposta {number} — Balança não liga"
+            "Prazo de SLA vencido: Primeira resposta · {number} — Balança não liga"
         )),
         "{shown:?}"
     );
@@ -137,7 +137,7 @@ async fn a_timer_first_seen_between_warning_and_failure_is_warned_then_breached_
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(
         shown[0].starts_with(&format!(
-            "Prazo de SLA próximo do vencimento: Primeira resposta {number}"
+            "Prazo de SLA próximo do vencimento: Primeira resposta · {number}"
         )),
         "{shown:?}"
     );
@@ -168,7 +168,9 @@ async fn a_timer_first_seen_between_warning_and_failure_is_warned_then_breached_
     let shown = notifications(&agent).await;
     assert_eq!(shown.len(), 2, "fifty minutes apart: {shown:?}");
     assert!(
-        shown[0].starts_with(&format!("Prazo de SLA vencido: Primeira resposta {number}")),
+        shown[0].starts_with(&format!(
+            "Prazo de SLA vencido: Primeira resposta · {number}"
+        )),
         "{shown:?}"
     );
 }
@@ -194,7 +196,7 @@ async fn two_timers_of_a_case_breaching_in_one_tick_give_one_notification_naming
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(
         shown[0].starts_with(&format!(
-            "Prazo de SLA vencido: Primeira resposta, Resolução {}",
+            "Prazo de SLA vencido: Primeira resposta, Resolução · {}",
             case_number(&path)
         )),
         "{shown:?}"
@@ -234,7 +236,7 @@ async fn a_second_timer_of_a_case_breaching_within_a_minute_joins_the_unread_not
     assert_eq!(shown.len(), 2, "one per case: {shown:?}");
     for path in [&path, &other] {
         let line = format!(
-            "Prazo de SLA vencido: Primeira resposta, Resolução {}",
+            "Prazo de SLA vencido: Primeira resposta, Resolução · {}",
             case_number(path)
         );
         assert!(
