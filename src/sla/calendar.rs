@@ -212,23 +212,21 @@ impl Calendar {
         if t <= f {
             return 0;
         }
-        let total = if self.always_open {
-            t - f
-        } else {
-            let plan = Plan::new(self);
-            let first = plan
-                .local_date(f)
-                .map_or_else(|| clamp_date_for(f), clamp_date)
-                .pred_opt()
-                .map_or(safe_min(), clamp_date);
-            let last = plan
-                .local_date(t)
-                .map_or_else(|| clamp_date_for(t), clamp_date)
-                .succ_opt()
-                .map_or(safe_max(), clamp_date);
-            plan.walk_between(f, t, first, last)
-        };
-        total
+        if self.always_open {
+            return t - f;
+        }
+        let plan = Plan::new(self);
+        let first = plan
+            .local_date(f)
+            .map_or_else(|| clamp_date_for(f), clamp_date)
+            .pred_opt()
+            .map_or(safe_min(), clamp_date);
+        let last = plan
+            .local_date(t)
+            .map_or_else(|| clamp_date_for(t), clamp_date)
+            .succ_opt()
+            .map_or(safe_max(), clamp_date);
+        plan.walk_between(f, t, first, last)
     }
 
     /// The working time of the local day `date`, as sorted, disjoint `[start, end)` UTC instants:
