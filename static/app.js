@@ -1,34 +1,33 @@
 // Progressive enhancements only: every page works without this file.
 "use strict";
 
-// SLA countdowns: every [data-deadline] element shows the time left to its
-// deadline ("2 d 3 h 05 min 09 s"), or how long ago it passed, prefixed by
-// its data-overdue text. Frozen (paused) timers keep the server's text. The
-// format matches countdown() in src/cases/handlers/show.rs.
+// SLA timers: every [data-left] element shows the working time left to its
+// deadline (crate::sla::working_left), data-left seconds when the page was
+// drawn. It moves for data-runs seconds, the working time the page was
+// drawn in, then stands until the next working time, when the server draws
+// it again. Its words are data-left-text or data-overdue-text, "{}" where
+// the time goes. Paused timers (data-frozen) keep the server's text. The
+// format matches span() in src/sla/working_left.rs.
 (function () {
   function pad(n) { return n < 10 ? "0" + n : String(n); }
   function span(total) {
-    var s = Math.abs(total);
-    var d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24;
-    var m = Math.floor(s / 60) % 60, sec = s % 60;
-    var parts = [];
-    if (d > 0) parts.push(d + " d");
-    if (d > 0 || h > 0) parts.push(h + " h", pad(m) + " min");
-    else parts.push(m + " min");
-    parts.push(pad(sec) + " s");
-    return parts.join(" ");
+    var m = Math.floor(Math.abs(total) / 60), h = Math.floor(m / 60);
+    return h > 0 ? h + " h " + pad(m % 60) + " min" : m + " min";
   }
   function tick() {
     var now = Date.now();
-    var timers = document.querySelectorAll("[data-deadline]:not([data-frozen])");
+    var timers = document.querySelectorAll("[data-left]:not([data-frozen])");
     Array.prototype.forEach.call(timers, function (el) {
-      var at = Date.parse(el.getAttribute("data-deadline"));
-      if (isNaN(at)) return;
-      var left = Math.trunc((at - now) / 1000);
-      var overdue = left < 0;
-      el.textContent = overdue
-        ? (el.getAttribute("data-overdue") || "-") + " " + span(left)
-        : span(left);
+      var left = parseInt(el.getAttribute("data-left"), 10);
+      var runs = parseInt(el.getAttribute("data-runs"), 10) || 0;
+      if (isNaN(left)) return;
+      if (!el.atendeSeen) el.atendeSeen = now;
+      var moved = Math.min(Math.floor((now - el.atendeSeen) / 1000), runs);
+      var current = left - moved;
+      var overdue = current < 0;
+      var words = el.getAttribute(overdue ? "data-overdue-text" : "data-left-text");
+      if (!words) return;
+      el.textContent = words.replace("{}", span(current));
       el.classList.toggle("is-overdue", overdue);
     });
   }

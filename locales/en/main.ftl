@@ -21,6 +21,7 @@ sign-in-submit = Sign in
 sign-in-failed = Wrong workspace, e-mail or password.
 sign-in-expired = Your session ended. Sign in again to continue.
 sign-in-throttled = Too many failed attempts for this account. Try again in { $minutes ->
+    [0] less than a minute
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
@@ -294,6 +295,7 @@ import-row = Row
 import-column = Column
 import-problem = Problem
 import-done = { $count ->
+    [0] No customers imported.
     [one] 1 customer imported.
    *[other] { $count } customers imported.
 }
@@ -384,7 +386,9 @@ case-create = Create case
 case-edit = Edit case
 assign-selected-to = Assign selected to
 assign-choose-owner = Choose an active user or team.
+assign-choose-cases = No cases selected: tick the cases you want to assign.
 assign-done = { $count ->
+    [0] No cases assigned: the chosen cases already had this owner or are no longer active.
     [one] 1 case assigned.
    *[other] { $count } cases assigned.
 }
@@ -536,8 +540,14 @@ notifications-none = No notifications.
 notification-assigned = Case assigned to you:
 notification-forwarded = Case forwarded to you:
 notification-note = New note on
-notification-sla-warning = SLA nearing its deadline:
-notification-sla-failure = SLA breached:
+notification-sla-warning = SLA deadline approaching:
+notification-sla-failure = SLA deadline missed:
+notification-sla-nearing = approaching
+notification-sla-more = { $count ->
+    [0] no alerts
+    [one] 1 alert
+   *[other] { $count } alerts
+}
 notification-other = Notice about
 error-customer-required = Choose the case's customer.
 error-customer-inactive = This customer is inactive and cannot get new cases.

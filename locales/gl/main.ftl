@@ -21,6 +21,7 @@ sign-in-submit = Entrar
 sign-in-failed = Espazo de traballo, correo ou contrasinal incorrectos.
 sign-in-expired = A túa sesión rematou. Entra de novo para continuar.
 sign-in-throttled = Demasiados intentos sen éxito para esta conta. Téntao de novo en { $minutes ->
+    [0] menos dun minuto
     [one] 1 minuto
    *[other] { $minutes } minutos
 }.
@@ -294,6 +295,7 @@ import-row = Liña
 import-column = Columna
 import-problem = Problema
 import-done = { $count ->
+    [0] Ningún cliente importado.
     [one] 1 cliente importado.
    *[other] { $count } clientes importados.
 }
@@ -384,7 +386,9 @@ case-create = Crear caso
 case-edit = Editar caso
 assign-selected-to = Asignar os seleccionados a
 assign-choose-owner = Escolle un usuario ou un equipo activo.
+assign-choose-cases = Ningún caso seleccionado: marca os casos que queres asignar.
 assign-done = { $count ->
+    [0] Ningún caso asignado: os casos escollidos xa eran deste propietario ou xa non están activos.
     [one] 1 caso asignado.
    *[other] { $count } casos asignados.
 }
@@ -536,8 +540,14 @@ notifications-none = Ningunha notificación.
 notification-assigned = Caso asignado a ti:
 notification-forwarded = Caso encamiñado a ti:
 notification-note = Nova nota en
-notification-sla-warning = SLA preto do vencemento:
-notification-sla-failure = SLA incumprido:
+notification-sla-warning = Prazo do SLA próximo ao vencemento:
+notification-sla-failure = Prazo do SLA vencido:
+notification-sla-nearing = próximo ao vencemento
+notification-sla-more = { $count ->
+    [0] ningún aviso
+    [one] 1 aviso
+   *[other] { $count } avisos
+}
 notification-other = Aviso sobre
 error-customer-required = Escolle o cliente do caso.
 error-customer-inactive = Este cliente está inactivo e non pode recibir casos novos.

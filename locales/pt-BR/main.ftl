@@ -21,6 +21,7 @@ sign-in-submit = Entrar
 sign-in-failed = Espaço de trabalho, e-mail ou senha incorretos.
 sign-in-expired = Sua sessão terminou. Entre novamente para continuar.
 sign-in-throttled = Muitas tentativas sem sucesso para esta conta. Tente de novo em { $minutes ->
+    [0] menos de um minuto
     [one] 1 minuto
    *[other] { $minutes } minutos
 }.
@@ -294,6 +295,7 @@ import-row = Linha
 import-column = Coluna
 import-problem = Problema
 import-done = { $count ->
+    [0] Nenhum cliente importado.
     [one] 1 cliente importado.
    *[other] { $count } clientes importados.
 }
@@ -384,7 +386,9 @@ case-create = Criar caso
 case-edit = Editar caso
 assign-selected-to = Atribuir selecionados a
 assign-choose-owner = Escolha um usuário ou uma equipe ativa.
+assign-choose-cases = Nenhum caso selecionado: marque os casos que quer atribuir.
 assign-done = { $count ->
+    [0] Nenhum caso atribuído: os casos escolhidos já eram deste proprietário ou não estão mais ativos.
     [one] 1 caso atribuído.
    *[other] { $count } casos atribuídos.
 }
@@ -536,8 +540,14 @@ notifications-none = Nenhuma notificação.
 notification-assigned = Caso atribuído a você:
 notification-forwarded = Caso encaminhado para você:
 notification-note = Novo relato em
-notification-sla-warning = SLA perto do vencimento:
-notification-sla-failure = SLA descumprido:
+notification-sla-warning = Prazo de SLA próximo do vencimento:
+notification-sla-failure = Prazo de SLA vencido:
+notification-sla-nearing = próximo do vencimento
+notification-sla-more = { $count ->
+    [0] nenhum aviso
+    [one] 1 aviso
+   *[other] { $count } avisos
+}
 notification-other = Aviso sobre
 error-customer-required = Escolha o cliente do caso.
 error-customer-inactive = Este cliente está inativo e não pode receber novos casos.

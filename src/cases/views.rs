@@ -16,7 +16,8 @@ pub enum View {
     Cancelled,
     Created,
     Following,
-    /// Active cases with a KPI nearing or past its deadline, soonest first.
+    /// Active cases whose SLA timer is past its warning time and not yet
+    /// breached, soonest deadline first.
     Nearing,
 }
 
@@ -280,6 +281,8 @@ pub struct ViewSpec {
     pub before: Option<Cursor>,
     /// Position of the page's first case (1 on the first page).
     pub start: i64,
+    /// The instant the view is read at (the "nearing" view depends on it).
+    pub now: DateTime<Utc>,
 }
 
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
@@ -341,6 +344,7 @@ impl ViewSpec {
             after,
             before,
             start,
+            now: Utc::now(),
         }
     }
 
@@ -359,6 +363,11 @@ impl ViewSpec {
             before: None,
             ..self.clone()
         }
+    }
+
+    /// The view as read at `now`: the request's clock.
+    pub fn at(self, now: DateTime<Utc>) -> ViewSpec {
+        ViewSpec { now, ..self }
     }
 }
 

@@ -3,6 +3,8 @@ use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::notifications::Kind;
+use crate::sla::model::Kpi;
+use crate::web::i18n::Lang;
 
 /// Notifies each user once; the actor never notifies themselves.
 pub async fn notify(
@@ -42,6 +44,16 @@ pub struct NotificationRow {
     pub actor_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// What an SLA notification tells: `[{"kpi": .., "event": ..}]`.
+    pub sla_steps: serde_json::Value,
+}
+
+/// One KPI an SLA notification names, and whether it breached (else it
+/// neared its deadline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlaKpi {
+    pub kpi: Kpi,
+    pub failed: bool,
 }
 
 impl NotificationRow {
@@ -54,6 +66,55 @@ impl NotificationRow {
             .map(|n| crate::cases::model::CaseNumber(n).to_string())
             .unwrap_or_default()
     }
+
+    /// Each KPI named once, in the order of its first step, with the last
+    /// thing that happened to it.
+    pub fn sla_kpis(&self) -> Vec<SlaKpi> {
+        let mut kpis: Vec<SlaKpi> = Vec::new();
+        for step in self.sla_steps.as_array().into_iter().flatten() {
+            let text = |key: &str| step.get(key).and_then(serde_json::Value::as_str);
+            let Some(kpi) = text("kpi").and_then(Kpi::parse) else {
+                continue;
+            };
+            let failed = text("event") == Some("failed");
+            match kpis.iter_mut().find(|k| k.kpi == kpi) {
+                Some(seen) => seen.failed |= failed,
+                None => kpis.push(SlaKpi { kpi, failed }),
+            }
+        }
+        kpis
+    }
+
+    /// How many SLA steps were grouped into this one notification.
+    pub fn sla_step_count(&self) -> usize {
+        self.sla_steps.as_array().map_or(0, Vec::len)
+    }
+
+    /// What the notification says before its case: "Prazo de SLA vencido:
+    /// Primeira resposta, Resolução (perto do vencimento)". A KPI that only
+    /// neared its deadline in a notification about a breach says so.
+    pub fn headline(&self, lang: &Lang) -> String {
+        let lang = *lang;
+        let kpis = self.sla_kpis();
+        if kpis.is_empty() {
+            return lang.t(self.label_key());
+        }
+        let breached = self.kind == Kind::SlaFailure.as_str();
+        let names: Vec<String> = kpis
+            .iter()
+            .map(|k| {
+                let name = lang.t(k.kpi.name_key());
+                if breached && !k.failed {
+                    format!("{name} ({})", lang.t("notification-sla-nearing"))
+                } else {
+                    name
+                }
+            })
+            .collect();
+        let label = lang.t(self.label_key());
+        let label = label.trim_end_matches(':');
+        format!("{label}: {}", names.join(", "))
+    }
 }
 
 pub async fn latest(
@@ -61,19 +122,18 @@ pub async fn latest(
     user: Uuid,
     limit: i64,
 ) -> Result<Vec<NotificationRow>, sqlx::Error> {
-    sqlx::query_as!(
-        NotificationRow,
-        r#"select n.id, n.kind, c.number as "case_number?", c.title as "case_title?", u.name as "actor_name?",
-                  n.created_at, n.read_at
-             from notifications n
-             left join cases c on c.tenant_id = n.tenant_id and c.id = n.case_id
-             left join users u on u.tenant_id = n.tenant_id and u.id = n.actor_id
-            where n.user_id = $1
-            order by n.created_at desc
-            limit $2"#,
-        user,
-        limit
+    sqlx::query_as(
+        "select n.id, n.kind, c.number as case_number, c.title as case_title, u.name as actor_name,
+                n.created_at, n.read_at, n.sla_steps
+           from notifications n
+           left join cases c on c.tenant_id = n.tenant_id and c.id = n.case_id
+           left join users u on u.tenant_id = n.tenant_id and u.id = n.actor_id
+          where n.user_id = $1
+          order by n.created_at desc
+          limit $2",
     )
+    .bind(user)
+    .bind(limit)
     .fetch_all(tx)
     .await
 }

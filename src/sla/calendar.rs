@@ -197,27 +197,36 @@ impl Calendar {
     /// Never fails: an invalid calendar is read leniently (ends clamped to 24:00, empty intervals
     /// ignored, overlaps merged). The cost grows with the number of weeks in the range.
     pub fn working_minutes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        i64::try_from(self.working_ns_between(from, to) / NS_PER_MIN).unwrap_or(i64::MAX)
+    }
+
+    /// Working seconds in `[from, to)`, rounded down; as
+    /// [`working_minutes_between`](Self::working_minutes_between), for a
+    /// figure that a page then counts down second by second.
+    pub fn working_seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        i64::try_from(self.working_ns_between(from, to) / NS_PER_SEC).unwrap_or(i64::MAX)
+    }
+
+    fn working_ns_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i128 {
         let (f, t) = (to_ns(from), to_ns(to));
         if t <= f {
             return 0;
         }
-        let total = if self.always_open {
-            t - f
-        } else {
-            let plan = Plan::new(self);
-            let first = plan
-                .local_date(f)
-                .map_or_else(|| clamp_date_for(f), clamp_date)
-                .pred_opt()
-                .map_or(safe_min(), clamp_date);
-            let last = plan
-                .local_date(t)
-                .map_or_else(|| clamp_date_for(t), clamp_date)
-                .succ_opt()
-                .map_or(safe_max(), clamp_date);
-            plan.walk_between(f, t, first, last)
-        };
-        i64::try_from(total / NS_PER_MIN).unwrap_or(i64::MAX)
+        if self.always_open {
+            return t - f;
+        }
+        let plan = Plan::new(self);
+        let first = plan
+            .local_date(f)
+            .map_or_else(|| clamp_date_for(f), clamp_date)
+            .pred_opt()
+            .map_or(safe_min(), clamp_date);
+        let last = plan
+            .local_date(t)
+            .map_or_else(|| clamp_date_for(t), clamp_date)
+            .succ_opt()
+            .map_or(safe_max(), clamp_date);
+        plan.walk_between(f, t, first, last)
     }
 
     /// The working time of the local day `date`, as sorted, disjoint `[start, end)` UTC instants:

@@ -95,10 +95,13 @@ pub async fn add_item(
     item: NewItem<'_>,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
+    // A seeded first response is kept by starting execution or by replying
+    // to the customer, whichever comes first.
     sqlx::query(
         "insert into sla_items (tenant_id, id, sla_id, position, name, kpi, condition, warn_after_minutes,
-                                fail_after_minutes, warning_actions, failure_actions)
-         values (app_tenant_id(), $1, $2, (select count(*) from sla_items where sla_id = $2), $3, $4, $5, $6, $7, $8, $9)",
+                                fail_after_minutes, warning_actions, failure_actions, first_response_by)
+         values (app_tenant_id(), $1, $2, (select count(*) from sla_items where sla_id = $2), $3, $4, $5, $6, $7, $8, $9,
+                 'either')",
     )
     .bind(id)
     .bind(sla)

@@ -4,15 +4,16 @@
 //! the case as it is now (start, pause, resume, re-evaluate, succeed, cancel,
 //! reopen) and says what happened, so the store can write the history and the
 //! pause ledger that explain every deadline. [`tick`] is what time does to it
-//! (nearing, then breached), and only the worker calls it, so each warning and
-//! failure, with its actions, happens exactly once.
+//! (nearing, then breached; or breached at once when first seen past its
+//! failure time), and only the worker calls it, so each warning and failure,
+//! with its actions, happens exactly once.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::cases::model::State;
 use crate::sla::calendar::Calendar;
-use crate::sla::model::{Kpi, KpiStatus, Sla, SlaItem};
+use crate::sla::model::{FirstResponseBy, Kpi, KpiStatus, Sla, SlaItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
@@ -38,9 +39,27 @@ pub struct CaseMoment {
     pub status_reason_id: Uuid,
     /// When the clock starts: the moment the request reached us.
     pub received_at: DateTime<Utc>,
+    /// When the agent started to work on it (or resolved it).
     pub first_response_at: Option<DateTime<Utc>>,
+    /// When the customer was first answered in a public note.
+    pub first_public_reply_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
+}
+
+impl CaseMoment {
+    /// When the case was first answered, as a first-response item counts it.
+    pub fn answered_at(&self, by: FirstResponseBy) -> Option<DateTime<Utc>> {
+        let earliest = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match by {
+            FirstResponseBy::Execution => self.first_response_at,
+            FirstResponseBy::PublicReply => earliest(self.first_public_reply_at, self.resolved_at),
+            FirstResponseBy::Either => earliest(self.first_response_at, self.first_public_reply_at),
+        }
+    }
 }
 
 /// What happened to an instance, in order; each becomes a history row.
@@ -169,8 +188,12 @@ pub fn evolve(
     case: &CaseMoment,
 ) -> Option<Evolution> {
     let now = case.now;
+    let own_item = current.and_then(|i| sla.items.iter().find(|it| Some(it.id) == i.sla_item_id));
     let success_at = match kpi {
-        Kpi::FirstResponse => case.first_response_at,
+        Kpi::FirstResponse => case.answered_at(
+            item.or(own_item)
+                .map_or_else(Default::default, |i| i.first_response_by),
+        ),
         Kpi::Resolve if case.state == State::Resolved => case.resolved_at.or(Some(now)),
         Kpi::Resolve => None,
     };
@@ -214,9 +237,11 @@ pub fn evolve(
         let minutes = sla.calendar.working_minutes_between(paused_at, now);
         inst.paused_minutes += minutes;
         inst.paused_at = None;
-        if let Some(item) =
-            item.or_else(|| sla.items.iter().find(|i| Some(i.id) == inst.sla_item_id))
-        {
+        // Under the item it ran by: when the same change selects another
+        // item, the re-evaluation below moves the deadline and records the
+        // one it had, pause included.
+        let own = sla.items.iter().find(|i| Some(i.id) == inst.sla_item_id);
+        if let Some(item) = own.or(item) {
             inst.reschedule(&sla.calendar, item);
         }
         inst.status = inst.open_status();
@@ -229,7 +254,11 @@ pub fn evolve(
         );
     }
 
-    let reopening = !inst.is_open() && case.state == State::Active && success_at.is_none();
+    // A case once answered stays answered when reactivated; only a
+    // resolution (or a cancellation) is undone.
+    let answered_before = kpi == Kpi::FirstResponse && inst.succeeded_at.is_some();
+    let reopening =
+        !inst.is_open() && case.state == State::Active && success_at.is_none() && !answered_before;
     if inst.is_open() || reopening {
         match item {
             None if inst.is_open() => {
@@ -336,20 +365,27 @@ fn finish(instance: Instance, is_new: bool, log: Recorder) -> Evolution {
     }
 }
 
-/// What time did to an open instance by `now`: nearing, breached, or both.
-pub fn tick(inst: &mut Instance, now: DateTime<Utc>) -> Vec<Step> {
-    let mut steps = Vec::new();
-    if inst.status == KpiStatus::InProgress && now >= inst.warning_at {
-        inst.status = KpiStatus::Nearing;
-        inst.warned_at = Some(now);
-        steps.push(Step::Warned);
+/// What time did to an open instance by `now`, with the status it left:
+/// nearing from the warning time, breached from the failure time. One step
+/// at most: an instance first looked at past its failure time (started
+/// late, or a worker that was away) goes straight to breached, since a
+/// warning about a deadline already missed only doubles the alarm. The
+/// warning's actions are then not run; the failure's are.
+pub fn tick(inst: &mut Instance, now: DateTime<Utc>) -> Option<(Step, KpiStatus)> {
+    let from = inst.status;
+    match from {
+        KpiStatus::InProgress | KpiStatus::Nearing if now >= inst.failure_at => {
+            inst.status = KpiStatus::NonCompliant;
+            inst.failed_at = Some(now);
+            Some((Step::Failed, from))
+        }
+        KpiStatus::InProgress if now >= inst.warning_at => {
+            inst.status = KpiStatus::Nearing;
+            inst.warned_at = Some(now);
+            Some((Step::Warned, from))
+        }
+        _ => None,
     }
-    if inst.status == KpiStatus::Nearing && now >= inst.failure_at {
-        inst.status = KpiStatus::NonCompliant;
-        inst.failed_at = Some(now);
-        steps.push(Step::Failed);
-    }
-    steps
 }
 
 #[cfg(test)]

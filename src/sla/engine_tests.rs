@@ -5,7 +5,7 @@ use chrono_tz::America::Sao_Paulo;
 
 use crate::sla::calendar::{Calendar, Interval};
 use crate::sla::condition::{CaseFacts, Condition, Field, Op, Rule};
-use crate::sla::model::Actions;
+use crate::sla::model::{Actions, FirstResponseBy};
 
 fn office_hours() -> Calendar {
     let day = vec![Interval {
@@ -47,6 +47,7 @@ fn item(kpi: Kpi, warn: i64, fail: i64, condition: Condition) -> SlaItem {
         fail_after_minutes: fail,
         warning_actions: Actions::default(),
         failure_actions: Actions::default(),
+        first_response_by: FirstResponseBy::Execution,
     }
 }
 
@@ -77,6 +78,7 @@ fn moment(f: &Fixture, now: DateTime<Utc>) -> CaseMoment {
         status_reason_id: f.working,
         received_at: at(23, 10, 0),
         first_response_at: None,
+        first_public_reply_at: None,
         resolved_at: None,
         now,
     }
@@ -148,23 +150,46 @@ fn a_pause_moves_both_deadlines_by_the_working_time_paused() {
 fn time_moves_an_instance_to_nearing_then_breached_once() {
     let f = fixture(vec![item(Kpi::FirstResponse, 60, 120, Condition::always())]);
     let mut i = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
-    assert!(tick(&mut i, at(23, 10, 59)).is_empty());
-    assert_eq!(tick(&mut i, at(23, 11, 0)), vec![Step::Warned]);
+    assert_eq!(tick(&mut i, at(23, 10, 59)), None);
+    assert_eq!(
+        tick(&mut i, at(23, 11, 0)),
+        Some((Step::Warned, KpiStatus::InProgress))
+    );
     assert_eq!(i.status, KpiStatus::Nearing);
     assert_eq!(i.due_at(), Some(at(23, 12, 0)));
-    assert!(
-        tick(&mut i, at(23, 11, 30)).is_empty(),
-        "a warning happens once"
+    assert_eq!(tick(&mut i, at(23, 11, 30)), None, "a warning happens once");
+    assert_eq!(
+        tick(&mut i, at(23, 12, 0)),
+        Some((Step::Failed, KpiStatus::Nearing))
     );
-    assert_eq!(tick(&mut i, at(23, 12, 0)), vec![Step::Failed]);
     assert_eq!(i.status, KpiStatus::NonCompliant);
     assert_eq!(i.due_at(), None);
+    assert_eq!(tick(&mut i, at(23, 13, 0)), None, "a breach happens once");
+}
 
+#[test]
+fn an_instance_first_seen_past_its_failure_time_is_breached_without_a_warning() {
+    let f = fixture(vec![item(Kpi::FirstResponse, 60, 120, Condition::always())]);
     let mut overdue = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
     assert_eq!(
         tick(&mut overdue, at(24, 9, 0)),
-        vec![Step::Warned, Step::Failed],
-        "a worker that was down catches up in one tick"
+        Some((Step::Failed, KpiStatus::InProgress)),
+        "one step, straight from in progress"
+    );
+    assert_eq!(overdue.status, KpiStatus::NonCompliant);
+    assert_eq!(overdue.warned_at, None);
+    assert_eq!(overdue.due_at(), None);
+    assert_eq!(tick(&mut overdue, at(24, 10, 0)), None);
+
+    // Seen first between its warning and its failure: warned, breached later.
+    let mut late = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
+    assert_eq!(
+        tick(&mut late, at(23, 11, 59)),
+        Some((Step::Warned, KpiStatus::InProgress))
+    );
+    assert_eq!(
+        tick(&mut late, at(23, 12, 1)),
+        Some((Step::Failed, KpiStatus::Nearing))
     );
 }
 
@@ -238,6 +263,51 @@ fn a_priority_change_re_evaluates_to_the_first_applicable_item() {
 }
 
 #[test]
+fn resuming_and_re_evaluating_in_one_change_records_the_deadline_it_had_before() {
+    let high = Uuid::now_v7();
+    let urgent = item(
+        Kpi::Resolve,
+        60,
+        120,
+        Condition(vec![vec![Rule {
+            field: Field::Priority,
+            op: Op::Is,
+            value: Some(high),
+        }]]),
+    );
+    let normal = item(Kpi::Resolve, 360, 540, Condition::always());
+    let f = fixture(vec![urgent.clone(), normal.clone()]);
+    let started = run(&f, None, Kpi::Resolve, &moment(&f, at(23, 10, 0))).instance;
+    assert_eq!(started.failure_at, at(24, 10, 0));
+    let mut waiting = moment(&f, at(23, 11, 0));
+    waiting.status_reason_id = f.waiting;
+    let paused = run(&f, Some(&started), Kpi::Resolve, &waiting).instance;
+
+    // One edit, an hour later: back to work, and urgent.
+    let high_facts = CaseFacts {
+        priority: Some(high),
+        ..CaseFacts::default()
+    };
+    let changed = evolve(
+        Some(&paused),
+        Kpi::Resolve,
+        &f.sla,
+        f.sla.item_for(Kpi::Resolve, &high_facts),
+        &moment(&f, at(23, 12, 0)),
+    )
+    .unwrap();
+    let events: Vec<&str> = changed.steps.iter().map(|(s, _, _)| s.event()).collect();
+    assert_eq!(events, ["resumed", "reevaluated"]);
+    // Before: the normal item's 9 working hours plus the hour paused.
+    let Step::Reevaluated { failure_before, .. } = changed.steps[1].0 else {
+        unreachable!()
+    };
+    assert_eq!(failure_before, at(24, 11, 0));
+    // After: the urgent item's 2 working hours plus the hour paused.
+    assert_eq!(changed.instance.failure_at, at(23, 13, 0));
+}
+
+#[test]
 fn cancelling_ends_the_clock_and_reactivating_reopens_it_without_the_closed_time() {
     let f = fixture(vec![item(Kpi::Resolve, 360, 480, Condition::always())]);
     let i = run(&f, None, Kpi::Resolve, &moment(&f, at(23, 10, 0))).instance;
@@ -272,4 +342,69 @@ fn resolving_while_paused_succeeds_at_the_resolution() {
     let done = run(&f, Some(&paused), Kpi::Resolve, &resolved).instance;
     assert_eq!(done.status, KpiStatus::Succeeded, "{done:?}");
     assert_eq!(done.paused_minutes, 270);
+}
+
+#[test]
+fn what_answers_a_case_is_the_first_response_items_to_say() {
+    let answered = |by: FirstResponseBy, started: Option<u32>, replied: Option<u32>| {
+        let mut items = vec![item(Kpi::FirstResponse, 60, 120, Condition::always())];
+        items[0].first_response_by = by;
+        let f = fixture(items);
+        let i = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
+        let mut now = moment(&f, at(23, 11, 0));
+        now.first_response_at = started.map(|m| at(23, 10, m));
+        now.first_public_reply_at = replied.map(|m| at(23, 10, m));
+        let after = run(&f, Some(&i), Kpi::FirstResponse, &now).instance;
+        (after.status, after.succeeded_at)
+    };
+    let open = (KpiStatus::InProgress, None);
+    let kept = |m| (KpiStatus::Succeeded, Some(at(23, 10, m)));
+    assert_eq!(
+        answered(FirstResponseBy::Execution, Some(20), None),
+        kept(20)
+    );
+    assert_eq!(answered(FirstResponseBy::Execution, None, Some(30)), open);
+    assert_eq!(answered(FirstResponseBy::PublicReply, Some(20), None), open);
+    assert_eq!(
+        answered(FirstResponseBy::PublicReply, Some(20), Some(30)),
+        kept(30)
+    );
+    assert_eq!(
+        answered(FirstResponseBy::Either, Some(20), Some(30)),
+        kept(20)
+    );
+    assert_eq!(answered(FirstResponseBy::Either, None, Some(30)), kept(30));
+}
+
+#[test]
+fn a_case_resolved_without_a_public_reply_stays_answered_when_reactivated() {
+    let mut items = vec![item(Kpi::FirstResponse, 60, 120, Condition::always())];
+    items[0].first_response_by = FirstResponseBy::PublicReply;
+    let f = fixture(items);
+    let i = run(&f, None, Kpi::FirstResponse, &moment(&f, at(23, 10, 0))).instance;
+    let mut resolved = moment(&f, at(23, 10, 40));
+    resolved.state = State::Resolved;
+    resolved.resolved_at = Some(at(23, 10, 40));
+    resolved.first_response_at = Some(at(23, 10, 40));
+    let done = run(&f, Some(&i), Kpi::FirstResponse, &resolved).instance;
+    assert_eq!(
+        done.status,
+        KpiStatus::Succeeded,
+        "the resolution answers it"
+    );
+
+    let mut reactivated = moment(&f, at(23, 11, 0));
+    reactivated.first_response_at = Some(at(23, 10, 40));
+    let back = evolve(
+        Some(&done),
+        Kpi::FirstResponse,
+        &f.sla,
+        f.sla.items.first(),
+        &reactivated,
+    );
+    assert!(
+        back.as_ref()
+            .is_none_or(|e| e.instance.status == KpiStatus::Succeeded),
+        "{back:?}"
+    );
 }

@@ -11,3 +11,4 @@ pub mod model;
 pub mod store;
 pub mod sync;
 pub mod worker;
+pub mod working_left;

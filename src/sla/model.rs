@@ -35,6 +35,14 @@ impl Kpi {
             Kpi::Resolve => "sla-kpi-resolve",
         }
     }
+
+    /// The KPI's name without "until": "Primeira resposta".
+    pub fn name_key(self) -> &'static str {
+        match self {
+            Kpi::FirstResponse => "sla-case-first-response",
+            Kpi::Resolve => "sla-case-resolve",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +104,47 @@ impl KpiStatus {
     }
 }
 
+/// What answers a case, for a first-response item: the agent starting to
+/// work on it, the first public reply to the customer, or whichever comes
+/// first. Resolving a case answers it in every case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FirstResponseBy {
+    #[default]
+    Execution,
+    PublicReply,
+    Either,
+}
+
+impl FirstResponseBy {
+    pub const ALL: [FirstResponseBy; 3] = [
+        FirstResponseBy::Either,
+        FirstResponseBy::PublicReply,
+        FirstResponseBy::Execution,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirstResponseBy::Execution => "execution",
+            FirstResponseBy::PublicReply => "public_reply",
+            FirstResponseBy::Either => "either",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FirstResponseBy> {
+        FirstResponseBy::ALL
+            .into_iter()
+            .find(|b| b.as_str() == text)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            FirstResponseBy::Execution => "sla-first-response-by-execution",
+            FirstResponseBy::PublicReply => "sla-first-response-by-public-reply",
+            FirstResponseBy::Either => "sla-first-response-by-either",
+        }
+    }
+}
+
 /// What happens when an instance nears or breaches its deadline.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -127,6 +176,8 @@ pub struct SlaItem {
     pub fail_after_minutes: i64,
     pub warning_actions: Actions,
     pub failure_actions: Actions,
+    /// For a first-response item: what answers the case.
+    pub first_response_by: FirstResponseBy,
 }
 
 /// An SLA with everything a case needs to evaluate it.

@@ -13,7 +13,7 @@ use crate::sla::calendar::Calendar;
 use crate::sla::case_timer::CaseTimer;
 use crate::sla::condition::Condition;
 use crate::sla::engine::{Evolution, Instance, Step};
-use crate::sla::model::{Actions, Kpi, KpiStatus, Sla, SlaItem};
+use crate::sla::model::{Actions, FirstResponseBy, Kpi, KpiStatus, Sla, SlaItem};
 
 /// Every active SLA of the workspace, ready to evaluate, and the default one.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +54,7 @@ struct ItemRow {
     fail_after_minutes: i32,
     warning_actions: serde_json::Value,
     failure_actions: serde_json::Value,
+    first_response_by: String,
 }
 
 /// A stored calendar, read leniently: a row the form would refuse is not a
@@ -92,7 +93,7 @@ async fn load_book(tx: &mut PgConnection) -> Result<SlaBook, sqlx::Error> {
     .await?;
     let items: Vec<ItemRow> = sqlx::query_as(
         "select i.id, i.sla_id, i.name, i.kpi, i.condition, i.warn_after_minutes, i.fail_after_minutes,
-                i.warning_actions, i.failure_actions
+                i.warning_actions, i.failure_actions, i.first_response_by
            from sla_items i join slas s on s.id = i.sla_id
           where s.active
           order by i.sla_id, i.position, i.id",
@@ -137,6 +138,7 @@ async fn load_book(tx: &mut PgConnection) -> Result<SlaBook, sqlx::Error> {
                 .unwrap_or_default(),
             failure_actions: serde_json::from_value::<Actions>(row.failure_actions)
                 .unwrap_or_default(),
+            first_response_by: FirstResponseBy::parse(&row.first_response_by).unwrap_or_default(),
         });
     }
     Ok(SlaBook {

@@ -1,6 +1,7 @@
 //! Keeps a case's KPI instances in line with the case, in the transaction of
 //! whatever changed the case: creation, status, priority and the other fields
-//! conditions read, first response, resolution, cancellation, reactivation.
+//! conditions read, first response (the start of work or the first public
+//! reply), resolution, cancellation, reactivation.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -22,6 +23,7 @@ struct CaseSlaRow {
     status_reason_id: Uuid,
     received_at: DateTime<Utc>,
     first_response_at: Option<DateTime<Utc>>,
+    first_public_reply_at: Option<DateTime<Utc>>,
     resolved_at: Option<DateTime<Utc>>,
     priority_id: Uuid,
     channel_id: Option<Uuid>,
@@ -52,6 +54,7 @@ impl CaseForSla {
                 status_reason_id: case.status_reason_id,
                 received_at: case.received_at(),
                 first_response_at: None,
+                first_public_reply_at: None,
                 resolved_at: None,
                 now: case.now,
             },
@@ -77,6 +80,7 @@ impl CaseSlaRow {
                 status_reason_id: self.status_reason_id,
                 received_at: self.received_at,
                 first_response_at: self.first_response_at,
+                first_public_reply_at: self.first_public_reply_at,
                 resolved_at: self.resolved_at,
                 now,
             },
@@ -103,7 +107,8 @@ pub async fn sync_case(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let Some(row) = sqlx::query_as::<_, CaseSlaRow>(
-        "select c.state, c.status_reason_id, c.received_at, c.first_response_at, c.resolved_at, c.priority_id,
+        "select c.state, c.status_reason_id, c.received_at, c.first_response_at, c.first_public_reply_at,
+                c.resolved_at, c.priority_id,
                 c.channel_id, c.subject_id, c.product_id, c.request_type_id, c.sla_id,
                 (select service_level_id from customers where id = c.customer_id) as service_level_id,
                 (select sla_id from entitlements where id = c.entitlement_id) as entitlement_sla_id

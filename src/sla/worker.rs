@@ -1,10 +1,11 @@
 //! What time does to KPI instances: the worker claims the due ones with
-//! FOR UPDATE SKIP LOCKED, moves them to nearing or breached, and runs each
-//! item's actions, all in the claiming transaction. A worker that dies
+//! FOR UPDATE SKIP LOCKED, moves them to nearing or breached (one step per
+//! instance and tick), and runs each item's actions, all in the claiming
+//! transaction. A worker that dies
 //! mid-batch rolls back and the rows are claimed again; a second worker skips
 //! the locked rows. So every transition and its actions happen exactly once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -12,7 +13,7 @@ use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::sla::engine::{Instance, Step, tick};
-use crate::sla::model::Actions;
+use crate::sla::model::{Actions, Kpi, KpiStatus};
 use crate::sla::store::InstanceRow;
 use crate::sla::sync::sync_case;
 use crate::web::i18n::Lang;
@@ -132,6 +133,8 @@ struct Transition {
     item: String,
     item_id: Option<Uuid>,
     step: Step,
+    /// The status the step left.
+    from: KpiStatus,
     actions: Actions,
     number: i64,
     title: String,
@@ -173,7 +176,7 @@ async fn process(
         let Some(mut instance) = row.instance.into_instance() else {
             continue;
         };
-        for step in tick(&mut instance, now) {
+        if let Some((step, from)) = tick(&mut instance, now) {
             let actions = match step {
                 Step::Warned => meta.2.clone(),
                 _ => meta.3.clone(),
@@ -187,6 +190,7 @@ async fn process(
                 item: meta.1.clone(),
                 item_id: instance.sla_item_id,
                 step,
+                from,
                 actions,
                 number: meta.4,
                 title: meta.5.clone(),
@@ -240,9 +244,12 @@ async fn record(
     }
     let (from, to): (Vec<&str>, Vec<&str>) = all
         .iter()
-        .map(|t| match t.step {
-            Step::Warned => ("in_progress", "nearing"),
-            _ => ("nearing", "non_compliant"),
+        .map(|t| {
+            let to = match t.step {
+                Step::Warned => KpiStatus::Nearing,
+                _ => KpiStatus::NonCompliant,
+            };
+            (t.from.as_str(), to.as_str())
         })
         .unzip();
     let events: Vec<&str> = all.iter().map(|t| t.step.event()).collect();
@@ -387,16 +394,36 @@ async fn system_event(
     Ok(())
 }
 
-/// In-app notifications and queued e-mail to the owner and the owning team.
-async fn notify(
-    tx: &mut PgConnection,
-    all: &[Transition],
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let wanted: Vec<&Transition> = all.iter().filter(|t| t.actions.notify).collect();
-    if wanted.is_empty() {
-        return Ok(());
+/// What one person is told about one case: every step its timers took in
+/// this batch, in order.
+struct Notice<'a> {
+    user: Uuid,
+    steps: Vec<&'a Transition>,
+}
+
+impl Notice<'_> {
+    fn case(&self) -> &Transition {
+        self.steps[0]
     }
+
+    fn failed(&self) -> bool {
+        self.steps.iter().any(|t| t.step == Step::Failed)
+    }
+
+    fn steps_json(&self) -> serde_json::Value {
+        self.steps
+            .iter()
+            .map(|t| json!({ "kpi": t.kpi, "event": t.step.event() }))
+            .collect()
+    }
+}
+
+/// The owner and the members of the owning team of each case, one notice
+/// per person and case.
+async fn notices<'a>(
+    tx: &mut PgConnection,
+    wanted: &[&'a Transition],
+) -> Result<Vec<Notice<'a>>, sqlx::Error> {
     let teams: Vec<Uuid> = wanted.iter().filter_map(|t| t.owner_team).collect();
     let members: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "select m.team_id, m.user_id from team_members m join users u on u.id = m.user_id
@@ -405,8 +432,9 @@ async fn notify(
     .bind(&teams)
     .fetch_all(&mut *tx)
     .await?;
-    let mut pairs: Vec<(&Transition, Uuid)> = Vec::new();
-    for t in &wanted {
+    let mut notices: Vec<Notice<'a>> = Vec::new();
+    let mut by_person_and_case: HashMap<(Uuid, Uuid), usize> = HashMap::new();
+    for t in wanted {
         let mut people: Vec<Uuid> = t.owner_user.into_iter().collect();
         people.extend(
             members
@@ -416,29 +444,83 @@ async fn notify(
         );
         people.sort_unstable();
         people.dedup();
-        pairs.extend(people.into_iter().map(|u| (*t, u)));
+        for user in people {
+            let at = *by_person_and_case
+                .entry((user, t.case_id))
+                .or_insert_with(|| {
+                    notices.push(Notice {
+                        user,
+                        steps: Vec::new(),
+                    });
+                    notices.len() - 1
+                });
+            notices[at].steps.push(t);
+        }
     }
-    if pairs.is_empty() {
+    Ok(notices)
+}
+
+/// In-app notifications and queued e-mail to the owner and the owning team:
+/// one per person and case, naming each KPI. Steps of a case that reach a
+/// person within a minute of an unread SLA notification about it are added
+/// to that one instead (its kind becomes the failure's if any step failed).
+/// Two workers committing at the same instant may each write their own.
+async fn notify(
+    tx: &mut PgConnection,
+    all: &[Transition],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let wanted: Vec<&Transition> = all.iter().filter(|t| t.actions.notify).collect();
+    if wanted.is_empty() {
         return Ok(());
     }
+    let notices = notices(tx, &wanted).await?;
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let kind = |n: &Notice| {
+        if n.failed() {
+            "sla_failure"
+        } else {
+            "sla_warning"
+        }
+    };
+    // Each person's last minute is read from their own range of
+    // notifications_unread_idx: the fence (`offset 0`) keeps PostgreSQL
+    // from walking every unread notification of the workspace instead,
+    // which grows with what nobody has read.
     sqlx::query(
-        "insert into notifications (tenant_id, id, user_id, case_id, kind, created_at)
-         select app_tenant_id(), u.id, u.user_id, u.case_id, u.kind, $5
-           from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) as u(id, user_id, case_id, kind)",
+        "with wanted as (
+             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])
+                 as u(id, user_id, case_id, kind, steps)),
+         recent as (
+             select r.id, r.user_id, r.case_id
+               from (select distinct user_id from wanted) p
+               cross join lateral (
+                   select n.id, n.user_id, n.case_id from notifications n
+                    where n.user_id = p.user_id and n.read_at is null and n.created_at > $6 - interval '1 minute'
+                      and n.kind in ('sla_warning', 'sla_failure')
+                   offset 0) r),
+         grouped as (
+             update notifications n
+                set sla_steps = n.sla_steps || w.steps,
+                    kind = case when 'sla_failure' in (n.kind, w.kind) then 'sla_failure' else n.kind end
+               from recent r join wanted w on w.user_id = r.user_id and w.case_id = r.case_id
+              where n.id = r.id
+             returning w.id)
+         insert into notifications (tenant_id, id, user_id, case_id, kind, created_at, sla_steps)
+         select app_tenant_id(), w.id, w.user_id, w.case_id, w.kind, $6, w.steps
+           from wanted w where w.id not in (select id from grouped)",
     )
-    .bind(pairs.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
-    .bind(pairs.iter().map(|(_, u)| *u).collect::<Vec<_>>())
-    .bind(pairs.iter().map(|(t, _)| t.case_id).collect::<Vec<_>>())
-    .bind(
-        pairs
-            .iter()
-            .map(|(t, _)| if t.step == Step::Warned { "sla_warning" } else { "sla_failure" })
-            .collect::<Vec<_>>(),
-    )
+    .bind(notices.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.user).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.case().case_id).collect::<Vec<_>>())
+    .bind(notices.iter().map(kind).collect::<Vec<_>>())
+    .bind(notices.iter().map(Notice::steps_json).collect::<Vec<_>>())
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
+    let user_ids: Vec<Uuid> = notices.iter().map(|n| n.user).collect();
     let recipients: Vec<Recipient> = sqlx::query_as(
         "select u.id, u.email, coalesce(u.locale, t.locale) as locale
            from users u join tenants t on t.id = u.tenant_id where u.id = any($1)",
@@ -451,27 +533,16 @@ async fn notify(
     let mut subjects = Vec::new();
     let mut bodies = Vec::new();
     let mut cases = Vec::new();
-    for (t, user) in &pairs {
-        let Some(r) = recipients.iter().find(|r| r.id == *user) else {
+    for notice in &notices {
+        let Some(r) = recipients.iter().find(|r| r.id == notice.user) else {
             continue;
         };
-        let lang = Lang::parse(&r.locale).unwrap_or_default();
-        let number = crate::cases::model::CaseNumber(t.number).to_string();
-        let what = lang.t(if t.step == Step::Warned {
-            "sla-mail-warning"
-        } else {
-            "sla-mail-failure"
-        });
-        let kpi = lang
-            .t(crate::sla::model::Kpi::parse(t.kpi).map_or("sla-kpi-resolve", |k| k.label_key()));
+        let (subject, body) = mail_text(notice, Lang::parse(&r.locale).unwrap_or_default());
         ids.push(Uuid::now_v7());
         to.push(r.email.clone());
-        subjects.push(format!("[{number}] {what}: {kpi}"));
-        bodies.push(format!(
-            "{number} — {}\n{what}: {kpi} ({})\n\n/cases/{number}",
-            t.title, t.item
-        ));
-        cases.push(t.case_id);
+        subjects.push(subject);
+        bodies.push(body);
+        cases.push(notice.case().case_id);
     }
     sqlx::query(
         "insert into mail_outbox (tenant_id, id, to_address, subject, body, case_id, created_at, next_attempt_at)
@@ -487,4 +558,33 @@ async fn notify(
     .execute(tx)
     .await?;
     Ok(())
+}
+
+/// The subject and body of a notice's e-mail: the case, then each KPI with
+/// what happened to it and the SLA item that set its deadline.
+fn mail_text(notice: &Notice, lang: Lang) -> (String, String) {
+    let case = notice.case();
+    let number = crate::cases::model::CaseNumber(case.number).to_string();
+    let what = |step: &Step| {
+        lang.t(if *step == Step::Warned {
+            "sla-mail-warning"
+        } else {
+            "sla-mail-failure"
+        })
+    };
+    let kpi = |t: &Transition| lang.t(Kpi::parse(t.kpi).map_or("sla-case-resolve", Kpi::name_key));
+    let mut kpis: Vec<String> = notice.steps.iter().map(|t| kpi(t)).collect();
+    kpis.dedup();
+    let worst = if notice.failed() {
+        Step::Failed
+    } else {
+        Step::Warned
+    };
+    let subject = format!("[{number}] {}: {}", what(&worst), kpis.join(", "));
+    let mut body = format!("{number} — {}\n", case.title);
+    for t in &notice.steps {
+        body.push_str(&format!("{}: {} ({})\n", what(&t.step), kpi(t), t.item));
+    }
+    body.push_str(&format!("\n/cases/{number}"));
+    (subject, body)
 }

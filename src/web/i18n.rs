@@ -158,6 +158,10 @@ impl Lang {
 }
 
 #[cfg(test)]
+#[path = "i18n_count_tests.rs"]
+mod count_tests;
+
+#[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;

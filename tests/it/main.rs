@@ -1,5 +1,6 @@
 mod support;
 
+mod bulk_assign;
 mod bulk_seed;
 mod case_entitlements;
 mod case_list_columns;
@@ -20,6 +21,7 @@ mod e2e_closing;
 mod e2e_customer_history;
 mod e2e_entitlements;
 mod e2e_layout;
+mod e2e_sla_timers;
 mod e2e_stale_edit;
 mod edges;
 mod embedded_cluster;
@@ -33,7 +35,10 @@ mod sla_admin;
 mod sla_cases;
 mod sla_conditions;
 mod sla_engine;
+mod sla_figures;
 mod sla_list;
+mod sla_nearing;
+mod sla_notices;
 mod sla_worker;
 mod slow_clients;
 mod stale_edit;

@@ -1,7 +1,6 @@
 //! The SLA column of the case views: a breached timer ticks on until the
 //! case answers, closed cases show how their timers ended, and the deadline
-//! sort and the "nearing" view count running timers only; the case's
-//! header shows the same.
+//! sort counts running timers only; the case's header shows the same.
 
 use atende::users::model::Role;
 use chrono::Duration;
@@ -93,7 +92,11 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
         "the breached first response"
     );
     let nearing = agent.get("/cases?view=nearing").await.text();
-    assert_eq!(titles(&nearing), ["Resposta atrasada"]);
+    assert!(
+        titles(&nearing).is_empty(),
+        "a breached case is no longer nearing: {:?}",
+        titles(&nearing)
+    );
 
     // The agent answers: the breach has ended, and the resolution's clock
     // is the one that ticks.

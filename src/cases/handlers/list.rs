@@ -19,6 +19,7 @@ use crate::catalog::names::CaseNames;
 use crate::catalog::store::{self as catalog, Choice};
 use crate::error::Result;
 use crate::notifications;
+use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Form, Query};
 use crate::web::i18n::Lang;
 use crate::web::page::PageCtx;
@@ -61,6 +62,8 @@ pub struct CaseListPage {
     pub compliance: bool,
     /// The request's "now", for the SLA column's first rendering.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Working time left of each row's running timer, by case.
+    pub lefts: Vec<(Uuid, WorkingLeft)>,
     pub views: [View; 8],
     pub groups: [ChartGroup; 3],
     pub page_sizes: [i64; 3],
@@ -168,15 +171,15 @@ impl CaseListPage {
         self.columns.len() + usize::from(self.can_assign())
     }
 
-    /// Time left to a deadline (or "overdue by"), until the script ticks it.
-    pub fn countdown(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        let left = (*at - self.now).num_seconds();
-        let text = crate::cases::handlers::show::countdown(left);
-        if left < 0 {
-            format!("{} {text}", self.ctx.t("sla-case-overdue-by"))
-        } else {
-            text
-        }
+    /// The working time left of a row's running timer.
+    pub fn left_of(&self, row: &CaseRow) -> WorkingLeft {
+        self.lefts.iter().find(|(id, _)| *id == row.id).map_or(
+            WorkingLeft {
+                seconds: 0,
+                runs_for: 0,
+            },
+            |(_, left)| *left,
+        )
     }
 
     pub fn can_assign(&self) -> bool {
@@ -196,7 +199,7 @@ impl CaseListPage {
 pub const COUNT_CAP: i64 = 1_000;
 
 pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Result<CaseListPage> {
-    let mut spec = ViewSpec::parse(&query);
+    let mut spec = ViewSpec::parse(&query).at(s.now);
     let names = s.lists.case_names(&mut s.tx).await?;
     let page = read_page(&mut s, &names, &mut spec).await?;
     // A text search is not counted: its matches are found through the
@@ -215,6 +218,7 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         )),
         None => None,
     };
+    let lefts = working_left(&mut s, &page.rows).await?;
     let mut list = CaseListPage {
         statuses: s
             .lists
@@ -246,6 +250,7 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         // cases and of a month's closed ones is too many to hold the list for.
         compliance: s.page.has_role("supervisor"),
         now: s.now,
+        lefts,
         views: View::ALL,
         groups: ChartGroup::ALL,
         page_sizes: PAGE_SIZES,
@@ -372,6 +377,27 @@ pub async fn choose_columns(mut s: SignedIn, Form(input): Form<ColumnChoice>) ->
     Ok(Redirect::to(&back).into_response())
 }
 
+/// Each running timer's working time left, in its SLA's calendar (the SLA
+/// book is cached per catalog version).
+async fn working_left(s: &mut SignedIn, rows: &[CaseRow]) -> Result<Vec<(Uuid, WorkingLeft)>> {
+    if rows.iter().all(|r| r.sla.deadline.is_none()) {
+        return Ok(Vec::new());
+    }
+    let book = crate::sla::store::book(&mut s.tx, Some(&s.lists)).await?;
+    let fallback = crate::cases::handlers::show::around_the_clock();
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let deadline = row.sla.deadline?;
+            let calendar = row
+                .sla_id
+                .and_then(|id| book.by_id.get(&id))
+                .map_or(&fallback, |sla| &sla.calendar);
+            Some((row.id, WorkingLeft::running(calendar, s.now, deadline)))
+        })
+        .collect())
+}
+
 const BAR_HEIGHT: i64 = 28;
 const BAR_WIDTH: i64 = 420;
 
@@ -407,6 +433,21 @@ struct BulkAssign {
 pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Response> {
     let input: BulkAssign = form::parse(&body).unwrap_or_default();
     let back = crate::auth::model::safe_next(&input.next).unwrap_or_else(|| "/cases".to_owned());
+    let numbers: Vec<CaseNumber> = input
+        .cases
+        .iter()
+        .filter_map(|n| CaseNumber::parse(n))
+        .take(100)
+        .collect();
+    if numbers.is_empty() {
+        push_flash(
+            &s.session,
+            FlashKind::Error,
+            s.page.t("assign-choose-cases"),
+        )
+        .await;
+        return Ok(Redirect::to(&back).into_response());
+    }
     let owner = match Owner::parse(&input.owner) {
         Ok(owner) if owner != Owner::Nobody => owner,
         _ => {
@@ -438,12 +479,7 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         return Ok(Redirect::to(&back).into_response());
     }
     let mut assigned = 0;
-    for number in input
-        .cases
-        .iter()
-        .filter_map(|n| CaseNumber::parse(n))
-        .take(100)
-    {
+    for number in numbers {
         let Some(case) = find(&mut s, number).await? else {
             continue;
         };
@@ -500,9 +536,15 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         assigned += 1;
     }
     s.tx.commit().await?;
+    // Every chosen case may already be the owner's, or closed meanwhile.
+    let kind = if assigned == 0 {
+        FlashKind::Info
+    } else {
+        FlashKind::Success
+    };
     push_flash(
         &s.session,
-        FlashKind::Success,
+        kind,
         s.page.t1("assign-done", "count", assigned),
     )
     .await;

@@ -80,6 +80,7 @@ pub async fn add_note(
             change = Some((locked, priority, status_reason));
         }
     }
+    let is_public = input.visibility == "public";
     let written = store::add_user_event(
         &mut s.tx,
         CaseKey::Number(number),
@@ -88,13 +89,21 @@ pub async fn add_note(
             author: s.user.id,
             kind: EventKind::Note,
             body: &body,
-            is_public: input.visibility == "public",
+            is_public,
             data: json!({ "notified": !input.notify.is_empty() }),
         },
     )
     .await?
     .ok_or_else(not_found)?;
     let case_id = written.case_id;
+    // The first public reply answers the customer: a first-response timer
+    // that counts it stops (unless the change below syncs the timers anyway).
+    if is_public
+        && store::set_first_public_reply(&mut s.tx, case_id, s.now).await?
+        && change.is_none()
+    {
+        sync_sla(&mut s, case_id).await?;
+    }
     if let Some(file) = file {
         store_file(&mut s, case_id, Some(written.event_id), None, file).await?;
     }

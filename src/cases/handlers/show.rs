@@ -19,7 +19,9 @@ use crate::cases::store::{
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::error::{Result, not_found};
+use crate::sla::calendar::Calendar;
 use crate::sla::model::{Kpi, KpiStatus};
+use crate::sla::working_left::WorkingLeft;
 use crate::web::duration;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
@@ -415,18 +417,35 @@ pub fn activity_key(kind: &str) -> &'static str {
 
 // SLA timers ----------------------------------------------------------------
 
-/// A span of time as the header and the list show it, and as static/app.js
-/// rewrites it every second: "2 d 3 h 05 min 09 s", "45 min 09 s".
-pub fn countdown(seconds: i64) -> String {
-    let s = seconds.unsigned_abs();
-    let (days, hours, minutes, secs) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
-    // One string per cell: the case list writes one for each of its rows.
-    if days > 0 {
-        format!("{days} d {hours} h {minutes:02} min {secs:02} s")
-    } else if hours > 0 {
-        format!("{hours} h {minutes:02} min {secs:02} s")
+/// A timer's working time left, in words: "faltam 3 h 58 min úteis",
+/// "vencido há 5 min úteis" (see `crate::sla::working_left`).
+pub fn left_text(ctx: &PageCtx, left: &WorkingLeft) -> String {
+    let key = if left.overdue() {
+        "sla-case-working-overdue"
     } else {
-        format!("{minutes} min {secs:02} s")
+        "sla-case-working-left"
+    };
+    ctx.t1(key, "time", left.span())
+}
+
+/// The same words with `{}` where the time goes, for static/app.js to
+/// fill in as the count moves.
+pub fn left_template(ctx: &PageCtx, overdue: bool) -> String {
+    let key = if overdue {
+        "sla-case-working-overdue"
+    } else {
+        "sla-case-working-left"
+    };
+    ctx.t1(key, "time", "{}")
+}
+
+/// A timer whose SLA is gone counts every minute.
+pub fn around_the_clock() -> Calendar {
+    Calendar {
+        time_zone: chrono_tz::UTC,
+        always_open: true,
+        week: Default::default(),
+        holidays: Vec::new(),
     }
 }
 
@@ -448,10 +467,8 @@ pub struct SlaChip {
     pub failure_at: DateTime<Utc>,
     /// When a closed instance ended (succeeded or cancelled).
     pub ended_at: Option<DateTime<Utc>>,
-    /// The countdown as rendered (the script takes over in the browser).
-    pub text: String,
-    /// Past its failure time (the worker may not have marked it yet).
-    pub overdue: bool,
+    /// Working time left, standing still while paused.
+    pub left: WorkingLeft,
     /// Not yet ended: a breach runs on until the case answers or closes.
     pub running: bool,
 }
@@ -471,10 +488,7 @@ impl SlaChip {
 
     /// The KPI's name without "until", for a closed timer.
     pub fn short_key(&self) -> &'static str {
-        match self.kpi {
-            Kpi::FirstResponse => "sla-case-first-response",
-            Kpi::Resolve => "sla-case-resolve",
-        }
+        self.kpi.name_key()
     }
 
     pub fn deadline(&self) -> String {
@@ -494,6 +508,11 @@ impl SlaChips {
     pub fn any_open(&self) -> bool {
         self.chips.iter().any(SlaChip::is_open)
     }
+
+    /// The timer of a KPI that has not ended, for the SLA tab.
+    pub fn open_of(&self, kpi: &Kpi) -> Option<&SlaChip> {
+        self.chips.iter().find(|c| c.kpi == *kpi && c.is_open())
+    }
 }
 
 /// The case's KPI instances as the header shows them.
@@ -502,46 +521,41 @@ async fn to_chips<R: crate::web::signed_in::MinRole>(
     rows: Vec<SlaChipRow>,
     number: String,
 ) -> Result<SlaChips> {
-    let paused = rows.iter().any(|r| r.status == KpiStatus::Paused.as_str());
-    // A paused clock shows the working time it had left, which only the
-    // calendar knows; the SLA book is cached per catalog version.
-    let book = if paused {
+    // Working time is the calendar's; the SLA book is cached per catalog
+    // version.
+    let book = if rows.iter().any(|r| r.ended_at.is_none()) {
         Some(crate::sla::store::book(&mut s.tx, Some(&s.lists)).await?)
     } else {
         None
     };
+    let fallback = around_the_clock();
     let now = s.now;
     let chips = rows
         .into_iter()
         .filter_map(|row| {
             let kpi = Kpi::parse(&row.kpi)?;
             let status = KpiStatus::parse(&row.status)?;
-            let text = match (status, row.paused_at) {
+            let calendar = row
+                .sla_id
+                .and_then(|id| book.as_ref()?.by_id.get(&id))
+                .map_or(&fallback, |sla| &sla.calendar);
+            let left = match (status, row.paused_at) {
                 (KpiStatus::Paused, Some(paused_at)) => {
-                    let calendar = row
-                        .sla_id
-                        .and_then(|id| book.as_ref()?.by_id.get(&id))
-                        .map(|sla| &sla.calendar);
-                    let minutes = match calendar {
-                        Some(calendar) => {
-                            calendar.working_minutes_between(paused_at, row.failure_at)
-                        }
-                        None => (row.failure_at - paused_at).num_minutes(),
-                    };
-                    countdown(minutes.max(0) * 60)
-                        .trim_end_matches(" 00 s")
-                        .to_owned()
+                    WorkingLeft::paused(calendar, paused_at, row.failure_at)
                 }
-                _ => countdown((row.failure_at - now).num_seconds()),
+                _ if row.ended_at.is_none() => WorkingLeft::running(calendar, now, row.failure_at),
+                _ => WorkingLeft {
+                    seconds: 0,
+                    runs_for: 0,
+                },
             };
             Some(SlaChip {
                 kpi,
                 status,
                 failure_at: row.failure_at,
                 ended_at: row.succeeded_at.or(row.ended_at),
-                overdue: row.failure_at < now,
                 running: row.ended_at.is_none(),
-                text,
+                left,
             })
         })
         .collect();
@@ -808,14 +822,7 @@ mod sla_tests {
     use super::*;
 
     #[test]
-    fn countdowns_read_in_days_hours_minutes_and_seconds() {
-        assert_eq!(countdown(9), "0 min 09 s");
-        assert_eq!(countdown(45 * 60 + 9), "45 min 09 s");
-        assert_eq!(countdown(-(3_600 + 5 * 60 + 3)), "1 h 05 min 03 s");
-        assert_eq!(
-            countdown(2 * 86_400 + 3 * 3_600 + 5 * 60),
-            "2 d 3 h 05 min 00 s"
-        );
+    fn working_minutes_read_as_hours_and_minutes() {
         assert_eq!(hours_minutes(65), "1:05");
         assert_eq!(hours_minutes(0), "0:00");
     }

@@ -39,6 +39,8 @@ pub struct CaseRow {
     pub worked_minutes: i32,
     /// The SLA column: the timer the case row carries.
     pub sla: CaseTimer,
+    /// Whose calendar the timer counts working time in.
+    pub sla_id: Option<Uuid>,
     // Names come from the workspace's cached lists (`CaseNames`), not SQL.
     pub status_name: String,
     pub priority_name: String,
@@ -49,7 +51,7 @@ pub struct CaseRow {
 }
 
 /// The columns of `ROW_SELECT`, in its order.
-const ROW_COLUMNS: [&str; 18] = [
+const ROW_COLUMNS: [&str; 19] = [
     "id",
     "number",
     "title",
@@ -68,6 +70,7 @@ const ROW_COLUMNS: [&str; 18] = [
     "sla_timer_status",
     "sla_timer_deadline",
     "sla_timer_warning_at",
+    "sla_id",
 ];
 
 /// Read by position: by name, each of a page's 400 values cost a hash of
@@ -105,6 +108,7 @@ impl<'r> FromRow<'r, PgRow> for CaseRow {
                 deadline: row.try_get(16)?,
                 warning_at: row.try_get(17)?,
             },
+            sla_id: row.try_get(18)?,
             status_name: String::new(),
             priority_name: String::new(),
             priority_color: String::new(),
@@ -174,7 +178,7 @@ impl CaseRow {
 const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.customer_name,
         c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at";
+        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at, c.sla_id";
 
 /// The cases, up to the conditions (the SLA cell is the row's own, migration 0017).
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
@@ -471,10 +475,22 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
                 .push(")");
         }
         View::Nearing => {
-            sql.push(
-                " and c.state = 'active' and c.id in (select i.case_id from sla_kpi_instances i
-                   where i.ended_at is null and i.status in ('nearing', 'non_compliant'))",
-            );
+            // The timer its row shows is past its warning and short of its
+            // deadline: a breached case is no longer nearing. Its instance
+            // is one the worker marked nearing or one whose warning is due
+            // (migration 0025): few, where the active cases are many.
+            sql.push(" and c.state = 'active' and c.sla_timer_status <> 'non_compliant'")
+                .push(" and c.sla_timer_warning_at <= ")
+                .push_bind(spec.now)
+                .push(" and coalesce(c.sla_timer_deadline, '2200-01-01T00:00:00Z'::timestamptz) > ")
+                .push_bind(spec.now)
+                .push(
+                    " and c.id in (select i.case_id from sla_kpi_instances i where i.status = 'nearing'
+                       union all select i.case_id from sla_kpi_instances i
+                        where i.due_at <= ",
+                )
+                .push_bind(spec.now)
+                .push(" and i.status = 'in_progress')");
         }
     }
     for (column, value) in [

@@ -550,6 +550,23 @@ pub async fn set_first_response(
     Ok(())
 }
 
+/// Records the case's first public reply; says whether this was it (a
+/// first-response timer may count it).
+pub async fn set_first_public_reply(
+    tx: &mut PgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let written = sqlx::query(
+        "update cases set first_public_reply_at = $2 where id = $1 and first_public_reply_at is null",
+    )
+    .bind(id)
+    .bind(at)
+    .execute(tx)
+    .await?;
+    Ok(written.rows_affected() > 0)
+}
+
 pub async fn set_owner(tx: &mut PgConnection, id: Uuid, owner: Owner) -> Result<(), sqlx::Error> {
     let (user, team) = owner.columns();
     sqlx::query!(

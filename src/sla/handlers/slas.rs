@@ -18,7 +18,7 @@ use crate::catalog::store::Choice;
 use crate::error::{Result, not_found};
 use crate::sla::condition::{Condition, Field, Op, Rule};
 use crate::sla::handlers::{Problems, name_taken};
-use crate::sla::model::{Actions, Kpi};
+use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
 use crate::web::duration::{self, DurationField, Unit};
 use crate::web::form::{self, Form, Query, parse_id};
@@ -594,6 +594,7 @@ struct ItemRow {
     fail_after_minutes: i32,
     warning_actions: serde_json::Value,
     failure_actions: serde_json::Value,
+    first_response_by: String,
 }
 
 impl ItemRow {
@@ -608,7 +609,8 @@ impl ItemRow {
 
 async fn item_rows(tx: &mut PgConnection, sla: Uuid) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as(
-        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions
+        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
+                first_response_by
            from sla_items where sla_id = $1 order by position, id",
     )
     .bind(sla)
@@ -621,6 +623,8 @@ pub struct ItemLine {
     pub id: Uuid,
     pub name: String,
     pub kpi_key: &'static str,
+    /// What answers the case, for a first-response item.
+    pub answered_by_key: Option<&'static str>,
     pub condition: String,
     pub warn_after: String,
     pub fail_after: String,
@@ -633,6 +637,11 @@ impl ItemLine {
         ItemLine {
             id: row.id,
             kpi_key: Kpi::parse(&row.kpi).map_or("sla-kpi-resolve", Kpi::label_key),
+            answered_by_key: (row.kpi == Kpi::FirstResponse.as_str()).then(|| {
+                FirstResponseBy::parse(&row.first_response_by)
+                    .unwrap_or_default()
+                    .label_key()
+            }),
             condition: describe_condition(&row.condition(), catalogs, lang),
             warn_after: format_duration(row.warn_after_minutes),
             fail_after: format_duration(row.fail_after_minutes),
@@ -726,6 +735,7 @@ pub struct ItemInput {
     pub item: String,
     pub name: String,
     pub kpi: String,
+    pub first_response_by: String,
     pub warn_after: String,
     pub fail_after: String,
     pub actions: Vec<ActionsInput>,
@@ -744,6 +754,7 @@ pub struct ItemPage {
     sla: SlaRow,
     input: ItemInput,
     kpis: Vec<SelectOption>,
+    answered_by: Vec<SelectOption>,
     fields: Vec<SelectOption>,
     ops: Vec<SelectOption>,
     teams: Vec<Choice>,
@@ -876,6 +887,7 @@ fn editor_groups(
 struct ItemData {
     name: String,
     kpi: Kpi,
+    first_response_by: FirstResponseBy,
     condition: Condition,
     warn: i32,
     fail: i32,
@@ -897,6 +909,17 @@ fn read_item(
     if kpi.is_none() {
         problems.add("kpi", lang.t("error-choose-option"));
     }
+    // Only a first-response item reads it; left out, it is what the form
+    // offers first.
+    let sent = form.get("first_response_by").trim();
+    let first_response_by = match FirstResponseBy::parse(sent) {
+        Some(by) => by,
+        None if sent.is_empty() => FirstResponseBy::Either,
+        None => {
+            problems.add("first_response_by", lang.t("error-choose-option"));
+            FirstResponseBy::Either
+        }
+    };
     let warn = parse_duration(form.get("warn_after"))
         .map_err(|key| problems.add("warn_after", lang.t(key)))
         .ok();
@@ -985,6 +1008,7 @@ fn read_item(
         (Some(name), Some(kpi), Some(warn), Some(fail)) if problems.is_empty() => Ok(ItemData {
             name,
             kpi,
+            first_response_by,
             condition: Condition(condition),
             warn,
             fail,
@@ -1010,7 +1034,8 @@ async fn find_item(
         return Ok(None);
     };
     sqlx::query_as(
-        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions
+        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
+                first_response_by
            from sla_items where sla_id = $1 and id = $2",
     )
     .bind(sla)
@@ -1054,6 +1079,11 @@ async fn item_page(
         sla,
         input,
         kpis: options(&Kpi::ALL, Kpi::as_str, Kpi::label_key),
+        answered_by: options(
+            &FirstResponseBy::ALL,
+            FirstResponseBy::as_str,
+            FirstResponseBy::label_key,
+        ),
         fields: options(&Field::ALL, Field::as_str, Field::label_key),
         ops: options(&Op::ALL, Op::as_str, Op::label_key),
         teams,
@@ -1101,6 +1131,7 @@ async fn edit_item(
                 item: row.id.to_string(),
                 name: row.name.clone(),
                 kpi: row.kpi.clone(),
+                first_response_by: row.first_response_by.clone(),
                 warn_after: format_duration(row.warn_after_minutes),
                 fail_after: format_duration(row.fail_after_minutes),
                 actions: vec![
@@ -1122,6 +1153,7 @@ async fn edit_item(
             item: String::new(),
             name: String::new(),
             kpi: Kpi::FirstResponse.as_str().to_owned(),
+            first_response_by: FirstResponseBy::Either.as_str().to_owned(),
             warn_after: String::new(),
             fail_after: String::new(),
             actions: vec![
@@ -1187,7 +1219,8 @@ async fn save_item(
                 Some(row) => {
                     sqlx::query(
                         "update sla_items set name = $3, kpi = $4, condition = $5, warn_after_minutes = $6,
-                                fail_after_minutes = $7, warning_actions = $8, failure_actions = $9
+                                fail_after_minutes = $7, warning_actions = $8, failure_actions = $9,
+                                first_response_by = $10
                           where sla_id = $1 and id = $2",
                     )
                     .bind(sla.id)
@@ -1199,16 +1232,18 @@ async fn save_item(
                     .bind(data.fail)
                     .bind(warning)
                     .bind(failure)
+                    .bind(data.first_response_by.as_str())
                     .execute(&mut *s.tx)
                     .await?;
                 }
                 None => {
                     sqlx::query(
                         "insert into sla_items (tenant_id, id, sla_id, position, name, kpi, condition,
-                                                warn_after_minutes, fail_after_minutes, warning_actions, failure_actions)
+                                                warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
+                                                first_response_by)
                          values (app_tenant_id(), $1, $2,
                                  (select coalesce(max(position) + 1, 0) from sla_items where sla_id = $2),
-                                 $3, $4, $5, $6, $7, $8, $9)",
+                                 $3, $4, $5, $6, $7, $8, $9, $10)",
                     )
                     .bind(Uuid::now_v7())
                     .bind(sla.id)
@@ -1219,6 +1254,7 @@ async fn save_item(
                     .bind(data.fail)
                     .bind(warning)
                     .bind(failure)
+                    .bind(data.first_response_by.as_str())
                     .execute(&mut *s.tx)
                     .await?;
                 }
@@ -1242,6 +1278,7 @@ async fn save_item(
                 item: item.as_ref().map(|r| r.id.to_string()).unwrap_or_default(),
                 name: form.get("name").to_owned(),
                 kpi: form.get("kpi").to_owned(),
+                first_response_by: form.get("first_response_by").to_owned(),
                 warn_after: form.get("warn_after").to_owned(),
                 fail_after: form.get("fail_after").to_owned(),
                 actions: vec![

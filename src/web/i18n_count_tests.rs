@@ -1,0 +1,296 @@
+//! Messages that take a number must read right for 0, 1, 2 and many in
+//! every language. Fluent picks a variant by the language's plural rule,
+//! and Portuguese counts 0 as "one": a message whose `[one]` variant says
+//! "1 caso" tells of one case when there were none, unless a `[0]`
+//! variant comes first.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::Lang;
+
+const COUNTS: [i64; 4] = [0, 1, 2, 1000];
+
+/// Arguments that are numbers. Every argument of the catalogues is either
+/// here or in `TEXT_ARGS`, so a new one has to be placed.
+const NUMBER_ARGS: [&str; 9] = [
+    "count", "minutes", "hours", "index", "line", "number", "group", "rule", "warn",
+];
+const TEXT_ARGS: [&str; 9] = [
+    "name", "case", "cases", "status", "file", "text", "field", "slas", "time",
+];
+
+/// What each message with a plural selector reads for 0, 1, 2 and 1000.
+fn expected() -> BTreeMap<(&'static str, &'static str), [&'static str; 4]> {
+    let mut table = BTreeMap::new();
+    let pt_throttled = "Muitas tentativas sem sucesso para esta conta. Tente de novo em";
+    table.insert(
+        ("pt-BR", "sign-in-throttled"),
+        [
+            "menos de um minuto.",
+            "1 minuto.",
+            "2 minutos.",
+            "1000 minutos.",
+        ]
+        .map(|end| leak(format!("{pt_throttled} {end}"))),
+    );
+    let en_throttled = "Too many failed attempts for this account. Try again in";
+    table.insert(
+        ("en", "sign-in-throttled"),
+        [
+            "less than a minute.",
+            "1 minute.",
+            "2 minutes.",
+            "1000 minutes.",
+        ]
+        .map(|end| leak(format!("{en_throttled} {end}"))),
+    );
+    let gl_throttled = "Demasiados intentos sen éxito para esta conta. Téntao de novo en";
+    table.insert(
+        ("gl", "sign-in-throttled"),
+        [
+            "menos dun minuto.",
+            "1 minuto.",
+            "2 minutos.",
+            "1000 minutos.",
+        ]
+        .map(|end| leak(format!("{gl_throttled} {end}"))),
+    );
+    table.insert(
+        ("pt-BR", "import-done"),
+        [
+            "Nenhum cliente importado.",
+            "1 cliente importado.",
+            "2 clientes importados.",
+            "1000 clientes importados.",
+        ],
+    );
+    table.insert(
+        ("en", "import-done"),
+        [
+            "No customers imported.",
+            "1 customer imported.",
+            "2 customers imported.",
+            "1000 customers imported.",
+        ],
+    );
+    table.insert(
+        ("gl", "import-done"),
+        [
+            "Ningún cliente importado.",
+            "1 cliente importado.",
+            "2 clientes importados.",
+            "1000 clientes importados.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "assign-done"),
+        [
+            "Nenhum caso atribuído: os casos escolhidos já eram deste proprietário ou não estão mais ativos.",
+            "1 caso atribuído.",
+            "2 casos atribuídos.",
+            "1000 casos atribuídos.",
+        ],
+    );
+    table.insert(
+        ("en", "assign-done"),
+        [
+            "No cases assigned: the chosen cases already had this owner or are no longer active.",
+            "1 case assigned.",
+            "2 cases assigned.",
+            "1000 cases assigned.",
+        ],
+    );
+    table.insert(
+        ("gl", "assign-done"),
+        [
+            "Ningún caso asignado: os casos escollidos xa eran deste propietario ou xa non están activos.",
+            "1 caso asignado.",
+            "2 casos asignados.",
+            "1000 casos asignados.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "notification-sla-more"),
+        ["nenhum aviso", "1 aviso", "2 avisos", "1000 avisos"],
+    );
+    table.insert(
+        ("en", "notification-sla-more"),
+        ["no alerts", "1 alert", "2 alerts", "1000 alerts"],
+    );
+    table.insert(
+        ("gl", "notification-sla-more"),
+        ["ningún aviso", "1 aviso", "2 avisos", "1000 avisos"],
+    );
+    table
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// Each message of a language with the arguments it reads, and whether
+/// it chooses a variant by one of them.
+struct Message {
+    args: BTreeSet<String>,
+    selects: bool,
+}
+
+fn messages(lang: &str) -> BTreeMap<String, Message> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(lang);
+    let mut all = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("locale dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("ftl");
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            if let Some((key, _)) = line.split_once(" =")
+                && !line.starts_with(['#', ' '])
+                && !key.is_empty()
+            {
+                current = Some(key.trim().to_owned());
+            }
+            let Some(key) = &current else { continue };
+            let message = all.entry(key.clone()).or_insert_with(|| Message {
+                args: BTreeSet::new(),
+                selects: false,
+            });
+            for part in line.split("{ $").skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if part[name.len()..].trim_start().starts_with("->") {
+                    message.selects = true;
+                }
+                message.args.insert(name);
+            }
+        }
+    }
+    all
+}
+
+fn lang_of(code: &str) -> Lang {
+    Lang::parse(code).expect("language")
+}
+
+fn render(lang: &str, key: &str, message: &Message, n: i64) -> String {
+    let args: Vec<(&'static str, String)> = message
+        .args
+        .iter()
+        .map(|name| {
+            let value = if NUMBER_ARGS.contains(&name.as_str()) {
+                n.to_string()
+            } else {
+                "X".to_owned()
+            };
+            (leak(name.clone()), value)
+        })
+        .collect();
+    lang_of(lang).t_args(key, &args)
+}
+
+/// The words right after each number in a text: "2 casos" gives ("2", "casos").
+fn counted_words(text: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter(|pair| pair[0].chars().all(|c| c.is_ascii_digit()))
+        .map(|pair| {
+            let word: String = pair[1].chars().take_while(|c| c.is_alphabetic()).collect();
+            (pair[0].to_owned(), word)
+        })
+        .collect()
+}
+
+#[test]
+fn every_argument_is_known_to_be_a_number_or_a_text() {
+    for lang in Lang::ALL.map(Lang::code) {
+        for (key, message) in messages(lang) {
+            for arg in &message.args {
+                assert!(
+                    NUMBER_ARGS.contains(&arg.as_str()) || TEXT_ARGS.contains(&arg.as_str()),
+                    "{lang} {key}: is ${arg} a number or a text? Add it to NUMBER_ARGS or TEXT_ARGS."
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_count_message_reads_as_the_table_says_for_0_1_2_and_1000() {
+    let table = expected();
+    for lang in Lang::ALL.map(Lang::code) {
+        for (key, message) in messages(lang) {
+            if !message.selects {
+                continue;
+            }
+            let Some(want) = table.get(&(lang, key.as_str())) else {
+                panic!("{lang} {key} chooses by a number: add its readings for 0, 1, 2 and 1000");
+            };
+            for (n, want) in COUNTS.iter().zip(want) {
+                assert_eq!(
+                    render(lang, &key, &message, *n),
+                    *want,
+                    "{lang} {key} for {n}"
+                );
+            }
+        }
+    }
+    for (lang, key) in table.keys() {
+        assert!(
+            messages(lang).get(*key).is_some_and(|m| m.selects),
+            "{lang} {key} is in the table but chooses by no number"
+        );
+    }
+}
+
+#[test]
+fn no_message_that_takes_a_number_tells_of_one_thing_when_there_are_none() {
+    let mut checked = 0;
+    for lang in Lang::ALL.map(Lang::code) {
+        for (key, message) in messages(lang) {
+            if !message
+                .args
+                .iter()
+                .any(|a| NUMBER_ARGS.contains(&a.as_str()))
+            {
+                continue;
+            }
+            checked += 1;
+            for n in COUNTS {
+                let text = render(lang, &key, &message, n);
+                assert!(
+                    !text.contains("{$") && !text.contains("{ $") && !text.contains("???"),
+                    "{lang} {key} for {n}: {text}"
+                );
+                let counted = counted_words(&text);
+                if n != 1 {
+                    assert!(
+                        !counted.iter().any(|(number, _)| number == "1"),
+                        "{lang} {key} for {n} speaks of one: {text}"
+                    );
+                }
+                if n != 0 && !message.selects {
+                    assert!(
+                        text.contains(&n.to_string()),
+                        "{lang} {key} for {n} leaves the number out: {text}"
+                    );
+                }
+                // A number other than one is followed by a plural (every
+                // plural of the three languages ends in -s), save units
+                // like "h".
+                for (number, word) in counted {
+                    if number != "1" && word.chars().count() > 2 {
+                        assert!(
+                            word.ends_with('s'),
+                            "{lang} {key} for {n}: \"{number} {word}\" in {text}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 30, "only {checked} messages take a number");
+}
