@@ -32,7 +32,7 @@ customer-deactivate-confirm-new-cases = It cannot be chosen as the customer or t
 customer-deactivate-confirm-open-cases = { $count ->
     [0] It has no active cases.
     [one] Its active case stays open and can be worked as usual.
-   *[other] Its { $count } active cases stay open and can be worked as usual.
+   *[other] All { $count } of its active cases stay open and can be worked as usual.
 }
 customer-deactivate-confirm-history = Its history is kept, and a supervisor can reactivate it later.
 customer-deactivate-confirm-button = Yes, deactivate
@@ -41,17 +41,17 @@ entitlement-cancel-confirm-title = Cancel entitlement { $name }
 entitlement-cancel-confirm-lead = Entitlement { $name } of { $customer } becomes Cancelled.
 entitlement-cancel-confirm-channel = { $allocation ->
     [hours] { $channel }: { $remaining } h left of { $total } h
-   *[other] { $channel }: { $remaining } left of { $total } cases
+   *[other] { $channel }: { $remaining }/{ $total } left
 }
 entitlement-cancel-confirm-terms = { $allocation ->
-    [hours] The { $remaining } h left (of { $total } h) can no longer be used.
-   *[other] The { $remaining } cases left (of { $total }) can no longer be used.
+    [hours] The hours left ({ $remaining } h of { $total } h) can no longer be used.
+   *[other] The terms left ({ $remaining } of { $total }) can no longer be used.
 }
 entitlement-cancel-confirm-terms-none = No terms are left on this entitlement.
 entitlement-cancel-confirm-offer = It is no longer offered for new cases.
 entitlement-cancel-confirm-cases = { $count ->
     [0] No active case draws on this entitlement.
     [one] The active case that draws on it stays linked to it.
-   *[other] The { $count } active cases that draw on it stay linked to it.
+   *[other] All { $count } of the active cases that draw on it stay linked to it.
 }
 entitlement-cancel-confirm-irreversible = This cannot be undone: a cancelled entitlement does not become active again.

@@ -41,11 +41,11 @@ entitlement-cancel-confirm-title = Cancelar o dereito { $name }
 entitlement-cancel-confirm-lead = O dereito { $name } de { $customer } pasa a Cancelado.
 entitlement-cancel-confirm-channel = { $allocation ->
     [hours] { $channel }: quedan { $remaining } h de { $total } h
-   *[other] { $channel }: quedan { $remaining } de { $total } casos
+   *[other] { $channel }: quedan { $remaining } de { $total }
 }
 entitlement-cancel-confirm-terms = { $allocation ->
-    [hours] As { $remaining } h que quedan (de { $total } h) xa non se poderán usar.
-   *[other] Os { $remaining } casos que quedan (de { $total }) xa non se poderán usar.
+    [hours] As horas que quedan ({ $remaining } h de { $total } h) xa non se poderán usar.
+   *[other] Os termos que quedan ({ $remaining } de { $total }) xa non se poderán usar.
 }
 entitlement-cancel-confirm-terms-none = Non quedan termos neste dereito.
 entitlement-cancel-confirm-offer = Deixa de ofrecerse en casos novos.

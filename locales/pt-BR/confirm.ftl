@@ -41,11 +41,11 @@ entitlement-cancel-confirm-title = Cancelar o direito { $name }
 entitlement-cancel-confirm-lead = O direito { $name } de { $customer } passa a Cancelado.
 entitlement-cancel-confirm-channel = { $allocation ->
     [hours] { $channel }: restam { $remaining } h de { $total } h
-   *[other] { $channel }: restam { $remaining } de { $total } casos
+   *[other] { $channel }: restam { $remaining } de { $total }
 }
 entitlement-cancel-confirm-terms = { $allocation ->
-    [hours] As { $remaining } h que restam (de { $total } h) não poderão mais ser usadas.
-   *[other] Os { $remaining } casos que restam (de { $total }) não poderão mais ser usados.
+    [hours] As horas que restam ({ $remaining } h de { $total } h) não poderão mais ser usadas.
+   *[other] Os termos que restam ({ $remaining } de { $total }) não poderão mais ser usados.
 }
 entitlement-cancel-confirm-terms-none = Não restam termos neste direito.
 entitlement-cancel-confirm-offer = Deixa de ser oferecido em casos novos.

@@ -13,11 +13,38 @@ const COUNTS: [i64; 4] = [0, 1, 2, 1000];
 
 /// Arguments that are numbers. Every argument of the catalogues is either
 /// here or in `TEXT_ARGS`, so a new one has to be placed.
-const NUMBER_ARGS: [&str; 9] = [
-    "count", "minutes", "hours", "index", "line", "number", "group", "rule", "warn",
+const NUMBER_ARGS: [&str; 13] = [
+    "count",
+    "minutes",
+    "hours",
+    "index",
+    "line",
+    "number",
+    "group",
+    "rule",
+    "warn",
+    "from",
+    "to",
+    "total",
+    "remaining",
 ];
-const TEXT_ARGS: [&str; 9] = [
-    "name", "case", "cases", "status", "file", "text", "field", "slas", "time",
+const TEXT_ARGS: [&str; 16] = [
+    "name",
+    "case",
+    "cases",
+    "status",
+    "file",
+    "text",
+    "field",
+    "slas",
+    "time",
+    "allocation",
+    "channel",
+    "customer",
+    "entitlement",
+    "others",
+    "primary",
+    "state",
 ];
 
 /// What each message with a plural selector reads for 0, 1, 2 and 1000.
@@ -121,6 +148,172 @@ fn expected() -> BTreeMap<(&'static str, &'static str), [&'static str; 4]> {
     table.insert(
         ("gl", "notification-sla-more"),
         ["ningún aviso", "1 aviso", "2 avisos", "1000 avisos"],
+    );
+    // Confirmation pages: what deactivating a customer, cancelling an
+    // entitlement or merging cases will do, by how many cases it touches
+    // (a merge always takes at least one; the terms' messages choose by
+    // the entitlement's kind, not by a number).
+    table.insert(
+        ("pt-BR", "customer-deactivate-confirm-open-cases"),
+        [
+            "Não tem casos ativos.",
+            "O caso ativo dele continua aberto e pode ser trabalhado normalmente.",
+            "Os 2 casos ativos dele continuam abertos e podem ser trabalhados normalmente.",
+            "Os 1000 casos ativos dele continuam abertos e podem ser trabalhados normalmente.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "entitlement-cancel-confirm-cases"),
+        [
+            "Nenhum caso ativo usa este direito.",
+            "O caso ativo que usa este direito continua ligado a ele.",
+            "Os 2 casos ativos que usam este direito continuam ligados a ele.",
+            "Os 1000 casos ativos que usam este direito continuam ligados a ele.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "entitlement-cancel-confirm-channel"),
+        [
+            "X: restam 0 de 0",
+            "X: restam 1 de 1",
+            "X: restam 2 de 2",
+            "X: restam 1000 de 1000",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "entitlement-cancel-confirm-terms"),
+        [
+            "Os termos que restam (0 de 0) não poderão mais ser usados.",
+            "Os termos que restam (1 de 1) não poderão mais ser usados.",
+            "Os termos que restam (2 de 2) não poderão mais ser usados.",
+            "Os termos que restam (1000 de 1000) não poderão mais ser usados.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "merge-confirm-lead"),
+        [
+            "X será mesclado em X, que continua.",
+            "X será mesclado em X, que continua.",
+            "X serão mesclados em X, que continua.",
+            "X serão mesclados em X, que continua.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "merge-confirm-state"),
+        [
+            "X passa a X · X e aponta para X.",
+            "X passa a X · X e aponta para X.",
+            "X passam a X · X e apontam para X.",
+            "X passam a X · X e apontam para X.",
+        ],
+    );
+    table.insert(
+        ("en", "customer-deactivate-confirm-open-cases"),
+        [
+            "It has no active cases.",
+            "Its active case stays open and can be worked as usual.",
+            "All 2 of its active cases stay open and can be worked as usual.",
+            "All 1000 of its active cases stay open and can be worked as usual.",
+        ],
+    );
+    table.insert(
+        ("en", "entitlement-cancel-confirm-cases"),
+        [
+            "No active case draws on this entitlement.",
+            "The active case that draws on it stays linked to it.",
+            "All 2 of the active cases that draw on it stay linked to it.",
+            "All 1000 of the active cases that draw on it stay linked to it.",
+        ],
+    );
+    table.insert(
+        ("en", "entitlement-cancel-confirm-channel"),
+        [
+            "X: 0/0 left",
+            "X: 1/1 left",
+            "X: 2/2 left",
+            "X: 1000/1000 left",
+        ],
+    );
+    table.insert(
+        ("en", "entitlement-cancel-confirm-terms"),
+        [
+            "The terms left (0 of 0) can no longer be used.",
+            "The terms left (1 of 1) can no longer be used.",
+            "The terms left (2 of 2) can no longer be used.",
+            "The terms left (1000 of 1000) can no longer be used.",
+        ],
+    );
+    table.insert(
+        ("en", "merge-confirm-lead"),
+        [
+            "X will be merged into X, which stays.",
+            "X will be merged into X, which stays.",
+            "X will be merged into X, which stays.",
+            "X will be merged into X, which stays.",
+        ],
+    );
+    table.insert(
+        ("en", "merge-confirm-state"),
+        [
+            "X become X · X and point to X.",
+            "X becomes X · X and points to X.",
+            "X become X · X and point to X.",
+            "X become X · X and point to X.",
+        ],
+    );
+    table.insert(
+        ("gl", "customer-deactivate-confirm-open-cases"),
+        [
+            "Non ten casos activos.",
+            "O seu caso activo segue aberto e pódese traballar con normalidade.",
+            "Os seus 2 casos activos seguen abertos e pódense traballar con normalidade.",
+            "Os seus 1000 casos activos seguen abertos e pódense traballar con normalidade.",
+        ],
+    );
+    table.insert(
+        ("gl", "entitlement-cancel-confirm-cases"),
+        [
+            "Ningún caso activo usa este dereito.",
+            "O caso activo que usa este dereito segue ligado a el.",
+            "Os 2 casos activos que usan este dereito seguen ligados a el.",
+            "Os 1000 casos activos que usan este dereito seguen ligados a el.",
+        ],
+    );
+    table.insert(
+        ("gl", "entitlement-cancel-confirm-channel"),
+        [
+            "X: quedan 0 de 0",
+            "X: quedan 1 de 1",
+            "X: quedan 2 de 2",
+            "X: quedan 1000 de 1000",
+        ],
+    );
+    table.insert(
+        ("gl", "entitlement-cancel-confirm-terms"),
+        [
+            "Os termos que quedan (0 de 0) xa non se poderán usar.",
+            "Os termos que quedan (1 de 1) xa non se poderán usar.",
+            "Os termos que quedan (2 de 2) xa non se poderán usar.",
+            "Os termos que quedan (1000 de 1000) xa non se poderán usar.",
+        ],
+    );
+    table.insert(
+        ("gl", "merge-confirm-lead"),
+        [
+            "X combinaranse en X, que continúa.",
+            "X combinarase en X, que continúa.",
+            "X combinaranse en X, que continúa.",
+            "X combinaranse en X, que continúa.",
+        ],
+    );
+    table.insert(
+        ("gl", "merge-confirm-state"),
+        [
+            "X pasan a X · X e apuntan a X.",
+            "X pasa a X · X e apunta a X.",
+            "X pasan a X · X e apuntan a X.",
+            "X pasan a X · X e apuntan a X.",
+        ],
     );
     table
 }
