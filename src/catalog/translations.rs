@@ -33,6 +33,15 @@ impl Names {
         }
     }
 
+    /// The name in the language of `code` ("gl", "en"), if it has one.
+    pub fn in_lang(&self, code: &str) -> Option<&str> {
+        match code {
+            "gl" => self.gl.as_deref(),
+            "en" => self.en.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({}))
     }

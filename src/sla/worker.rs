@@ -12,6 +12,7 @@ use serde_json::json;
 use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::catalog::translations::Names;
 use crate::sla::engine::{Instance, Step, tick};
 use crate::sla::model::{Actions, Kpi, KpiStatus};
 use crate::sla::store::InstanceRow;
@@ -118,6 +119,7 @@ struct DueRow {
     instance: InstanceRow,
     case_id: Uuid,
     item_name: Option<String>,
+    item_names: Option<sqlx::types::Json<Names>>,
     warning_actions: Option<serde_json::Value>,
     failure_actions: Option<serde_json::Value>,
     number: i64,
@@ -131,6 +133,8 @@ struct Transition {
     instance: Uuid,
     kpi: &'static str,
     item: String,
+    /// The item's name in the other languages, for each recipient's e-mail.
+    item_names: Names,
     item_id: Option<Uuid>,
     step: Step,
     /// The status the step left.
@@ -150,7 +154,7 @@ async fn process(
     let rows: Vec<DueRow> = sqlx::query_as(
         "select i.id, i.kpi, i.sla_item_id, i.status, i.started_at, i.warning_at, i.failure_at, i.warned_at,
                 i.failed_at, i.succeeded_at, i.ended_at, i.paused_at, i.paused_minutes, i.case_id,
-                it.name as item_name, it.warning_actions, it.failure_actions,
+                it.name as item_name, it.names as item_names, it.warning_actions, it.failure_actions,
                 c.number, c.title, c.owner_user_id, c.owner_team_id
            from sla_kpi_instances i
            join cases c on c.id = i.case_id
@@ -163,6 +167,7 @@ async fn process(
     let mut moved: Vec<Instance> = Vec::with_capacity(rows.len());
     let mut transitions = Vec::new();
     for row in rows {
+        let item_names = row.item_names.map(|n| n.0).unwrap_or_default();
         let meta = (
             row.case_id,
             row.item_name.unwrap_or_default(),
@@ -188,6 +193,7 @@ async fn process(
                 instance: instance.id,
                 kpi: instance.kpi.as_str(),
                 item: meta.1.clone(),
+                item_names: item_names.clone(),
                 item_id: instance.sla_item_id,
                 step,
                 from,
@@ -583,7 +589,8 @@ fn mail_text(notice: &Notice, lang: Lang) -> (String, String) {
     let subject = format!("[{number}] {}: {}", what(&worst), kpis.join(", "));
     let mut body = format!("{number} — {}\n", case.title);
     for t in &notice.steps {
-        body.push_str(&format!("{}: {} ({})\n", what(&t.step), kpi(t), t.item));
+        let item = t.item_names.in_lang(lang.code()).unwrap_or(&t.item);
+        body.push_str(&format!("{}: {} ({item})\n", what(&t.step), kpi(t)));
     }
     body.push_str(&format!("\n/cases/{number}"));
     (subject, body)

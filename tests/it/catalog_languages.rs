@@ -221,3 +221,121 @@ async fn a_new_workspace_starts_with_its_catalogs_named_in_galician_and_english(
         serde_json::json!({"gl": "Agardando detalles", "en": "Waiting for details"})
     );
 }
+
+#[tokio::test]
+async fn an_sla_item_takes_names_in_other_languages_and_refuses_an_overlong_one_beside_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(Role::Admin).await;
+    let sla: uuid::Uuid = sqlx::query_scalar(
+        "select s.id from slas s join tenants t on t.id = s.tenant_id where t.slug = $1 limit 1",
+    )
+    .bind(ACME)
+    .fetch_one(&app.pool)
+    .await
+    .expect("sla");
+    let path = format!("/admin/sla/{sla}/items/edit");
+    let too_long = "x".repeat(121);
+    let refused = admin
+        .post_form(
+            &path,
+            &[
+                ("name", "Retorno em 2 horas"),
+                ("name_gl", "Resposta en 2 horas"),
+                ("name_en", too_long.as_str()),
+                ("kpi", "first_response"),
+                ("warn_after", "1:30"),
+                ("fail_after", "2:00"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text();
+    assert!(
+        !html::text(&page, "#f-name_en-error").is_empty(),
+        "beside the field"
+    );
+    assert_eq!(
+        html::input_value(&page, "name_gl").as_deref(),
+        Some("Resposta en 2 horas"),
+        "what was typed stays"
+    );
+    let saved = admin
+        .post_form(
+            &path,
+            &[
+                ("name", "Retorno em 2 horas"),
+                ("name_gl", "Resposta en 2 horas"),
+                ("name_en", "Answer within 2 hours"),
+                ("kpi", "first_response"),
+                ("warn_after", "1:30"),
+                ("fail_after", "2:00"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.text()
+    );
+    let names: serde_json::Value =
+        sqlx::query_scalar("select names from sla_items where name = 'Retorno em 2 horas'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("item");
+    assert_eq!(
+        names,
+        serde_json::json!({"gl": "Resposta en 2 horas", "en": "Answer within 2 hours"})
+    );
+}
+
+#[tokio::test]
+async fn an_sla_e_mail_names_the_item_in_its_recipients_language() {
+    let app = TestApp::spawn().await;
+    sqlx::query(
+        "update calendars set always_open = true
+          where tenant_id = (select id from tenants where slug = 'acme')",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("24x7 calendar");
+    sqlx::query(
+        "update sla_items set names = '{\"en\": \"Answer within four hours\"}'
+          where name = 'Primeira resposta'
+            and tenant_id = (select id from tenants where slug = 'acme')",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("english item name");
+    let agent = app.signed_in(Role::Agent).await;
+    in_language(&agent, "en").await;
+    let customer = app.any_row_named("Padaria São João Ltda").await.to_string();
+    let owner = format!("user:{}", app.user_id(ACME, Role::Agent).await);
+    let key = uuid::Uuid::now_v7().to_string();
+    let response = agent
+        .post_form(
+            "/cases",
+            &[
+                ("title", "Balança não liga"),
+                ("customer_id", customer.as_str()),
+                ("owner", owner.as_str()),
+                ("idempotency_key", key.as_str()),
+            ],
+        )
+        .await;
+    see_other(&response);
+    app.clock().advance(chrono::Duration::minutes(250));
+    atende::sla::worker::run_due(&app.pool, app.clock().now())
+        .await
+        .expect("tick");
+    let bodies: Vec<String> = sqlx::query_scalar("select body from mail_outbox")
+        .fetch_all(&app.pool)
+        .await
+        .expect("mail");
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(
+        bodies[0].contains("(Answer within four hours)"),
+        "{}",
+        bodies[0]
+    );
+}

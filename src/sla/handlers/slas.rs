@@ -15,13 +15,14 @@ use uuid::Uuid;
 
 use crate::catalog::defaults::status;
 use crate::catalog::store::Choice;
+use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::sla::condition::{Condition, Field, Op, Rule};
 use crate::sla::handlers::{Problems, name_taken};
 use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
 use crate::web::duration::{self, DurationField, Unit};
-use crate::web::form::{self, Form, Query, parse_id};
+use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
 use crate::web::i18n::Lang;
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
@@ -588,6 +589,7 @@ fn describe_actions(actions: &Actions, teams: &[NamedRow], lang: Lang) -> String
 struct ItemRow {
     id: Uuid,
     name: String,
+    names: sqlx::types::Json<Names>,
     kpi: String,
     condition: serde_json::Value,
     warn_after_minutes: i32,
@@ -609,8 +611,8 @@ impl ItemRow {
 
 async fn item_rows(tx: &mut PgConnection, sla: Uuid) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as(
-        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
-                first_response_by
+        "select id, name, names, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions,
+                failure_actions, first_response_by
            from sla_items where sla_id = $1 order by position, id",
     )
     .bind(sla)
@@ -734,6 +736,8 @@ impl ActionsInput {
 pub struct ItemInput {
     pub item: String,
     pub name: String,
+    pub name_gl: String,
+    pub name_en: String,
     pub kpi: String,
     pub first_response_by: String,
     pub warn_after: String,
@@ -886,6 +890,7 @@ fn editor_groups(
 
 struct ItemData {
     name: String,
+    names: Names,
     kpi: Kpi,
     first_response_by: FirstResponseBy,
     condition: Condition,
@@ -905,6 +910,13 @@ fn read_item(
     let name = form::required_line(form.get("name"), 120)
         .map_err(|key| problems.add("name", lang.t(key)))
         .ok();
+    let mut name_errors = FieldErrors::default();
+    let names = Names::parse(form.get("name_gl"), form.get("name_en"), &mut name_errors);
+    for field in name_errors.fields() {
+        if let Some(key) = name_errors.get(field) {
+            problems.add(field, lang.t(key));
+        }
+    }
     let kpi = Kpi::parse(form.get("kpi"));
     if kpi.is_none() {
         problems.add("kpi", lang.t("error-choose-option"));
@@ -1007,6 +1019,7 @@ fn read_item(
     match (name, kpi, warn, fail) {
         (Some(name), Some(kpi), Some(warn), Some(fail)) if problems.is_empty() => Ok(ItemData {
             name,
+            names,
             kpi,
             first_response_by,
             condition: Condition(condition),
@@ -1034,8 +1047,8 @@ async fn find_item(
         return Ok(None);
     };
     sqlx::query_as(
-        "select id, name, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
-                first_response_by
+        "select id, name, names, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions,
+                failure_actions, first_response_by
            from sla_items where sla_id = $1 and id = $2",
     )
     .bind(sla)
@@ -1127,9 +1140,12 @@ async fn edit_item(
                         .collect()
                 })
                 .collect();
+            let (name_gl, name_en) = row.names.fields();
             ItemInput {
                 item: row.id.to_string(),
                 name: row.name.clone(),
+                name_gl,
+                name_en,
                 kpi: row.kpi.clone(),
                 first_response_by: row.first_response_by.clone(),
                 warn_after: format_duration(row.warn_after_minutes),
@@ -1152,6 +1168,8 @@ async fn edit_item(
         None => ItemInput {
             item: String::new(),
             name: String::new(),
+            name_gl: String::new(),
+            name_en: String::new(),
             kpi: Kpi::FirstResponse.as_str().to_owned(),
             first_response_by: FirstResponseBy::Either.as_str().to_owned(),
             warn_after: String::new(),
@@ -1220,7 +1238,7 @@ async fn save_item(
                     sqlx::query(
                         "update sla_items set name = $3, kpi = $4, condition = $5, warn_after_minutes = $6,
                                 fail_after_minutes = $7, warning_actions = $8, failure_actions = $9,
-                                first_response_by = $10
+                                first_response_by = $10, names = $11
                           where sla_id = $1 and id = $2",
                     )
                     .bind(sla.id)
@@ -1233,6 +1251,7 @@ async fn save_item(
                     .bind(warning)
                     .bind(failure)
                     .bind(data.first_response_by.as_str())
+                    .bind(data.names.to_json())
                     .execute(&mut *s.tx)
                     .await?;
                 }
@@ -1240,10 +1259,10 @@ async fn save_item(
                     sqlx::query(
                         "insert into sla_items (tenant_id, id, sla_id, position, name, kpi, condition,
                                                 warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
-                                                first_response_by)
+                                                first_response_by, names)
                          values (app_tenant_id(), $1, $2,
                                  (select coalesce(max(position) + 1, 0) from sla_items where sla_id = $2),
-                                 $3, $4, $5, $6, $7, $8, $9, $10)",
+                                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(Uuid::now_v7())
                     .bind(sla.id)
@@ -1255,6 +1274,7 @@ async fn save_item(
                     .bind(warning)
                     .bind(failure)
                     .bind(data.first_response_by.as_str())
+                    .bind(data.names.to_json())
                     .execute(&mut *s.tx)
                     .await?;
                 }
@@ -1277,6 +1297,8 @@ async fn save_item(
             let input = |catalogs: &Catalogs| ItemInput {
                 item: item.as_ref().map(|r| r.id.to_string()).unwrap_or_default(),
                 name: form.get("name").to_owned(),
+                name_gl: form.get("name_gl").to_owned(),
+                name_en: form.get("name_en").to_owned(),
                 kpi: form.get("kpi").to_owned(),
                 first_response_by: form.get("first_response_by").to_owned(),
                 warn_after: form.get("warn_after").to_owned(),
