@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod core;
 pub mod customers;
 pub mod db;
 pub mod entitlements;

@@ -7,8 +7,8 @@ pub mod store;
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use crate::core::lang::Lang;
 use crate::users::model::Role;
-use crate::web::i18n::Lang;
 use crate::web::routes::{Access, Route};
 
 /// The user of a request, loaded afresh (and checked active) on every request.

@@ -6,8 +6,8 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::core::lang::Lang;
 use crate::users::model::Role;
-use crate::web::i18n::Lang;
 
 /// The workspace named at sign-in. This runs before any tenant is known, so it
 /// is one of the few queries on the owner's (cross-tenant) connection.

@@ -7,66 +7,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::catalog::model::optional_id;
-use crate::web::duration::DurationField;
+use crate::core::duration::DurationField;
 use crate::web::form::{self, FieldErrors};
 
-/// A case's human number: CAS-000123.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CaseNumber(pub i64);
-
-impl CaseNumber {
-    /// Reads "CAS-000123", "cas-123" or "123".
-    pub fn parse(text: &str) -> Option<CaseNumber> {
-        let text = text.trim();
-        let digits = text
-            .strip_prefix("CAS-")
-            .or_else(|| text.strip_prefix("cas-"))
-            .unwrap_or(text);
-        if digits.is_empty() || digits.len() > 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        digits.parse().ok().filter(|n| *n > 0).map(CaseNumber)
-    }
-}
-
-impl std::fmt::Display for CaseNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CAS-{:06}", self.0)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    Active,
-    Resolved,
-    Cancelled,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Active => "active",
-            State::Resolved => "resolved",
-            State::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(text: &str) -> State {
-        match text {
-            "resolved" => State::Resolved,
-            "cancelled" => State::Cancelled,
-            _ => State::Active,
-        }
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            State::Active => "case-state-active",
-            State::Resolved => "case-state-resolved",
-            State::Cancelled => "case-state-cancelled",
-        }
-    }
-}
+pub use crate::core::case::{CaseNumber, State};
 
 /// What a case is at the moment a move is asked for.
 #[derive(Debug, Clone)]
@@ -535,7 +479,7 @@ pub struct ActivityForm {
     pub date: String,
     pub start_time: String,
     pub end_time: String,
-    /// A duration as typed (see `web::duration`), when not given by start and end.
+    /// A duration as typed (see `core::duration`), when not given by start and end.
     pub duration: String,
     pub billable: String,
 }

@@ -144,7 +144,7 @@ pub struct CustomerPage {
 
 impl CustomerPage {
     pub fn minutes(&self, minutes: &i64) -> String {
-        crate::web::duration::format(*minutes, self.ctx.lang)
+        crate::core::duration::format(*minutes, self.ctx.lang)
     }
 }
 

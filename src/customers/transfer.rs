@@ -64,7 +64,7 @@ pub async fn export_customers(
     let body = csv::write(&export).map_err(anyhow::Error::from)?;
     let file = format!(
         "clientes-{}.csv",
-        crate::web::dates::file_stamp(s.page.tz, &s.now)
+        crate::core::dates::file_stamp(s.page.tz, &s.now)
     );
     Ok((
         [

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::web::duration::{self, DurationField};
+use crate::core::duration::{self, DurationField};
 use crate::web::form::{self, FieldErrors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use crate::core::lang::Lang;
 use crate::notifications::Kind;
 use crate::sla::model::Kpi;
-use crate::web::i18n::Lang;
 
 /// Notifies each user once; the actor never notifies themselves.
 pub async fn notify(

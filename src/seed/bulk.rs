@@ -15,12 +15,12 @@ use uuid::Uuid;
 use crate::auth::model::NewPassword;
 use crate::catalog::model::ListKind;
 use crate::catalog::store as catalog;
+use crate::core::duration;
+use crate::core::lang::Lang;
 use crate::db::{TenantTx, begin_provisioning_tx, begin_tenant_tx};
 use crate::seed::names::{self, Rng};
 use crate::tenants::{self, NewTenant};
 use crate::users::model::Role;
-use crate::web::duration;
-use crate::web::i18n::Lang;
 
 pub const BULK_PASSWORD: &str = "bulk-password-2026";
 const AGENTS_PER_TENANT: usize = 20;

@@ -13,11 +13,11 @@ use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::catalog::translations::Names;
+use crate::core::lang::Lang;
 use crate::sla::engine::{Instance, Step, tick};
 use crate::sla::model::{Actions, Kpi, KpiStatus};
 use crate::sla::store::InstanceRow;
 use crate::sla::sync::sync_case;
-use crate::web::i18n::Lang;
 use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 /// Instances handled per claiming transaction: large enough that a burst of

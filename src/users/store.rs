@@ -4,8 +4,8 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::core::lang::Lang;
 use crate::users::model::Role;
-use crate::web::i18n::Lang;
 
 #[derive(Debug, Clone)]
 pub struct UserRow {

@@ -12,8 +12,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 
+use crate::core::lang::Lang;
 use crate::error::ErrorPage;
-use crate::web::i18n::Lang;
 use crate::web::page::{LANG_COOKIE, RequestLang};
 
 #[derive(Template)]

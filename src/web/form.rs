@@ -13,8 +13,6 @@
 //! find nothing for it, and the text validators below refuse it with a
 //! message next to the field, keeping the rest of what was typed.
 
-use std::collections::BTreeMap;
-
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -23,6 +21,11 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use crate::error::ErrorPage;
+
+// The field problems and text rules every model uses live in `core`; forms
+// are where they are met, so they are at hand here too.
+pub use crate::core::field_errors::FieldErrors;
+pub use crate::core::text::*;
 
 pub struct Form<T>(pub T);
 
@@ -108,146 +111,15 @@ fn without_nul(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(cleaned)
 }
 
-/// Decoded text (a multipart field, a file name) made storable the same way.
-pub fn storable(text: String) -> String {
-    if text.contains('\0') {
-        text.replace('\0', "\u{FFFD}")
-    } else {
-        text
-    }
-}
-
 fn error(status: StatusCode) -> Response {
     let mut response = status.into_response();
     response.extensions_mut().insert(ErrorPage);
     response
 }
 
-/// The years a typed date may fall in. The calendars reach much further,
-/// but SLA and entitlement arithmetic turns dates into timestamps, which
-/// PostgreSQL ends in 294276, and no case, contract or product date of a
-/// service desk lies outside these.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
-
-/// A date as a date input sends it (`yyyy-mm-dd`), within `YEARS`.
-pub fn date(text: &str) -> Result<chrono::NaiveDate, &'static str> {
-    let day =
-        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| "error-date")?;
-    in_years(day)
-}
-
-/// A date and time as a datetime-local input sends it, within `YEARS`.
-pub fn local_datetime(text: &str) -> Result<chrono::NaiveDateTime, &'static str> {
-    let text = text.trim();
-    let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| "error-datetime")?;
-    in_years(at.date()).map(|_| at)
-}
-
-fn in_years(day: chrono::NaiveDate) -> Result<chrono::NaiveDate, &'static str> {
-    use chrono::Datelike;
-    if YEARS.contains(&day.year()) {
-        Ok(day)
-    } else {
-        Err("error-date-range")
-    }
-}
-
 /// A record id from the path; anything unparsable is simply not found.
 pub fn parse_id(text: &str) -> Result<uuid::Uuid, crate::error::AppError> {
     uuid::Uuid::parse_str(text).map_err(|_| crate::error::AppError::NotFound)
-}
-
-/// Per-field problems, as Fluent message keys.
-#[derive(Debug, Default, Clone)]
-pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, key: &'static str) {
-        self.0.entry(field).or_insert(key);
-    }
-
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.get(field).copied()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.keys().copied()
-    }
-
-    /// Runs a check and files its error under `field`, keeping the value on success.
-    pub fn check<T>(&mut self, field: &'static str, result: Result<T, &'static str>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(key) => {
-                self.add(field, key);
-                None
-            }
-        }
-    }
-}
-
-/// What stands for a byte the request carried but no text can hold.
-pub const UNREADABLE: char = '\u{FFFD}';
-
-/// One line of text: trimmed, no control characters, at most `max` characters.
-pub fn line(value: &str, max: usize) -> Result<String, &'static str> {
-    let value = value.trim();
-    if value.contains(UNREADABLE) {
-        return Err("error-unreadable-chars");
-    }
-    if value.chars().any(char::is_control) {
-        return Err("error-control-chars");
-    }
-    if value.chars().count() > max {
-        return Err("error-too-long");
-    }
-    Ok(value.to_owned())
-}
-
-/// A required line of text.
-pub fn required_line(value: &str, max: usize) -> Result<String, &'static str> {
-    let value = line(value, max)?;
-    if value.is_empty() {
-        return Err("error-required");
-    }
-    Ok(value)
-}
-
-/// Free text: line breaks and tabs allowed, other control characters not.
-pub fn multiline(value: &str, max: usize) -> Result<String, &'static str> {
-    if value.contains(UNREADABLE) {
-        return Err("error-unreadable-chars");
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err("error-control-chars");
-    }
-    if value.chars().count() > max {
-        return Err("error-too-long");
-    }
-    Ok(value.trim().replace("\r\n", "\n"))
-}
-
-/// An e-mail address, lowercased. Deliberately loose: one `@`, a dot in the domain.
-pub fn email(value: &str) -> Result<String, &'static str> {
-    let value = required_line(value, 254)?.to_lowercase();
-    let valid = value.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !value.contains(char::is_whitespace)
-            && !domain.contains('@')
-    });
-    if valid { Ok(value) } else { Err("error-email") }
 }
 
 #[cfg(test)]
@@ -278,23 +150,5 @@ mod tests {
     fn bytes_that_are_not_utf8_arrive_as_the_replacement_character() {
         let search: Search = parse(b"q=%FFx%C3%28").expect("parsed");
         assert_eq!(search.q, "\u{FFFD}x\u{FFFD}(");
-    }
-
-    #[test]
-    fn text_fields_refuse_what_could_not_be_read() {
-        assert_eq!(line("Ana \u{FFFD}", 10), Err("error-unreadable-chars"));
-        assert_eq!(multiline("a\n\u{FFFD}", 10), Err("error-unreadable-chars"));
-        assert_eq!(storable("a\0b".to_owned()), "a\u{FFFD}b");
-    }
-
-    #[test]
-    fn dates_outside_the_years_of_a_service_desk_are_refused() {
-        assert!(date("2026-12-07").is_ok());
-        assert_eq!(date("-200000-01-01"), Err("error-date-range"));
-        assert_eq!(date("3000-01-01"), Err("error-date-range"));
-        assert!(date("99999-12-31").is_err());
-        assert_eq!(date("2026-02-30"), Err("error-date"));
-        assert_eq!(local_datetime("1800-12-31T10:00"), Err("error-date-range"));
-        assert!(local_datetime("2026-12-07T10:00").is_ok());
     }
 }

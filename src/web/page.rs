@@ -10,10 +10,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::app::AppState;
+use crate::core::dates;
+use crate::core::lang::Lang;
 use crate::users::model::Role;
 use crate::web::csrf;
-use crate::web::dates;
-use crate::web::i18n::Lang;
 use crate::web::session::Flash;
 
 pub const LANG_COOKIE: &str = "atende_lang";
@@ -66,7 +66,7 @@ impl PageCtx {
         &Lang::ALL
     }
 
-    /// An instant, day and time, in the user's time zone (see `web::dates`).
+    /// An instant, day and time, in the user's time zone (see `core::dates`).
     pub fn datetime(&self, at: &DateTime<Utc>) -> String {
         dates::datetime(self.lang, self.tz, at)
     }

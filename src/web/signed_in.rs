@@ -16,10 +16,10 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::catalog::cache::Lists;
+use crate::core::lang::Lang;
 use crate::db::{Plans, TenantTx, begin_tenant_tx_planned};
 use crate::error::AppError;
 use crate::users::model::Role;
-use crate::web::i18n::Lang;
 use crate::web::page::{PageCtx, RequestLang, UserBadge, here};
 use crate::web::session::{AUTH_KEY, AuthSession, take_flash};
 

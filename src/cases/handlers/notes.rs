@@ -14,9 +14,9 @@ use crate::cases::store::{
     self, CaseKey, CaseRecord, EventKind, NewEvent, TimelineFilter, UserEntry,
 };
 use crate::catalog::model::optional_id;
+use crate::core::duration;
 use crate::error::{Result, not_found};
 use crate::notifications;
-use crate::web::duration;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;

@@ -18,11 +18,11 @@ use crate::cases::store::{
 };
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
+use crate::core::duration;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::Calendar;
 use crate::sla::model::{Kpi, KpiStatus};
 use crate::sla::working_left::WorkingLeft;
-use crate::web::duration;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;

@@ -9,49 +9,7 @@ use uuid::Uuid;
 use super::CaseKey;
 use crate::cases::model::ActivityInput;
 
-/// Kinds of timeline entries, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    Created,
-    Note,
-    Activity,
-    Status,
-    Assignment,
-    Forward,
-    Field,
-    Resolved,
-    Cancelled,
-    Reactivated,
-    Merged,
-    Child,
-    Attachment,
-    Execution,
-    Sla,
-    Entitlement,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Created => "created",
-            EventKind::Note => "note",
-            EventKind::Activity => "activity",
-            EventKind::Status => "status",
-            EventKind::Assignment => "assignment",
-            EventKind::Forward => "forward",
-            EventKind::Field => "field",
-            EventKind::Resolved => "resolved",
-            EventKind::Cancelled => "cancelled",
-            EventKind::Reactivated => "reactivated",
-            EventKind::Merged => "merged",
-            EventKind::Child => "child",
-            EventKind::Attachment => "attachment",
-            EventKind::Execution => "execution",
-            EventKind::Sla => "sla",
-            EventKind::Entitlement => "entitlement",
-        }
-    }
-}
+pub use crate::core::case::EventKind;
 
 /// The timeline filter offered to the agent: groups of kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

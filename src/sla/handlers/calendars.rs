@@ -12,12 +12,12 @@ use serde_json::json;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use crate::core::lang::Lang;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
 use crate::sla::handlers::{Problems, name_taken};
 use crate::users::model::Role;
 use crate::web::form::{self, Form, parse_id};
-use crate::web::i18n::Lang;
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};

@@ -18,7 +18,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 
-use crate::web::i18n::Lang;
+use crate::core::lang::Lang;
 
 /// Two digits, zero first: a page's dates are a few dozen of these, and
 /// going through `fmt` took most of their cost.

@@ -158,7 +158,7 @@ impl Lang {
 }
 
 #[cfg(test)]
-#[path = "i18n_count_tests.rs"]
+#[path = "lang_count_tests.rs"]
 mod count_tests;
 
 #[cfg(test)]

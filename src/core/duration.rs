@@ -8,7 +8,7 @@
 //! "1.5h", "2 horas", "90 minutos", "1 hour and 10 minutes"; each field says
 //! what a number alone means (minutes for work, hours for an entitlement).
 
-use crate::web::i18n::Lang;
+use crate::core::lang::Lang;
 
 /// What a number typed without a unit counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
