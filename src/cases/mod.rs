@@ -2,6 +2,7 @@
 //! agents and supervisors watch all day.
 
 pub mod audit;
+pub mod command;
 pub mod compliance_cache;
 mod handlers;
 pub mod model;

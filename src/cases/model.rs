@@ -30,6 +30,8 @@ pub enum Refusal {
     NotClosed,
     Merged,
     OpenChildren(Vec<CaseNumber>),
+    /// The actor's role does not allow it (a 403, not a message).
+    NotAllowed,
 }
 
 impl Refusal {
@@ -39,6 +41,7 @@ impl Refusal {
             Refusal::NotClosed => "case-refused-not-closed",
             Refusal::Merged => "case-refused-merged",
             Refusal::OpenChildren(_) => "case-refused-open-children",
+            Refusal::NotAllowed => "error-forbidden",
         }
     }
 }

@@ -9,20 +9,17 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::entitlement::db_only;
-use crate::cases::handlers::{case_path, find, load, sync_sla};
+use crate::cases::command::{Command, Named};
+use crate::cases::handlers::{case_path, find, load, run};
 use crate::cases::model::{self, CaseNumber, Owner, Refusal};
-use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
+use crate::cases::store::{self, CaseRecord};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::core::duration::{self, DurationField};
-use crate::entitlements::terms::{self, CaseEvent};
 use crate::error::{Result, forbidden};
-use crate::notifications;
 use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
@@ -35,46 +32,11 @@ pub(super) async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRe
     Ok(find(s, case.id).await?.unwrap_or(case))
 }
 
-pub(super) async fn event(
-    s: &mut SignedIn,
-    case_id: Uuid,
-    kind: EventKind,
-    body: &str,
-    data: serde_json::Value,
-) -> Result<Uuid> {
-    store::touch(&mut s.tx, case_id, s.user.id, s.now).await?;
-    if matches!(
-        kind,
-        EventKind::Execution
-            | EventKind::Resolved
-            | EventKind::Cancelled
-            | EventKind::Reactivated
-            | EventKind::Forward
-    ) {
-        sync_sla(s, case_id).await?;
-    }
-    Ok(store::add_event(
-        &mut s.tx,
-        NewEvent {
-            case_id,
-            at: s.now,
-            actor: Some(s.user.id),
-            kind,
-            body,
-            is_public: false,
-            data,
-        },
-    )
-    .await?)
-}
-
-/// Moves the entitlement's terms with the case event, in its transaction.
-pub async fn move_terms(s: &mut SignedIn, case_id: Uuid, event: CaseEvent) -> Result<()> {
-    db_only(terms::on_case_event(&mut s.tx, case_id, event, Some(s.user.id), s.now).await)
-}
-
 /// Explains a refused move on the case page.
 pub(super) async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -> Response {
+    if *refusal == Refusal::NotAllowed {
+        return forbidden().into_response();
+    }
     let text = match refusal {
         Refusal::OpenChildren(children) => s.page.t1(
             refusal.key(),
@@ -93,30 +55,13 @@ pub(super) async fn refuse(s: &SignedIn, case: &CaseRecord, refusal: &Refusal) -
 
 pub async fn start_execution(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
     let case = load_locked(&mut s, &number).await?;
-    let situation = store::situation(&mut s.tx, &case).await?;
-    let execution = match model::start_execution(&situation) {
-        Ok(execution) => execution,
-        Err(refusal) => return Ok(refuse(&s, &case, &refusal).await),
-    };
-    if execution.set_first_response {
-        store::set_first_response(&mut s.tx, case.id, s.now).await?;
-    }
-    if execution.take_ownership {
-        store::set_owner(&mut s.tx, case.id, Owner::User(s.user.id)).await?;
-    }
     let in_progress = s
         .lists
         .system_status(&mut s.tx, status::IN_PROGRESS)
         .await?;
-    store::set_status(&mut s.tx, case.id, in_progress).await?;
-    event(
-        &mut s,
-        case.id,
-        EventKind::Execution,
-        "",
-        json!({ "took": execution.take_ownership, "first_response": execution.set_first_response }),
-    )
-    .await?;
+    if let Err(refusal) = run(&mut s, &case, Command::StartExecution { in_progress }).await? {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }
@@ -124,34 +69,9 @@ pub async fn start_execution(mut s: SignedIn, Path(number): Path<String>) -> Res
 /// An agent takes an unassigned case (supervisors assign any case).
 pub async fn take_case(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
     let case = load_locked(&mut s, &number).await?;
-    if let Err(refusal) = model::check_active(&store::situation(&mut s.tx, &case).await?) {
+    if let Err(refusal) = run(&mut s, &case, Command::Take).await? {
         return Ok(refuse(&s, &case, &refusal).await);
     }
-    if case.owner_user_id.is_some() && !s.page.has_role("supervisor") {
-        return Err(forbidden());
-    }
-    store::set_owner(&mut s.tx, case.id, Owner::User(s.user.id)).await?;
-    let old = case
-        .owner_user_name
-        .clone()
-        .or(case.owner_team_name.clone())
-        .unwrap_or_default();
-    let new = s.user.name.clone();
-    let new_id = s.user.id;
-    event(
-        &mut s,
-        case.id,
-        EventKind::Assignment,
-        "",
-        json!({
-            "field": "field-owner",
-            "old": old,
-            "new": new,
-            "old_id": case.owner_user_id.or(case.owner_team_id),
-            "new_id": new_id,
-        }),
-    )
-    .await?;
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }
@@ -169,20 +89,19 @@ pub async fn assign_case(
 ) -> Result<Response> {
     let mut s = s.as_agent();
     let case = load_locked(&mut s, &number).await?;
-    if let Err(refusal) = model::check_active(&store::situation(&mut s.tx, &case).await?) {
-        return Ok(refuse(&s, &case, &refusal).await);
-    }
     let owner = Owner::parse(&input.owner).unwrap_or(Owner::Nobody);
-    let valid = match owner {
+    let name = match owner {
         Owner::User(id) => crate::users::store::find(&mut s.tx, id)
             .await?
-            .is_some_and(|u| u.active),
+            .filter(|u| u.active)
+            .map(|u| u.name),
         Owner::Team(id) => catalog::find_team(&mut s.tx, id)
             .await?
-            .is_some_and(|(_, active)| active),
-        Owner::Nobody => true,
+            .filter(|(_, active)| *active)
+            .map(|(name, _)| name),
+        Owner::Nobody => Some(String::new()),
     };
-    if !valid {
+    let Some(name) = name else {
         push_flash(
             &s.session,
             FlashKind::Error,
@@ -190,39 +109,9 @@ pub async fn assign_case(
         )
         .await;
         return Ok(Redirect::to(&case_path(case.number())).into_response());
-    }
-    store::set_owner(&mut s.tx, case.id, owner).await?;
-    let after = find(&mut s, case.id).await?.unwrap_or(case.clone());
-    let name = |c: &CaseRecord| {
-        c.owner_user_name
-            .clone()
-            .or(c.owner_team_name.clone())
-            .unwrap_or_default()
     };
-    event(
-        &mut s,
-        case.id,
-        EventKind::Assignment,
-        "",
-        json!({
-            "field": "field-owner",
-            "old": name(&case),
-            "new": name(&after),
-            "old_id": case.owner_user_id.or(case.owner_team_id),
-            "new_id": after.owner_user_id.or(after.owner_team_id),
-        }),
-    )
-    .await?;
-    if let Owner::User(user) = owner {
-        notifications::store::notify(
-            &mut s.tx,
-            &[user],
-            Some(case.id),
-            notifications::Kind::Assigned,
-            s.user.id,
-            s.now,
-        )
-        .await?;
+    if let Err(refusal) = run(&mut s, &case, Command::Assign { owner, name }).await? {
+        return Ok(refuse(&s, &case, &refusal).await);
     }
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
@@ -338,21 +227,11 @@ pub async fn resolve_case(
     Form(input): Form<CloseForm>,
 ) -> Result<Response> {
     let case = load_locked(&mut s, &number).await?;
-    let situation = store::situation(&mut s.tx, &case).await?;
-    if model::check_resolve(&situation).is_err() {
-        // The page explains why (the open children are listed there).
-        let page = close_page(&mut s, case, "resolve", Some(input), FieldErrors::default()).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
     let reasons = s.lists.statuses(&mut s.tx, "resolved").await?;
     let mut errors = FieldErrors::default();
     let reason = errors.check(
         "status_reason_id",
-        optional_id(&input.status_reason_id)
-            .ok()
-            .flatten()
-            .filter(|id| reasons.iter().any(|r| r.id == *id))
-            .ok_or("error-choose-option"),
+        chosen(&reasons, &input.status_reason_id),
     );
     let text = errors.check(
         "text",
@@ -370,26 +249,21 @@ pub async fn resolve_case(
             .read(&input.billable)
             .map(|m| m.unwrap_or(0)),
     );
-    let (Some(reason), Some(text), Some(billable)) = (reason, text, billable) else {
+    let (Some(status), Some(text), Some(billable)) = (reason, text, billable) else {
         let page = close_page(&mut s, case, "resolve", Some(input), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    store::resolve(&mut s.tx, case.id, reason, &text, billable, s.now).await?;
-    move_terms(&mut s, case.id, CaseEvent::Resolved).await?;
-    let reason_name = reasons
-        .iter()
-        .find(|r| r.id == reason)
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    let billable_text = duration::format(i64::from(billable), s.page.lang);
-    event(
-        &mut s,
-        case.id,
-        EventKind::Resolved,
-        &text,
-        json!({ "reason": reason_name, "reason_id": reason, "billable": billable_text }),
-    )
-    .await?;
+    let command = Command::Resolve {
+        status,
+        text,
+        billable_minutes: billable,
+        billable_shown: duration::format(i64::from(billable), s.page.lang),
+    };
+    if run(&mut s, &case, command).await?.is_err() {
+        // The page explains why (the open children are listed there).
+        let page = close_page(&mut s, case, "resolve", Some(input), FieldErrors::default()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     s.tx.commit().await?;
     push_flash(
         &s.session,
@@ -400,46 +274,43 @@ pub async fn resolve_case(
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }
 
+/// The status reason chosen among `offered`, with the name it shows.
+fn chosen(offered: &[Choice], text: &str) -> std::result::Result<Named, &'static str> {
+    optional_id(text)
+        .ok()
+        .flatten()
+        .and_then(|id| offered.iter().find(|r| r.id == id))
+        .map(|r| Named {
+            id: r.id,
+            name: r.name.clone(),
+        })
+        .ok_or("error-choose-option")
+}
+
 pub async fn cancel_case(
     mut s: SignedIn,
     Path(number): Path<String>,
     Form(input): Form<CloseForm>,
 ) -> Result<Response> {
     let case = load_locked(&mut s, &number).await?;
-    if model::check_cancel(&store::situation(&mut s.tx, &case).await?).is_err() {
-        let page = close_page(&mut s, case, "cancel", Some(input), FieldErrors::default()).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
     let reasons = catalog::status_choices_except(&mut s.tx, "cancelled", status::MERGED).await?;
     let mut errors = FieldErrors::default();
     let reason = errors.check(
         "status_reason_id",
-        optional_id(&input.status_reason_id)
-            .ok()
-            .flatten()
-            .filter(|id| reasons.iter().any(|r| r.id == *id))
-            .ok_or("error-choose-option"),
+        chosen(&reasons, &input.status_reason_id),
     );
     let text = errors.check("text", form::multiline(&input.text, 20_000));
-    let (Some(reason), Some(text)) = (reason, text) else {
+    let (Some(status), Some(text)) = (reason, text) else {
         let page = close_page(&mut s, case, "cancel", Some(input), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    store::cancel(&mut s.tx, case.id, reason, s.now, None).await?;
-    move_terms(&mut s, case.id, CaseEvent::Cancelled).await?;
-    let reason_name = reasons
-        .iter()
-        .find(|r| r.id == reason)
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    event(
-        &mut s,
-        case.id,
-        EventKind::Cancelled,
-        &text,
-        json!({ "reason": reason_name, "reason_id": reason }),
-    )
-    .await?;
+    if run(&mut s, &case, Command::Cancel { status, text })
+        .await?
+        .is_err()
+    {
+        let page = close_page(&mut s, case, "cancel", Some(input), FieldErrors::default()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }
@@ -554,9 +425,6 @@ pub async fn forward_case(
         let page = forward_page(&mut s, case, input, FieldErrors::default()).await?;
         return Ok(page.into_response());
     }
-    if let Err(refusal) = model::check_active(&store::situation(&mut s.tx, &case).await?) {
-        return Ok(refuse(&s, &case, &refusal).await);
-    }
     let mut errors = FieldErrors::default();
     let required = |e: &mut FieldErrors, field: &'static str, text: &str| {
         e.check(
@@ -605,32 +473,20 @@ pub async fn forward_case(
         let page = forward_page(&mut s, case, input, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    store::forward(&mut s.tx, case.id, team, user, request_type).await?;
-    event(
-        &mut s,
-        case.id,
-        EventKind::Forward,
-        &note,
-        json!({
-            "reason": reason_name.unwrap_or_default(),
-            "reason_id": reason,
-            "team": team_name.unwrap_or_default(),
-            "team_id": team,
-            "user": user_name.clone().unwrap_or_default(),
-            "request_type": type_name.unwrap_or_default(),
-            "request_type_id": request_type,
-        }),
-    )
-    .await?;
-    notifications::store::notify(
-        &mut s.tx,
-        &[user],
-        Some(case.id),
-        notifications::Kind::Forwarded,
-        s.user.id,
-        s.now,
-    )
-    .await?;
+    let named = |id: Uuid, name: Option<String>| Named {
+        id,
+        name: name.unwrap_or_default(),
+    };
+    let command = Command::Forward {
+        reason: named(reason.unwrap_or_default(), reason_name),
+        team: named(team, team_name),
+        user: named(user, user_name.clone()),
+        request_type: named(request_type, type_name),
+        note,
+    };
+    if let Err(refusal) = run(&mut s, &case, command).await? {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
     s.tx.commit().await?;
     push_flash(
         &s.session,
@@ -648,20 +504,14 @@ pub async fn forward_case(
 /// case had taken goes back at once, and switching it off takes it anew.
 pub async fn toggle_terms_exempt(mut s: SignedIn, Path(number): Path<String>) -> Result<Response> {
     let case = load_locked(&mut s, &number).await?;
-    let exempt = !case.terms_exempt;
-    store::set_terms_exempt(&mut s.tx, case.id, exempt).await?;
-    move_terms(&mut s, case.id, CaseEvent::ExemptionChanged).await?;
-    let on = s.page.t("entitlement-terms-exempt-on");
-    let off = s.page.t("entitlement-terms-exempt-off");
-    let (old, new) = if exempt { (off, on) } else { (on, off) };
-    event(
-        &mut s,
-        case.id,
-        EventKind::Field,
-        "",
-        json!({ "field": "field-terms-exempt", "old": old, "new": new }),
-    )
-    .await?;
+    let command = Command::SetTermsExempt {
+        exempt: !case.terms_exempt,
+        on: s.page.t("entitlement-terms-exempt-on"),
+        off: s.page.t("entitlement-terms-exempt-off"),
+    };
+    if let Err(refusal) = run(&mut s, &case, command).await? {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }

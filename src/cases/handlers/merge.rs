@@ -5,12 +5,13 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::{case_path, find, load, sync_sla};
+use crate::cases::command::Command;
+use crate::cases::handlers::actions::refuse;
+use crate::cases::handlers::{case_path, find, load, run};
 use crate::cases::model::{self, CaseNumber};
-use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
+use crate::cases::store::{self, CaseRecord};
 use crate::catalog::defaults::status;
 use crate::error::Result;
 use crate::web::confirm::{ConfirmPage, is_given};
@@ -223,44 +224,22 @@ pub async fn merge_cases(
     let merged_status = s.lists.system_status(&mut s.tx, status::MERGED).await?;
     let mut merged = Vec::new();
     for case in chosen.merged() {
-        store::cancel(&mut s.tx, case.id, merged_status, s.now, Some(primary)).await?;
-        crate::cases::handlers::actions::move_terms(
-            &mut s,
-            case.id,
-            crate::entitlements::terms::CaseEvent::Cancelled,
-        )
-        .await?;
-        sync_sla(&mut s, case.id).await?;
-        store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
-        store::add_event(
-            &mut s.tx,
-            NewEvent {
-                case_id: case.id,
-                at: s.now,
-                actor: Some(s.user.id),
-                kind: EventKind::Merged,
-                body: "",
-                is_public: false,
-                data: json!({ "into": primary_case }),
-            },
-        )
-        .await?;
+        let command = Command::MergeInto {
+            merged: merged_status,
+            primary,
+            primary_number: primary_case.clone(),
+        };
+        if let Err(refusal) = run(&mut s, case, command).await? {
+            return Ok(refuse(&s, &this, &refusal).await);
+        }
         merged.push(case.number().to_string());
     }
-    store::touch(&mut s.tx, primary, s.user.id, s.now).await?;
-    store::add_event(
-        &mut s.tx,
-        NewEvent {
-            case_id: primary,
-            at: s.now,
-            actor: Some(s.user.id),
-            kind: EventKind::Merged,
-            body: "",
-            is_public: false,
-            data: json!({ "cases": merged.join(", ") }),
-        },
-    )
-    .await?;
+    let taking_in = Command::TakeInMerged {
+        numbers: merged.clone(),
+    };
+    if let Err(refusal) = run(&mut s, chosen.primary(), taking_in).await? {
+        return Ok(refuse(&s, &this, &refusal).await);
+    }
     s.tx.commit().await?;
     push_flash(
         &s.session,

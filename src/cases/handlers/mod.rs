@@ -16,7 +16,8 @@ pub mod show;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::cases::model::{CaseForm, CaseNumber};
+use crate::cases::command::{Actor, Applied, CaseNow, Command, Context, decide, execute};
+use crate::cases::model::{CaseForm, CaseNumber, Refusal};
 use crate::cases::store::{self, CaseRecord, CaseRow};
 use crate::catalog::cache::Lists;
 use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
@@ -47,6 +48,33 @@ pub async fn find<R: MinRole>(
 pub async fn sync_sla<R: MinRole>(s: &mut SignedIn<R>, case_id: Uuid) -> Result<()> {
     sync_case(&mut s.tx, Some(&s.lists), case_id, Some(s.user.id), s.now).await?;
     Ok(())
+}
+
+/// Puts `command` to the case (read under its row lock) through the one
+/// door: decided on the case as it stands, then applied. A refusal comes
+/// back for the page to explain; nothing is written then.
+pub async fn run<R: MinRole>(
+    s: &mut SignedIn<R>,
+    case: &CaseRecord,
+    command: Command,
+) -> Result<std::result::Result<Applied, Refusal>> {
+    let situation = store::situation(&mut s.tx, case).await?;
+    let actor = Actor {
+        user: s.user.id,
+        name: s.user.name.clone(),
+        supervisor: s.page.has_role("supervisor"),
+    };
+    let change = match decide(&command, &CaseNow::of(case, &situation), &actor) {
+        Ok(change) => change,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let at = Context {
+        case_id: case.id,
+        actor: s.user.id,
+        now: s.now,
+        lists: Some(&s.lists),
+    };
+    Ok(Ok(execute(&mut s.tx, at, change).await?))
 }
 
 pub fn case_path(number: CaseNumber) -> String {

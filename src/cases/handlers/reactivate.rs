@@ -4,14 +4,13 @@
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 
-use crate::cases::handlers::actions::{event, load_locked, move_terms, refuse};
-use crate::cases::handlers::{case_path, load};
+use crate::cases::command::Command;
+use crate::cases::handlers::actions::{load_locked, refuse};
+use crate::cases::handlers::{case_path, load, run};
 use crate::cases::model;
-use crate::cases::store::{self, CaseRecord, EventKind};
+use crate::cases::store::{self, CaseRecord};
 use crate::catalog::defaults::status;
-use crate::entitlements::terms::CaseEvent;
 use crate::error::Result;
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::Form;
@@ -104,17 +103,9 @@ pub async fn reactivate_case(
         .lists
         .system_status(&mut s.tx, status::IN_PROGRESS)
         .await?;
-    store::reactivate(&mut s.tx, case.id, in_progress).await?;
-    let from_resolved = case.state == "resolved";
-    move_terms(&mut s, case.id, CaseEvent::Reactivated { from_resolved }).await?;
-    event(
-        &mut s,
-        case.id,
-        EventKind::Reactivated,
-        "",
-        json!({ "from": case.state }),
-    )
-    .await?;
+    if let Err(refusal) = run(&mut s, &case, Command::Reactivate { in_progress }).await? {
+        return Ok(refuse(&s, &case, &refusal).await);
+    }
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }

@@ -1,0 +1,80 @@
+//! The one door through which a case changes.
+//!
+//! A command (what someone asks: resolve, assign, forward ...) and the case
+//! as it stands go into `decide`, a pure function, which either refuses or
+//! answers with a `Change`: the fields to write, the timeline entries (the
+//! audit of every field it changes among them), whether the SLA clocks must
+//! follow, the entitlement event, and who is told. `execute` applies a
+//! change inside the caller's tenant transaction, always in the same order,
+//! so no path forgets a step: a handler parses, decides, executes and
+//! redirects. docs/case-changes.md lists the commands.
+
+mod decide;
+mod executor;
+
+pub use decide::{Actor, CaseNow, Command, Named, decide};
+pub use executor::{Applied, Context, execute};
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::cases::model::Owner;
+use crate::core::case::EventKind;
+use crate::entitlements::terms::CaseEvent;
+use crate::notifications::Kind;
+
+/// What a decided command does to a case; `execute` applies it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub writes: Vec<Write>,
+    pub entries: Vec<Entry>,
+    /// The KPI clocks read what changed (state, status, owner, first response ...).
+    pub resync_sla: bool,
+    /// The entitlement's terms move with the case.
+    pub terms: Option<CaseEvent>,
+    pub notices: Vec<Notice>,
+}
+
+/// One write to the case row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    Status(Uuid),
+    Owner(Owner),
+    /// Kept only when the case has none yet.
+    FirstResponse,
+    Resolution {
+        status: Uuid,
+        text: String,
+        billable_minutes: i32,
+    },
+    Cancellation {
+        status: Uuid,
+        /// Set when the case is merged into another.
+        merged_into: Option<Uuid>,
+    },
+    Reactivation {
+        status: Uuid,
+    },
+    Forward {
+        team: Uuid,
+        user: Uuid,
+        request_type: Uuid,
+    },
+    TermsExempt(bool),
+}
+
+/// One timeline entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: EventKind,
+    pub body: String,
+    pub public: bool,
+    pub data: Value,
+}
+
+/// People told of the change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub users: Vec<Uuid>,
+    pub kind: Kind,
+}
