@@ -32,6 +32,9 @@ pub enum Refusal {
     OpenChildren(Vec<CaseNumber>),
     /// The actor's role does not allow it (a 403, not a message).
     NotAllowed,
+    /// Someone saved the case after the form was drawn: nothing is written,
+    /// and the form shows both sides.
+    Stale,
 }
 
 impl Refusal {
@@ -42,6 +45,7 @@ impl Refusal {
             Refusal::Merged => "case-refused-merged",
             Refusal::OpenChildren(_) => "case-refused-open-children",
             Refusal::NotAllowed => "error-forbidden",
+            Refusal::Stale => "case-conflict-save-again",
         }
     }
 }

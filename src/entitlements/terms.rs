@@ -166,20 +166,6 @@ pub async fn check_restrict(
     })
 }
 
-/// Points the case at an entitlement (or none).
-pub async fn set_case_entitlement(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    entitlement: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("update cases set entitlement_id = $2 where id = $1")
-        .bind(case_id)
-        .bind(entitlement)
-        .execute(tx)
-        .await?;
-    Ok(())
-}
-
 #[derive(FromRow)]
 struct CaseTerms {
     entitlement_id: Option<Uuid>,

@@ -244,7 +244,8 @@ pub async fn seed(
                     duration_minutes: minutes as i32,
                     billable: rng.chance(80),
                 };
-                let activity_id = store::add_activity(tx, id, &activity, author, at).await?;
+                let activity_id =
+                    store::add_activity(tx, id, Uuid::now_v7(), &activity, author, at).await?;
                 store::add_event(
                     tx,
                     event(

@@ -258,7 +258,7 @@ pub async fn seed(tx: &mut PgConnection, actor: Uuid, now: DateTime<Utc>) -> any
         .fetch_all(&mut *tx)
         .await?;
         for case in cases {
-            terms::set_case_entitlement(tx, case, Some(entitlement)).await?;
+            crate::cases::store::set_entitlement(tx, case, Some(entitlement)).await?;
             let moved = CaseEvent::Moved { from: None };
             if let Err(terms::Error::Db(err)) =
                 terms::on_case_event(tx, case, moved, Some(actor), now).await

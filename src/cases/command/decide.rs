@@ -7,8 +7,8 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Change, Entry, Notice, Write};
-use crate::cases::model::{self, CaseNumber, Owner, Refusal, Situation, State};
+use super::{Audience, Change, Edit, Entry, Notice, Write};
+use crate::cases::model::{self, ActivityInput, CaseNumber, Owner, Refusal, Situation, State};
 use crate::cases::store::CaseRecord;
 use crate::core::case::EventKind;
 use crate::entitlements::terms::CaseEvent;
@@ -68,6 +68,14 @@ impl CaseNow {
     fn owner_id(&self) -> Option<Uuid> {
         self.owner_user.or(self.owner_team)
     }
+
+    fn owner(&self) -> Owner {
+        match (self.owner_user, self.owner_team) {
+            (Some(user), _) => Owner::User(user),
+            (None, Some(team)) => Owner::Team(team),
+            (None, None) => Owner::Nobody,
+        }
+    }
 }
 
 /// A catalog entry a command names, with the name the timeline shows.
@@ -78,7 +86,7 @@ pub struct Named {
 }
 
 /// What someone asks of a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// "Iniciar execução": the work starts, in the "in progress" status.
     StartExecution {
@@ -130,6 +138,61 @@ pub enum Command {
         on: String,
         off: String,
     },
+    /// A note (relato), public or private; it may change the priority or the
+    /// status on the way, and tell the owner and followers.
+    Note {
+        body: String,
+        public: bool,
+        notify: bool,
+        priority: Option<Uuid>,
+        status: Option<Uuid>,
+    },
+    /// An activity with its time; `minutes` as the page writes it.
+    RecordActivity {
+        id: Uuid,
+        input: Box<ActivityInput>,
+        minutes: String,
+    },
+    /// A file attached to the case, not to a note or an activity.
+    Attach {
+        attachment: Uuid,
+        file: String,
+        size: usize,
+    },
+    /// The case becomes a child of `parent` (numbers as shown).
+    SetParent {
+        parent: Uuid,
+        parent_number: String,
+        number: String,
+        old_parent: String,
+    },
+    /// The edit form saved: only what the person changed is in `edit`.
+    /// The entitlement moves when it changed; `exception` is why a case
+    /// restricted by an entitlement goes without it.
+    EditFields {
+        edit: Box<Edit>,
+        entitlement: Option<Uuid>,
+        entitlement_before: Option<Uuid>,
+        exception: Option<Exception>,
+    },
+}
+
+/// A case going without the entitlement that restricts it, by a supervisor:
+/// the entitlements it skips (as shown) and the reason typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    pub entitlements: String,
+    pub reason: String,
+}
+
+impl Exception {
+    pub fn entry(&self) -> Entry {
+        entry(
+            EventKind::Entitlement,
+            &self.reason,
+            json!({ "direction": "exception", "entitlements": self.entitlements }),
+        )
+    }
 }
 
 /// Decides `command` on `case` for `actor`.
@@ -173,13 +236,16 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
         }
         Command::Assign { owner, name } => {
             model::check_active(&situation)?;
+            if case.owner() == *owner {
+                return Ok(Change::default());
+            }
             let new_id = match owner {
                 Owner::User(id) | Owner::Team(id) => Some(*id),
                 Owner::Nobody => None,
             };
             let notices = match owner {
                 Owner::User(user) => vec![Notice {
-                    users: vec![*user],
+                    to: Audience::Users(vec![*user]),
                     kind: Kind::Assigned,
                 }],
                 _ => Vec::new(),
@@ -282,7 +348,7 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
                 )],
                 resync_sla: true,
                 notices: vec![Notice {
-                    users: vec![user.id],
+                    to: Audience::Users(vec![user.id]),
                     kind: Kind::Forwarded,
                 }],
                 ..Change::default()
@@ -339,6 +405,130 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
                 ..Change::default()
             })
         }
+        Command::Note {
+            priority, status, ..
+        } if priority.is_some() || status.is_some() => {
+            model::check_active(&situation)?;
+            Ok(blind(command).unwrap_or_default())
+        }
+        Command::Note { .. } | Command::RecordActivity { .. } | Command::Attach { .. } => {
+            Ok(blind(command).unwrap_or_default())
+        }
+        Command::SetParent {
+            parent,
+            parent_number,
+            number,
+            old_parent,
+        } => Ok(Change {
+            writes: vec![Write::Parent(*parent)],
+            entries: vec![entry(
+                EventKind::Field,
+                "",
+                json!({ "field": "field-parent-case", "old": old_parent, "new": parent_number }),
+            )],
+            elsewhere: vec![(
+                *parent,
+                entry(EventKind::Child, "", json!({ "child": number })),
+            )],
+            ..Change::default()
+        }),
+        Command::EditFields {
+            edit,
+            entitlement,
+            entitlement_before,
+            exception,
+        } => {
+            let mut writes = vec![Write::Edit(edit.clone())];
+            let mut terms = None;
+            if entitlement != entitlement_before {
+                writes.push(Write::Entitlement(*entitlement));
+                terms = Some(CaseEvent::Moved {
+                    from: *entitlement_before,
+                });
+            }
+            let notices = match edit.input.owner {
+                Owner::User(owner) if case.owner_user != Some(owner) && owner != actor.user => {
+                    vec![Notice {
+                        to: Audience::Users(vec![owner]),
+                        kind: Kind::Assigned,
+                    }]
+                }
+                _ => Vec::new(),
+            };
+            Ok(Change {
+                writes,
+                entries: exception.iter().map(Exception::entry).collect(),
+                audited: true,
+                resync_sla: true,
+                terms,
+                notices,
+                ..Change::default()
+            })
+        }
+    }
+}
+
+/// The change of a command that reads nothing of the case (a note that
+/// changes no field, an activity, an attachment), so that it can be put to
+/// a case named by number and found as it is written.
+pub fn blind(command: &Command) -> Option<Change> {
+    match command {
+        Command::Note {
+            body,
+            public,
+            notify,
+            priority,
+            status,
+        } => {
+            let changes_fields = priority.is_some() || status.is_some();
+            let mut writes = Vec::new();
+            if *public {
+                writes.push(Write::FirstPublicReply);
+            }
+            writes.extend(priority.map(Write::Priority));
+            writes.extend(status.map(Write::Status));
+            let mut note = entry(EventKind::Note, body, json!({ "notified": notify }));
+            note.public = *public;
+            Some(Change {
+                writes,
+                entries: vec![note],
+                audited: changes_fields,
+                resync_sla: changes_fields,
+                notices: notify
+                    .then_some(Notice {
+                        to: Audience::Followers,
+                        kind: Kind::Note,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Change::default()
+            })
+        }
+        Command::RecordActivity { id, input, minutes } => Some(Change {
+            writes: vec![Write::Activity {
+                id: *id,
+                input: input.clone(),
+            }],
+            entries: vec![entry(
+                EventKind::Activity,
+                "",
+                json!({ "activity_id": id, "minutes": minutes }),
+            )],
+            ..Change::default()
+        }),
+        Command::Attach {
+            attachment,
+            file,
+            size,
+        } => Some(Change {
+            entries: vec![entry(
+                EventKind::Attachment,
+                "",
+                json!({ "attachment_id": attachment, "file": file, "size": size }),
+            )],
+            ..Change::default()
+        }),
+        _ => None,
     }
 }
 

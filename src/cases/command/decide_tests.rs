@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::*;
-use crate::cases::command::{Change, Write};
+use crate::cases::command::{Audience, Change, Write};
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
@@ -105,7 +105,7 @@ fn assigning_to_a_person_tells_them_and_to_a_team_tells_nobody() {
     )
     .expect("allowed");
     assert_eq!(to_user.notices.len(), 1);
-    assert_eq!(to_user.notices[0].users, [id(7)]);
+    assert_eq!(to_user.notices[0].to, Audience::Users(vec![id(7)]));
     let to_team = decide(
         &Command::Assign {
             owner: Owner::Team(id(31)),
@@ -193,7 +193,14 @@ fn after(case: &CaseNow, change: &Change, actor: &Actor) -> CaseNow {
             Write::Cancellation { .. } => next.state = State::Cancelled,
             Write::Reactivation { .. } => next.state = State::Active,
             Write::TermsExempt(exempt) => next.terms_exempt = *exempt,
-            Write::Status(_) | Write::Forward { .. } => {}
+            Write::Status(_)
+            | Write::Forward { .. }
+            | Write::Priority(_)
+            | Write::Parent(_)
+            | Write::FirstPublicReply
+            | Write::Activity { .. }
+            | Write::Edit(_)
+            | Write::Entitlement(_) => {}
         }
     }
     next

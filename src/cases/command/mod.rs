@@ -12,13 +12,14 @@
 mod decide;
 mod executor;
 
-pub use decide::{Actor, CaseNow, Command, Named, decide};
+pub use decide::{Actor, CaseNow, Command, Exception, Named, blind, decide};
 pub use executor::{Applied, Context, execute};
 
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::cases::model::Owner;
+use crate::cases::model::{ActivityInput, CaseInput, Owner};
+use crate::cases::store::Resolved;
 use crate::core::case::EventKind;
 use crate::entitlements::terms::CaseEvent;
 use crate::notifications::Kind;
@@ -28,11 +29,16 @@ use crate::notifications::Kind;
 pub struct Change {
     pub writes: Vec<Write>,
     pub entries: Vec<Entry>,
+    /// Each field the writes change gets its audit entry, from the case as
+    /// read before (`Context::before`) and after.
+    pub audited: bool,
     /// The KPI clocks read what changed (state, status, owner, first response ...).
     pub resync_sla: bool,
     /// The entitlement's terms move with the case.
     pub terms: Option<CaseEvent>,
     pub notices: Vec<Notice>,
+    /// Entries on other cases: a parent hears of its new child.
+    pub elsewhere: Vec<(Uuid, Entry)>,
 }
 
 /// One write to the case row.
@@ -61,6 +67,30 @@ pub enum Write {
         request_type: Uuid,
     },
     TermsExempt(bool),
+    Priority(Uuid),
+    Parent(Uuid),
+    /// The first public reply to the customer; the clocks follow when it is
+    /// the first.
+    FirstPublicReply,
+    /// An activity, and the case's worked and billable totals with it.
+    Activity {
+        id: Uuid,
+        input: Box<ActivityInput>,
+    },
+    /// The edit form's fields, written only if the case is still at the
+    /// version the form was drawn from.
+    Edit(Box<Edit>),
+    Entitlement(Option<Uuid>),
+}
+
+/// An edit of the form's fields, every reference checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub version: i32,
+    pub input: CaseInput,
+    pub refs: Resolved,
+    pub priority_id: Uuid,
+    pub status_reason_id: Uuid,
 }
 
 /// One timeline entry.
@@ -75,6 +105,13 @@ pub struct Entry {
 /// People told of the change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
-    pub users: Vec<Uuid>,
+    pub to: Audience,
     pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Audience {
+    Users(Vec<Uuid>),
+    /// The owner and the followers, but not whoever made the change.
+    Followers,
 }

@@ -6,12 +6,12 @@ use axum::extract::{Path, Request};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::cases::handlers::{case_path, load};
-use crate::cases::store::{self, EventKind, NewAttachment, NewEvent};
+use crate::cases::command::Command;
+use crate::cases::handlers::{append, case_path, load};
+use crate::cases::store::{self, NewAttachment};
 use crate::error::{Result, not_found};
 use crate::web::form::parse_id;
 use crate::web::session::{FlashKind, push_flash};
@@ -88,20 +88,12 @@ pub async fn upload_attachment(
     let name = sanitize_file_name(&file.file_name);
     let size = file.bytes.len();
     let id = store_file(&mut s, case.id, None, None, file).await?;
-    store::add_event(
-        &mut s.tx,
-        NewEvent {
-            case_id: case.id,
-            at: s.now,
-            actor: Some(s.user.id),
-            kind: EventKind::Attachment,
-            body: "",
-            is_public: false,
-            data: json!({ "attachment_id": id, "file": name, "size": size }),
-        },
-    )
-    .await?;
-    store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
+    let attached = Command::Attach {
+        attachment: id,
+        file: name,
+        size,
+    };
+    append(&mut s, case.id, attached).await?;
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(case.number())).into_response())
 }

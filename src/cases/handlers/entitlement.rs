@@ -12,12 +12,12 @@ use askama_web::WebTemplate;
 use axum::extract::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde_json::json;
 use uuid::Uuid;
 
+use crate::cases::command::Exception;
 use crate::cases::handlers::{case_path, load};
 use crate::cases::model::{CaseForm, CaseInput};
-use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
+use crate::cases::store::{self, CaseRecord, NewEvent};
 use crate::catalog::model::optional_id;
 use crate::entitlements::choice::{self, Asked, Without};
 use crate::entitlements::terms::{self, Error as TermsFailure, Offered, TermsError};
@@ -152,12 +152,6 @@ pub async fn edit_case_section(
     })
 }
 
-/// A case going without the entitlement that restricts it, by a supervisor.
-pub struct Exception {
-    entitlements: String,
-    reason: String,
-}
-
 /// Decides which entitlement the case draws on and sets it on `parsed`: the
 /// one chosen, else the customer's default when it covers the case. A
 /// refusal goes into `errors` next to its field. Keeping the entitlement the
@@ -230,16 +224,17 @@ pub async fn record_exception(
     case_id: Uuid,
     exception: &Exception,
 ) -> Result<()> {
+    let entry = exception.entry();
     store::add_event(
         &mut s.tx,
         NewEvent {
             case_id,
             at: s.now,
             actor: Some(s.user.id),
-            kind: EventKind::Entitlement,
-            body: &exception.reason,
-            is_public: false,
-            data: json!({ "direction": "exception", "entitlements": exception.entitlements }),
+            kind: entry.kind,
+            body: &entry.body,
+            is_public: entry.public,
+            data: entry.data,
         },
     )
     .await?;

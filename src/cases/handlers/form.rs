@@ -13,11 +13,11 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::audit;
+use crate::cases::command::{Command, Edit};
 use crate::cases::handlers::conflict::{ConflictView, stale_edit};
 use crate::cases::handlers::entitlement::{self, EntitlementField};
-use crate::cases::handlers::{FormChoices, case_path, find, form_choices, is, load, sync_sla};
-use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, local_input};
+use crate::cases::handlers::{FormChoices, case_path, find, form_choices, is, load, run};
+use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, Refusal, local_input};
 use crate::cases::stale::{self, Seen};
 use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
 use crate::catalog::defaults::status;
@@ -549,80 +549,32 @@ pub async fn update_case(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     store::lock(&mut s.tx, before.id).await?;
-    let priority = parsed.priority_id.unwrap_or(before.priority_id);
-    let status_reason = parsed.status_reason_id.unwrap_or(before.status_reason_id);
-    let update = store::CaseUpdate {
-        id: before.id,
-        version,
-        input: &parsed,
-        refs: &resolved,
-        priority_id: priority,
-        status_reason_id: status_reason,
-        author: s.user.id,
-        now: s.now,
+    let command = Command::EditFields {
+        entitlement: parsed.entitlement_id,
+        edit: Box::new(Edit {
+            version,
+            priority_id: parsed.priority_id.unwrap_or(before.priority_id),
+            status_reason_id: parsed.status_reason_id.unwrap_or(before.status_reason_id),
+            input: parsed,
+            refs: resolved,
+        }),
+        entitlement_before: before.entitlement_id,
+        exception,
     };
-    let written = store::update(&mut s.tx, &update).await?;
-    if !written {
-        let seen = Seen::parse(&input.seen);
-        return stale_edit(s, input, seen, before.id).await;
+    match run(&mut s, &before, command).await? {
+        Ok(_) => {}
+        Err(Refusal::Stale) => {
+            let seen = Seen::parse(&input.seen);
+            return stale_edit(s, input, seen, before.id).await;
+        }
+        Err(refusal) => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "an edit refused: {refusal:?}"
+            )));
+        }
     }
-    let after = find(&mut s, before.id).await?.ok_or(AppError::NotFound)?;
-    record_changes(&mut s, &before, &after).await?;
-    if parsed.entitlement_id != before.entitlement_id {
-        terms::set_case_entitlement(&mut s.tx, before.id, parsed.entitlement_id).await?;
-        let moved = CaseEvent::Moved {
-            from: before.entitlement_id,
-        };
-        entitlement::db_only(
-            terms::on_case_event(&mut s.tx, before.id, moved, Some(s.user.id), s.now).await,
-        )?;
-    }
-    if let Some(exception) = &exception {
-        entitlement::record_exception(&mut s, before.id, exception).await?;
-    }
-    sync_sla(&mut s, before.id).await?;
     s.tx.commit().await?;
-    Ok(Redirect::to(&case_path(after.number())).into_response())
-}
-
-/// Writes the audit of an edit: one timeline entry per changed field, and a
-/// notification when the case got a new owner.
-async fn record_changes(s: &mut SignedIn, before: &CaseRecord, after: &CaseRecord) -> Result<()> {
-    for change in audit::diff(before, after) {
-        let kind = match change.field {
-            "field-owner" => EventKind::Assignment,
-            "field-status-reason" => EventKind::Status,
-            _ => EventKind::Field,
-        };
-        store::add_event(
-            &mut s.tx,
-            NewEvent {
-                case_id: after.id,
-                at: s.now,
-                actor: Some(s.user.id),
-                kind,
-                body: "",
-                is_public: false,
-                data: change.to_json(),
-            },
-        )
-        .await?;
-    }
-    if let Some(owner) = after.owner_user_id
-        && after.owner_user_id != before.owner_user_id
-        && owner != s.user.id
-    {
-        notifications::store::notify(
-            &mut s.tx,
-            &[owner],
-            Some(after.id),
-            notifications::Kind::Assigned,
-            s.user.id,
-            s.now,
-        )
-        .await?;
-    }
-    Ok(())
+    Ok(Redirect::to(&case_path(before.number())).into_response())
 }
 
 #[derive(Template, WebTemplate)]

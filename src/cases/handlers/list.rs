@@ -7,19 +7,18 @@ use axum::body::Bytes;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::handlers::find;
+use crate::cases::command::Command;
+use crate::cases::handlers::{find, run};
 use crate::cases::model::{CaseNumber, Owner};
-use crate::cases::store::{self, CaseRow, ChartGroup, EventKind, NewEvent};
+use crate::cases::store::{self, CaseRow, ChartGroup};
 use crate::cases::views::{self, PAGE_SIZES, Sort, View, ViewQuery, ViewSpec};
 use crate::catalog::model::{ListKind, TreeRow, subject_tree};
 use crate::catalog::names::CaseNames;
 use crate::catalog::store::{self as catalog, Choice};
 use crate::core::lang::Lang;
 use crate::error::Result;
-use crate::notifications;
 use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Form, Query};
 use crate::web::page::PageCtx;
@@ -460,16 +459,18 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
             return Ok(Redirect::to(&back).into_response());
         }
     };
-    let owner_ok = match owner {
+    let owner_name = match owner {
         Owner::User(id) => crate::users::store::find(&mut s.tx, id)
             .await?
-            .is_some_and(|u| u.active),
+            .filter(|u| u.active)
+            .map(|u| u.name),
         Owner::Team(id) => catalog::find_team(&mut s.tx, id)
             .await?
-            .is_some_and(|(_, active)| active),
-        Owner::Nobody => false,
+            .filter(|(_, active)| *active)
+            .map(|(name, _)| name),
+        Owner::Nobody => None,
     };
-    if !owner_ok {
+    let Some(owner_name) = owner_name else {
         push_flash(
             &s.session,
             FlashKind::Error,
@@ -477,7 +478,7 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
         )
         .await;
         return Ok(Redirect::to(&back).into_response());
-    }
+    };
     let mut assigned = 0;
     for number in numbers {
         let Some(case) = find(&mut s, number).await? else {
@@ -487,51 +488,21 @@ pub async fn assign_cases(mut s: SignedIn<Supervisor>, body: Bytes) -> Result<Re
             continue;
         }
         store::lock(&mut s.tx, case.id).await?;
-        store::set_owner(&mut s.tx, case.id, owner).await?;
-        store::touch(&mut s.tx, case.id, s.user.id, s.now).await?;
-        let after = find(&mut s, case.id).await?;
-        let new_owner = after
-            .as_ref()
-            .and_then(|a| {
-                a.owner_user_name
-                    .clone()
-                    .or_else(|| a.owner_team_name.clone())
-            })
-            .unwrap_or_default();
-        let old_owner = case
-            .owner_user_name
-            .clone()
-            .or_else(|| case.owner_team_name.clone())
-            .unwrap_or_default();
-        store::add_event(
-            &mut s.tx,
-            NewEvent {
-                case_id: case.id,
-                at: s.now,
-                actor: Some(s.user.id),
-                kind: EventKind::Assignment,
-                body: "",
-                is_public: false,
-                data: json!({
-                    "field": "field-owner",
-                    "old": old_owner,
-                    "new": new_owner,
-                    "old_id": case.owner_user_id.or(case.owner_team_id),
-                    "new_id": after.as_ref().and_then(|a| a.owner_user_id.or(a.owner_team_id)),
-                }),
+        let Some(case) = find(&mut s, case.id).await? else {
+            continue;
+        };
+        if run(
+            &mut s,
+            &case,
+            Command::Assign {
+                owner,
+                name: owner_name.clone(),
             },
         )
-        .await?;
-        if let Owner::User(user) = owner {
-            notifications::store::notify(
-                &mut s.tx,
-                &[user],
-                Some(case.id),
-                notifications::Kind::Assigned,
-                s.user.id,
-                s.now,
-            )
-            .await?;
+        .await?
+        .is_err()
+        {
+            continue;
         }
         assigned += 1;
     }

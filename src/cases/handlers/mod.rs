@@ -16,15 +16,14 @@ pub mod show;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::cases::command::{Actor, Applied, CaseNow, Command, Context, decide, execute};
+use crate::cases::command::{Actor, Applied, CaseNow, Command, Context, blind, decide, execute};
 use crate::cases::model::{CaseForm, CaseNumber, Refusal};
 use crate::cases::store::{self, CaseRecord, CaseRow};
 use crate::catalog::cache::Lists;
 use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
-use crate::error::{Result, not_found};
-use crate::sla::sync::sync_case;
+use crate::error::{AppError, Result, not_found};
 use crate::web::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
@@ -43,13 +42,6 @@ pub async fn find<R: MinRole>(
     store::find(&mut s.tx, &names, key.into()).await
 }
 
-/// Brings the case's SLA timers in line with what the request just changed,
-/// in the same transaction.
-pub async fn sync_sla<R: MinRole>(s: &mut SignedIn<R>, case_id: Uuid) -> Result<()> {
-    sync_case(&mut s.tx, Some(&s.lists), case_id, Some(s.user.id), s.now).await?;
-    Ok(())
-}
-
 /// Puts `command` to the case (read under its row lock) through the one
 /// door: decided on the case as it stands, then applied. A refusal comes
 /// back for the page to explain; nothing is written then.
@@ -59,22 +51,50 @@ pub async fn run<R: MinRole>(
     command: Command,
 ) -> Result<std::result::Result<Applied, Refusal>> {
     let situation = store::situation(&mut s.tx, case).await?;
-    let actor = Actor {
-        user: s.user.id,
-        name: s.user.name.clone(),
-        supervisor: s.page.has_role("supervisor"),
-    };
+    let actor = actor(s);
     let change = match decide(&command, &CaseNow::of(case, &situation), &actor) {
         Ok(change) => change,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let at = Context {
-        case_id: case.id,
+        case: store::CaseKey::Id(case.id),
         actor: s.user.id,
         now: s.now,
         lists: Some(&s.lists),
+        before: Some(case),
     };
-    Ok(Ok(execute(&mut s.tx, at, change).await?))
+    execute(&mut s.tx, at, change).await
+}
+
+/// Puts a command that needs nothing of the case as it stands (a plain
+/// note) to the case named by `key`; the case is found as it is written.
+pub async fn append<R: MinRole>(
+    s: &mut SignedIn<R>,
+    key: impl Into<store::CaseKey>,
+    command: Command,
+) -> Result<Applied> {
+    let change = blind(&command).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("{command:?} reads the case it changes"))
+    })?;
+    let at = Context {
+        case: key.into(),
+        actor: s.user.id,
+        now: s.now,
+        lists: Some(&s.lists),
+        before: None,
+    };
+    match execute(&mut s.tx, at, change).await? {
+        Ok(applied) => Ok(applied),
+        Err(refusal) => Err(AppError::Internal(anyhow::anyhow!("{refusal:?}"))),
+    }
+}
+
+fn actor<R: MinRole>(s: &SignedIn<R>) -> Actor {
+    Actor {
+        user: s.user.id,
+        name: s.user.name.clone(),
+        supervisor: s.page.has_role("supervisor"),
+    }
 }
 
 pub fn case_path(number: CaseNumber) -> String {

@@ -4,19 +4,17 @@ use axum::extract::{Path, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
+use uuid::Uuid;
 
+use crate::cases::command::Command;
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
-use crate::cases::handlers::{case_path, find, load, sync_sla};
+use crate::cases::handlers::{append, case_path, find, load, run};
 use crate::cases::model::{ActivityForm, ActivityInput, CaseNumber};
-use crate::cases::store::{
-    self, CaseKey, CaseRecord, EventKind, NewEvent, TimelineFilter, UserEntry,
-};
+use crate::cases::store::{self, CaseRecord, TimelineFilter};
 use crate::catalog::model::optional_id;
 use crate::core::duration;
 use crate::error::{Result, not_found};
-use crate::notifications;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::SignedIn;
@@ -61,93 +59,39 @@ pub async fn add_note(
     };
     let asked_priority = optional_id(&input.priority_id).ok().flatten();
     let asked_status = optional_id(&input.status_reason_id).ok().flatten();
+    let mut note = Command::Note {
+        body,
+        public: input.visibility == "public",
+        notify: !input.notify.is_empty(),
+        priority: None,
+        status: None,
+    };
     // A plain note only appends, and finds its case as it writes. A change
-    // is applied against the case as the lock leaves it, one agent's move
+    // is decided against the case as the lock leaves it, one agent's move
     // after the other's.
-    let mut change = None;
-    if asked_priority.is_some() || asked_status.is_some() {
+    let applied = if asked_priority.is_some() || asked_status.is_some() {
         let id = store::id_by_number(&mut s.tx, number)
             .await?
             .ok_or_else(not_found)?;
         store::lock(&mut s.tx, id).await?;
         let locked = find(&mut s, id).await?.ok_or_else(not_found)?;
-        let priority = asked_priority.filter(|p| *p != locked.priority_id);
-        let status_reason = asked_status.filter(|p| *p != locked.status_reason_id);
-        if priority.is_some() || status_reason.is_some() {
-            if !locked.is_active() {
-                return refuse(&mut s, locked, &input.body, "case-refused-not-active").await;
-            }
-            change = Some((locked, priority, status_reason));
+        if let Command::Note {
+            priority, status, ..
+        } = &mut note
+        {
+            *priority = asked_priority.filter(|p| *p != locked.priority_id);
+            *status = asked_status.filter(|p| *p != locked.status_reason_id);
         }
-    }
-    let is_public = input.visibility == "public";
-    let written = store::add_user_event(
-        &mut s.tx,
-        CaseKey::Number(number),
-        UserEntry {
-            at: s.now,
-            author: s.user.id,
-            kind: EventKind::Note,
-            body: &body,
-            is_public,
-            data: json!({ "notified": !input.notify.is_empty() }),
-        },
-    )
-    .await?
-    .ok_or_else(not_found)?;
-    let case_id = written.case_id;
-    // The first public reply answers the customer: a first-response timer
-    // that counts it stops (unless the change below syncs the timers anyway).
-    if is_public
-        && store::set_first_public_reply(&mut s.tx, case_id, s.now).await?
-        && change.is_none()
-    {
-        sync_sla(&mut s, case_id).await?;
-    }
+        match run(&mut s, &locked, note).await? {
+            Ok(applied) => applied,
+            Err(refusal) => return refuse(&mut s, locked, &input.body, refusal.key()).await,
+        }
+    } else {
+        append(&mut s, number, note).await?
+    };
     if let Some(file) = file {
-        store_file(&mut s, case_id, Some(written.event_id), None, file).await?;
-    }
-    if let Some((before, priority, status_reason)) = change {
-        if let Some(priority) = priority {
-            store::set_priority(&mut s.tx, case_id, priority).await?;
-        }
-        if let Some(status_reason) = status_reason {
-            store::set_status(&mut s.tx, case_id, status_reason).await?;
-        }
-        sync_sla(&mut s, case_id).await?;
-        let after = find(&mut s, case_id).await?.ok_or_else(not_found)?;
-        for change in crate::cases::audit::diff(&before, &after) {
-            let kind = if change.field == "field-status-reason" {
-                EventKind::Status
-            } else {
-                EventKind::Field
-            };
-            store::add_event(
-                &mut s.tx,
-                NewEvent {
-                    case_id,
-                    at: s.now,
-                    actor: Some(s.user.id),
-                    kind,
-                    body: "",
-                    is_public: false,
-                    data: change.to_json(),
-                },
-            )
-            .await?;
-        }
-    }
-    if !input.notify.is_empty() {
-        let audience = store::audience(&mut s.tx, case_id, s.user.id).await?;
-        notifications::store::notify(
-            &mut s.tx,
-            &audience,
-            Some(case_id),
-            notifications::Kind::Note,
-            s.user.id,
-            s.now,
-        )
-        .await?;
+        let note_entry = applied.entries.first().copied();
+        store_file(&mut s, applied.case_id, note_entry, None, file).await?;
     }
     s.tx.commit().await?;
     Ok(Redirect::to(&case_path(number)).into_response())
@@ -196,30 +140,17 @@ pub async fn add_activity(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     store::lock(&mut s.tx, case.id).await?;
-    let activity_id = store::add_activity(&mut s.tx, case.id, &activity, s.user.id, s.now).await?;
-    let written = store::add_user_event(
-        &mut s.tx,
-        CaseKey::Id(case.id),
-        UserEntry {
-            at: s.now,
-            author: s.user.id,
-            kind: EventKind::Activity,
-            body: "",
-            is_public: false,
-            data: json!({ "activity_id": activity_id, "minutes": duration::format(i64::from(activity.duration_minutes), s.page.lang) }),
-        },
-    )
-    .await?
-    .ok_or_else(not_found)?;
+    let activity_id = Uuid::now_v7();
+    let minutes = duration::format(i64::from(activity.duration_minutes), s.page.lang);
+    let command = Command::RecordActivity {
+        id: activity_id,
+        input: Box::new(activity),
+        minutes,
+    };
+    let applied = append(&mut s, case.id, command).await?;
     if let Some(file) = file {
-        store_file(
-            &mut s,
-            case.id,
-            Some(written.event_id),
-            Some(activity_id),
-            file,
-        )
-        .await?;
+        let entry = applied.entries.first().copied();
+        store_file(&mut s, case.id, entry, Some(activity_id), file).await?;
     }
     s.tx.commit().await?;
     push_flash(

@@ -4,11 +4,11 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::cases::handlers::{case_path, find, load};
+use crate::cases::command::Command;
+use crate::cases::handlers::{case_path, find, load, run};
 use crate::cases::model::CaseNumber;
-use crate::cases::store::{self, EventKind, NewEvent};
+use crate::cases::store;
 use crate::error::Result;
 use crate::web::form::Form;
 use crate::web::session::{FlashKind, push_flash};
@@ -47,33 +47,15 @@ pub async fn attach_child(
         return Ok(Redirect::to(&back).into_response());
     }
     store::lock(&mut s.tx, child.id).await?;
-    store::set_parent(&mut s.tx, child.id, parent.id).await?;
-    store::touch(&mut s.tx, child.id, s.user.id, s.now).await?;
-    for (case_id, data) in [
-        (parent.id, json!({ "child": child.number().to_string() })),
-        (
-            child.id,
-            json!({ "field": "field-parent-case", "old": child.parent().map(|n| n.to_string()).unwrap_or_default(), "new": parent.number().to_string() }),
-        ),
-    ] {
-        let kind = if case_id == parent.id {
-            EventKind::Child
-        } else {
-            EventKind::Field
-        };
-        store::add_event(
-            &mut s.tx,
-            NewEvent {
-                case_id,
-                at: s.now,
-                actor: Some(s.user.id),
-                kind,
-                body: "",
-                is_public: false,
-                data,
-            },
-        )
-        .await?;
+    let command = Command::SetParent {
+        parent: parent.id,
+        parent_number: parent.number().to_string(),
+        number: child.number().to_string(),
+        old_parent: child.parent().map(|n| n.to_string()).unwrap_or_default(),
+    };
+    if let Err(refusal) = run(&mut s, &child, command).await? {
+        push_flash(&s.session, FlashKind::Error, s.page.t(refusal.key())).await;
+        return Ok(Redirect::to(&back).into_response());
     }
     s.tx.commit().await?;
     Ok(Redirect::to(&back).into_response())

@@ -663,6 +663,20 @@ pub async fn reactivate(
     Ok(())
 }
 
+/// Points the case at an entitlement (or none).
+pub async fn set_entitlement(
+    tx: &mut PgConnection,
+    case_id: Uuid,
+    entitlement: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update cases set entitlement_id = $2 where id = $1")
+        .bind(case_id)
+        .bind(entitlement)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_parent(tx: &mut PgConnection, id: Uuid, parent: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update cases set parent_case_id = $2, version = version + 1 where id = $1",

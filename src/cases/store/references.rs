@@ -98,6 +98,7 @@ impl ReferenceSql {
 }
 
 /// What the references resolve to when every check passes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     pub related_case_id: Option<Uuid>,
     pub parent_case_id: Option<Uuid>,

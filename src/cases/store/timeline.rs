@@ -297,11 +297,11 @@ pub async fn timeline(
 pub async fn add_activity(
     tx: &mut PgConnection,
     case_id: Uuid,
+    id: Uuid,
     activity: &ActivityInput,
     author: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
-    let id = Uuid::now_v7();
     sqlx::query!(
         "insert into case_activities (tenant_id, id, case_id, kind, subject, description, direction, person_id, contact_id,
                                       reason_id, activity_form_id, started_at, ended_at, duration_minutes, billable,
