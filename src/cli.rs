@@ -308,7 +308,7 @@ async fn run_worker(config: Config, drain: bool) -> anyhow::Result<()> {
             // A connection made beforehand, so the timings are of the work alone.
             drop(db.pool.acquire().await?);
             let started = std::time::Instant::now();
-            let sla = crate::sla::worker::run_due(&db.pool, now).await?;
+            let sla = crate::worker::sla::run_due(&db.pool, now).await?;
             let sla_seconds = started.elapsed().as_secs_f64();
             let entitlements = crate::entitlements::worker::run_due(&db.pool, now).await?;
             let mail_started = std::time::Instant::now();
@@ -319,7 +319,7 @@ async fn run_worker(config: Config, drain: bool) -> anyhow::Result<()> {
             // What a running worker pays each tick once nothing is due: the
             // same pass again, on a connection that has run it before.
             let idle_started = std::time::Instant::now();
-            crate::sla::worker::run_due(&db.pool, now).await?;
+            crate::worker::sla::run_due(&db.pool, now).await?;
             let idle_tick_ms = idle_started.elapsed().as_secs_f64() * 1000.0;
             println!(
                 "warned={} failed={} sla_seconds={sla_seconds:.3} entitlements={entitlements} mail_sent={} mail_seconds={mail_seconds:.3} idle_tick_ms={idle_tick_ms:.2}",

@@ -12,8 +12,6 @@ use serde_json::json;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
-use crate::cases::store::{EventKind, NewEvent, add_event};
-
 /// What happened to the case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseEvent {
@@ -166,15 +164,25 @@ pub async fn check_restrict(
     })
 }
 
-#[derive(FromRow)]
-struct CaseTerms {
-    entitlement_id: Option<Uuid>,
-    terms_exempt: bool,
-    terms_round: i32,
-    state: String,
-    channel_id: Option<Uuid>,
-    billable_minutes: i32,
-    resolved_billable_minutes: Option<i32>,
+/// What the terms read of a case (its owner reads it for them).
+#[derive(Debug, Clone, FromRow)]
+pub struct CaseTerms {
+    pub entitlement_id: Option<Uuid>,
+    pub terms_exempt: bool,
+    pub terms_round: i32,
+    pub state: String,
+    pub channel_id: Option<Uuid>,
+    pub billable_minutes: i32,
+    pub resolved_billable_minutes: Option<i32>,
+}
+
+/// What a case event did to the terms, for the case to record: one
+/// timeline entry per move, and whether anything was given back (the
+/// case's next takes then belong to a new round).
+#[derive(Debug, Default)]
+pub struct TermsMoved {
+    pub entries: Vec<serde_json::Value>,
+    pub gave_back: bool,
 }
 
 #[derive(FromRow)]
@@ -197,23 +205,16 @@ struct Take {
     units: i32,
 }
 
-/// Moves terms for `event` on the case. Call it after the case row has its
+/// Moves terms for `event` on the case, as read after the case row got its
 /// new state, in the same transaction.
 pub async fn on_case_event(
     tx: &mut PgConnection,
     case_id: Uuid,
+    case: CaseTerms,
     event: CaseEvent,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let case: CaseTerms = sqlx::query_as(
-        "select entitlement_id, terms_exempt, terms_round, state, channel_id, billable_minutes,
-                resolved_billable_minutes
-           from cases where id = $1",
-    )
-    .bind(case_id)
-    .fetch_one(&mut *tx)
-    .await?;
+) -> Result<TermsMoved, Error> {
     let mut mover = Mover {
         case_id,
         cause: event.cause(),
@@ -221,6 +222,7 @@ pub async fn on_case_event(
         now,
         round: case.terms_round,
         gave_back: false,
+        entries: Vec::new(),
     };
     match event {
         CaseEvent::Created => {
@@ -259,13 +261,10 @@ pub async fn on_case_event(
             }
         }
     }
-    if mover.gave_back {
-        sqlx::query("update cases set terms_round = terms_round + 1 where id = $1")
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
+    Ok(TermsMoved {
+        gave_back: mover.gave_back,
+        entries: mover.entries,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +289,7 @@ struct Mover {
     now: DateTime<Utc>,
     round: i32,
     gave_back: bool,
+    entries: Vec<serde_json::Value>,
 }
 
 impl Mover {
@@ -364,7 +364,7 @@ impl Mover {
             == 1;
         if inserted {
             move_remaining(tx, entitlement, channel, -units).await?;
-            self.timeline(tx, "take", &terms.allocation, units).await?;
+            self.record("take", &terms.allocation, units);
         }
         Ok(())
     }
@@ -419,8 +419,7 @@ impl Mover {
                     .execute(&mut *tx)
                     .await?;
                 move_remaining(tx, take.entitlement_id, take.channel_id, take.units).await?;
-                self.timeline(tx, "give_back", &take.allocation, take.units)
-                    .await?;
+                self.record("give_back", &take.allocation, take.units);
                 self.gave_back = true;
             }
         }
@@ -430,31 +429,12 @@ impl Mover {
         Ok(())
     }
 
-    async fn timeline(
-        &self,
-        tx: &mut PgConnection,
-        direction: &str,
-        allocation: &str,
-        units: i32,
-    ) -> Result<(), sqlx::Error> {
-        add_event(
-            tx,
-            NewEvent {
-                case_id: self.case_id,
-                at: self.now,
-                actor: self.actor,
-                kind: EventKind::Entitlement,
-                body: "",
-                is_public: false,
-                data: json!({
-                    "direction": direction,
-                    "cause": self.cause,
-                    "units": units_text(allocation, units),
-                }),
-            },
-        )
-        .await?;
-        Ok(())
+    fn record(&mut self, direction: &str, allocation: &str, units: i32) {
+        self.entries.push(json!({
+            "direction": direction,
+            "cause": self.cause,
+            "units": units_text(allocation, units),
+        }));
     }
 }
 

@@ -6,14 +6,14 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::cases::command::follow;
 use crate::entitlements::terms::{self, CaseEvent};
 use crate::sla::condition::Condition;
 use crate::sla::defaults::{
     NewItem, add_item, create_calendar, create_sla, priority_named, when_priority,
 };
 use crate::sla::model::{Actions, Kpi};
-use crate::sla::sync::sync_case;
-use crate::sla::worker::run_due_in_tenant;
+use crate::worker::sla::run_due_in_tenant;
 
 async fn gold_sla(tx: &mut PgConnection) -> anyhow::Result<Uuid> {
     let calendar = create_calendar(
@@ -261,7 +261,7 @@ pub async fn seed(tx: &mut PgConnection, actor: Uuid, now: DateTime<Utc>) -> any
             crate::cases::store::set_entitlement(tx, case, Some(entitlement)).await?;
             let moved = CaseEvent::Moved { from: None };
             if let Err(terms::Error::Db(err)) =
-                terms::on_case_event(tx, case, moved, Some(actor), now).await
+                follow::move_terms(tx, case, moved, Some(actor), now).await
             {
                 return Err(err.into());
             }
@@ -286,7 +286,7 @@ pub async fn seed(tx: &mut PgConnection, actor: Uuid, now: DateTime<Utc>) -> any
         .fetch_all(&mut *tx)
         .await?;
     for case in all {
-        sync_case(tx, None, case, None, now).await?;
+        follow::resync_clocks(tx, None, case, None, now).await?;
     }
     run_due_in_tenant(tx, now).await?;
     Ok(())

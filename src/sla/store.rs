@@ -10,7 +10,6 @@ use uuid::Uuid;
 
 use crate::catalog::cache::Lists;
 use crate::sla::calendar::Calendar;
-use crate::sla::case_timer::CaseTimer;
 use crate::sla::condition::Condition;
 use crate::sla::engine::{Evolution, Instance, Step};
 use crate::sla::model::{Actions, FirstResponseBy, Kpi, KpiStatus, Sla, SlaItem};
@@ -210,47 +209,6 @@ pub async fn instances_of(
         .into_iter()
         .filter_map(InstanceRow::into_instance)
         .collect())
-}
-
-/// Writes the instances a change touched, one history row per step and the
-/// case's timer in a single statement, then opens and closes pause-ledger
-/// rows.
-pub async fn save_evolutions(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    evolutions: &[&Evolution],
-    timer: CaseTimer,
-    actor: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    if evolutions.is_empty() {
-        return Ok(());
-    }
-    let status = timer.status.map(KpiStatus::as_str);
-    let mut sql = QueryBuilder::new(
-        "with timer as (
-           update cases set sla_timer_status = ",
-    );
-    sql.push_bind(status)
-        .push(", sla_timer_deadline = ")
-        .push_bind(timer.deadline)
-        .push(", sla_timer_warning_at = ")
-        .push_bind(timer.warning_at)
-        .push(" where id = ")
-        .push_bind(case_id)
-        .push(
-            " and (sla_timer_status, sla_timer_deadline, sla_timer_warning_at) is distinct from (",
-        )
-        .push_bind(status)
-        .push("::text, ")
-        .push_bind(timer.deadline)
-        .push("::timestamptz, ")
-        .push_bind(timer.warning_at)
-        .push("::timestamptz)), ");
-    push_instance_writes(&mut sql, case_id, evolutions, actor, now, "true");
-    sql.push(" select");
-    sql.build().execute(&mut *tx).await?;
-    record_pauses(tx, evolutions, now).await
 }
 
 /// Two common table expressions of a statement: `saved` writes the

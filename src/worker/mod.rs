@@ -3,6 +3,7 @@
 //! number of workers (inside `serve` or as `atende worker`) can run at once.
 
 pub mod claim;
+pub mod sla;
 
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use crate::auth;
 use crate::clock::Clock;
 use crate::mail::Mailer;
 use crate::mail::outbox::{self, MailReport};
-use crate::sla::worker::{self as sla, SlaTickReport};
+use crate::sla::due::SlaTickReport;
 use crate::web::session_store::PgSessionStore;
 
 /// What one tick did, for logs and tests.

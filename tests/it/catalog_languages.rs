@@ -325,7 +325,7 @@ async fn an_sla_e_mail_names_the_item_in_its_recipients_language() {
         .await;
     see_other(&response);
     app.clock().advance(chrono::Duration::minutes(250));
-    atende::sla::worker::run_due(&app.pool, app.clock().now())
+    atende::worker::sla::run_due(&app.pool, app.clock().now())
         .await
         .expect("tick");
     let bodies: Vec<String> = sqlx::query_scalar("select body from mail_outbox")

@@ -307,7 +307,7 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
 
     // 40 and 30 minutes in: both first responses are nearing.
     app.clock().advance(Duration::minutes(30));
-    let report = atende::sla::worker::run_due(&app.pool, app.clock().now())
+    let report = atende::worker::sla::run_due(&app.pool, app.clock().now())
         .await
         .expect("worker");
     assert_eq!(report.warned, 2, "{report:?}");
@@ -335,7 +335,7 @@ async fn time_moves_timers_to_nearing_then_breached_and_into_the_nearing_view() 
 
     // 65 minutes in: the first case's first response is breached.
     app.clock().advance(Duration::minutes(25));
-    let report = atende::sla::worker::run_due(&app.pool, app.clock().now())
+    let report = atende::worker::sla::run_due(&app.pool, app.clock().now())
         .await
         .expect("worker");
     assert_eq!(report.failed, 1, "{report:?}");

@@ -1,9 +1,10 @@
 //! SLA timers following their cases, the worker that ticks them, and the
 //! entitlement terms that case events move.
 
-use atende::sla::worker::{self, SlaTickReport};
+use atende::sla::due::SlaTickReport;
 use atende::users::model::Role;
 use atende::worker::claim::{DueCursor, claim};
+use atende::worker::sla as worker;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;

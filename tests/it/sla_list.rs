@@ -78,7 +78,7 @@ async fn a_breach_ticks_until_the_case_answers_and_closed_cases_show_how_their_t
     // 65 minutes in, nobody has answered: the first response is breached
     // and still running.
     app.clock().advance(Duration::minutes(65));
-    atende::sla::worker::run_due(&app.pool, app.clock().now())
+    atende::worker::sla::run_due(&app.pool, app.clock().now())
         .await
         .expect("worker");
     let deadlines = stored_deadlines(&app, &late).await;

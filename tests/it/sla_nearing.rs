@@ -31,7 +31,7 @@ async fn nearing(agent: &Browser) -> Vec<String> {
 }
 
 async fn tick(app: &TestApp) {
-    atende::sla::worker::run_due(&app.pool, app.clock().now())
+    atende::worker::sla::run_due(&app.pool, app.clock().now())
         .await
         .expect("worker");
 }

@@ -2,8 +2,9 @@
 //! the KPI and the case, and the steps of one case within a minute told
 //! together.
 
-use atende::sla::worker::{self, SlaTickReport};
+use atende::sla::due::SlaTickReport;
 use atende::users::model::Role;
+use atende::worker::sla as worker;
 use chrono::Duration;
 use uuid::Uuid;
 

@@ -2,7 +2,7 @@
 //! by one worker and by two at once, each working on batches side by side.
 
 use atende::seed::bulk::{BulkOptions, bulk};
-use atende::sla::worker::run_due;
+use atende::worker::sla::run_due;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

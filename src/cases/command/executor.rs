@@ -9,13 +9,13 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Audience, Change, Entry, Write};
+use super::{Audience, Change, Entry, Write, follow};
 use crate::cases::audit;
 use crate::cases::model::Refusal;
 use crate::cases::store::{self, CaseKey, CaseRecord, NewEvent, UserEntry};
 use crate::catalog::cache::Lists;
 use crate::core::case::EventKind;
-use crate::entitlements::terms::{self, Error as TermsFailure};
+use crate::entitlements::terms::Error as TermsFailure;
 use crate::error::{AppError, Result, not_found};
 use crate::notifications;
 
@@ -90,7 +90,7 @@ pub async fn execute(
         audit_fields(tx, lists, before, case_id, actor, now).await?;
     }
     if let Some(event) = change.terms {
-        match terms::on_case_event(tx, case_id, event, Some(actor), now).await {
+        match follow::move_terms(tx, case_id, event, Some(actor), now).await {
             Ok(()) => {}
             Err(TermsFailure::Db(err)) => return Err(err.into()),
             Err(TermsFailure::Refused(refusal)) => {
@@ -101,7 +101,7 @@ pub async fn execute(
         }
     }
     if change.resync_sla || clocks_moved {
-        crate::sla::sync::sync_case(tx, lists, case_id, Some(actor), now).await?;
+        follow::resync_clocks(tx, lists, case_id, Some(actor), now).await?;
     }
     for entry in entries {
         applied

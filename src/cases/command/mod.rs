@@ -11,6 +11,8 @@
 
 mod decide;
 mod executor;
+pub mod follow;
+pub mod sla_steps;
 
 pub use decide::{Actor, CaseNow, Command, Exception, Named, blind, decide};
 pub use executor::{Applied, Context, execute};

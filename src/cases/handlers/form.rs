@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::command::{Command, Edit};
+use crate::cases::command::{Command, Edit, follow};
 use crate::cases::handlers::conflict::{ConflictView, stale_edit};
 use crate::cases::handlers::entitlement::{self, EntitlementField};
 use crate::cases::handlers::{FormChoices, case_path, find, form_choices, is, load, run};
@@ -25,10 +25,10 @@ use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput};
 use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
-use crate::entitlements::terms::{self, CaseEvent};
+use crate::entitlements::terms::CaseEvent;
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::sla::sync::{CaseForSla, NewCaseClocks, plan_new_case, start_new_case};
+use crate::sla::sync::{NewCaseClocks, plan_new_case, start_new_case};
 use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -379,7 +379,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
     new_case.clocks = plan_new_case(
         &mut s.tx,
         Some(&s.lists),
-        &CaseForSla::of_new_case(&new_case, &resolved),
+        &follow::sla_view_of_new_case(&new_case, &resolved),
     )
     .await?;
     let id = new_case.id;
@@ -394,7 +394,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
     };
     if parsed.entitlement_id.is_some() {
         entitlement::db_only(
-            terms::on_case_event(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
+            follow::move_terms(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
         )?;
     }
     if let Some(exception) = &exception {

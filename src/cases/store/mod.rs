@@ -1,22 +1,28 @@
 //! SQL of cases: creating, reading and changing one case (what a form
 //! refers to is checked in `references`).
 
+mod clocks;
 mod columns;
 mod history;
 mod list;
 mod references;
+mod sla_effects;
 mod surroundings;
+mod terms;
 mod timeline;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+pub use clocks::*;
 pub use columns::*;
 pub use history::*;
 pub use list::*;
 pub use references::{Resolved, check_references};
+pub use sla_effects::*;
 pub use surroundings::*;
+pub use terms::*;
 pub use timeline::*;
 
 use crate::cases::model::{CaseInput, CaseNumber, Owner, Situation, State};

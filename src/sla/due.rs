@@ -1,15 +1,16 @@
-//! What time does to KPI instances: the worker claims the due ones with
-//! FOR UPDATE SKIP LOCKED, moves them to nearing or breached (one step per
-//! instance and tick), and runs each item's actions, all in the claiming
-//! transaction. A worker that dies
-//! mid-batch rolls back and the rows are claimed again; a second worker skips
-//! the locked rows. So every transition and its actions happen exactly once.
+//! What time does to KPI instances: the due ones (claimed by the worker
+//! with FOR UPDATE SKIP LOCKED) move to nearing or breached, one step per
+//! instance and tick, and the people concerned are told, all in the
+//! claiming transaction, as are the steps' effects on the cases. A worker
+//! that dies mid-batch rolls back and the rows are claimed again; a second
+//! worker skips the locked rows. So every transition and its actions happen
+//! exactly once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::catalog::translations::Names;
@@ -17,12 +18,6 @@ use crate::core::lang::Lang;
 use crate::sla::engine::{Instance, Step, tick};
 use crate::sla::model::{Actions, Kpi, KpiStatus};
 use crate::sla::store::InstanceRow;
-use crate::sla::sync::sync_case;
-use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
-
-/// Instances handled per claiming transaction: large enough that a burst of
-/// deadlines costs few round trips, small enough that locks are short.
-pub const BATCH: i64 = 1000;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SlaTickReport {
@@ -35,82 +30,6 @@ impl std::ops::AddAssign for SlaTickReport {
         self.warned += other.warned;
         self.failed += other.failed;
     }
-}
-
-/// KPI instances fall due at `due_at`: nearing its warning or its failure.
-pub const DUE_INSTANCES: DueTable = due_table!("sla_kpi_instances", "due_at");
-
-/// Batches worked on at once by one worker. A batch's transaction spends
-/// much of its time waiting: for each statement's round trip, and for its
-/// commit to reach disk. Meanwhile the next batch is claimed and worked on
-/// in a second transaction.
-const LANES: usize = 2;
-
-/// Processes every instance due by `now`, batch after batch. Claims are
-/// taken one at a time from one cursor, so the lanes' batches never overlap;
-/// each is then processed and committed on its own.
-pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<SlaTickReport, sqlx::Error> {
-    let cursor = tokio::sync::Mutex::new(DueCursor::default());
-    // The first batch alone: an idle tick finds nothing, in one claim.
-    let (mut report, full) = run_batch(pool, now, &cursor).await?;
-    if full {
-        let lanes = (0..LANES).map(|_| run_lane(pool, now, &cursor));
-        for lane in futures::future::try_join_all(lanes).await? {
-            report += lane;
-        }
-    }
-    Ok(report)
-}
-
-async fn run_lane(
-    pool: &PgPool,
-    now: DateTime<Utc>,
-    cursor: &tokio::sync::Mutex<DueCursor>,
-) -> Result<SlaTickReport, sqlx::Error> {
-    let mut report = SlaTickReport::default();
-    loop {
-        let (done, full) = run_batch(pool, now, cursor).await?;
-        report += done;
-        if !full {
-            return Ok(report);
-        }
-    }
-}
-
-/// Claims, processes and commits one batch; says whether it was full (so
-/// more may be due).
-async fn run_batch(
-    pool: &PgPool,
-    now: DateTime<Utc>,
-    cursor: &tokio::sync::Mutex<DueCursor>,
-) -> Result<(SlaTickReport, bool), sqlx::Error> {
-    let mut report = SlaTickReport::default();
-    let mut tx = pool.begin().await?;
-    let claimed = {
-        let mut cursor = cursor.lock().await;
-        claim(&mut tx, &DUE_INSTANCES, now, BATCH, &mut cursor).await?
-    };
-    let full = i64::try_from(claimed.len()).unwrap_or(0) >= BATCH;
-    for (tenant, ids) in by_tenant(claimed) {
-        enter_tenant(&mut tx, tenant).await?;
-        report += process(&mut tx, &ids, now).await?;
-    }
-    tx.commit().await?;
-    Ok((report, full))
-}
-
-/// Ticks the due instances of the tenant the transaction is in (seeding
-/// demo data uses it to leave cases in every KPI state).
-pub async fn run_due_in_tenant(
-    tx: &mut PgConnection,
-    now: DateTime<Utc>,
-) -> Result<SlaTickReport, sqlx::Error> {
-    let ids: Vec<Uuid> =
-        sqlx::query_scalar("select id from sla_kpi_instances where due_at <= $1 for update")
-            .bind(now)
-            .fetch_all(&mut *tx)
-            .await?;
-    process(tx, &ids, now).await
 }
 
 #[derive(FromRow)]
@@ -146,11 +65,15 @@ struct Transition {
     owner_team: Option<Uuid>,
 }
 
-async fn process(
+/// Moves the instances `ids` (claimed by the caller) that are due at `now`,
+/// records each step in their history and tells the people concerned. What
+/// the steps do to the cases (their timeline, the items' actions) comes
+/// back for the case's owner to apply in the same transaction.
+pub async fn tick_due(
     tx: &mut PgConnection,
     ids: &[Uuid],
     now: DateTime<Utc>,
-) -> Result<SlaTickReport, sqlx::Error> {
+) -> Result<(SlaTickReport, Vec<SlaStep>), sqlx::Error> {
     let rows: Vec<DueRow> = sqlx::query_as(
         "select i.id, i.kpi, i.sla_item_id, i.status, i.started_at, i.warning_at, i.failure_at, i.warned_at,
                 i.failed_at, i.succeeded_at, i.ended_at, i.paused_at, i.paused_minutes, i.case_id,
@@ -208,8 +131,8 @@ async fn process(
     }
     save_ticked(tx, &moved).await?;
     record(tx, &transitions, now).await?;
-    act(tx, &transitions, now).await?;
-    Ok(SlaTickReport {
+    notify(tx, &transitions, now).await?;
+    let report = SlaTickReport {
         warned: transitions
             .iter()
             .filter(|t| t.step == Step::Warned)
@@ -218,7 +141,29 @@ async fn process(
             .iter()
             .filter(|t| t.step == Step::Failed)
             .count() as u64,
-    })
+    };
+    let steps = transitions
+        .iter()
+        .map(|t| SlaStep {
+            case_id: t.case_id,
+            entry: json!({ "event": t.step.event(), "kpi": t.kpi, "item": t.item, "item_id": t.item_id, "actions": t.actions }),
+            escalate: t.actions.escalate,
+            raise_priority: t.actions.raise_priority,
+            reassign_team: t.actions.reassign_team_id,
+        })
+        .collect();
+    Ok((report, steps))
+}
+
+/// What one KPI step does to its case: the timeline entry, and the actions
+/// of the item (escalate, raise the priority, give the case to a team).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaStep {
+    pub case_id: Uuid,
+    pub entry: serde_json::Value,
+    pub escalate: bool,
+    pub raise_priority: bool,
+    pub reassign_team: Option<Uuid>,
 }
 
 async fn save_ticked(tx: &mut PgConnection, moved: &[Instance]) -> Result<(), sqlx::Error> {
@@ -239,7 +184,7 @@ async fn save_ticked(tx: &mut PgConnection, moved: &[Instance]) -> Result<(), sq
     Ok(())
 }
 
-/// The instance history and the case timeline, one statement each.
+/// The instances' history, in one statement.
 async fn record(
     tx: &mut PgConnection,
     all: &[Transition],
@@ -278,21 +223,6 @@ async fn record(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let data: Vec<serde_json::Value> = all
-        .iter()
-        .map(|t| json!({ "event": t.step.event(), "kpi": t.kpi, "item": t.item, "item_id": t.item_id, "actions": t.actions }))
-        .collect();
-    sqlx::query(
-        "insert into case_events (tenant_id, id, case_id, at, kind, data)
-         select app_tenant_id(), u.id, u.case_id, $4, 'sla', u.data
-           from unnest($1::uuid[], $2::uuid[], $3::jsonb[]) as u(id, case_id, data)",
-    )
-    .bind(all.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
-    .bind(all.iter().map(|t| t.case_id).collect::<Vec<_>>())
-    .bind(&data)
-    .bind(now)
-    .execute(tx)
-    .await?;
     Ok(())
 }
 
@@ -301,103 +231,6 @@ struct Recipient {
     id: Uuid,
     email: String,
     locale: String,
-}
-
-/// Runs each transition's actions; set-based where the action allows it.
-async fn act(
-    tx: &mut PgConnection,
-    all: &[Transition],
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    notify(tx, all, now).await?;
-    let escalated: Vec<Uuid> = all
-        .iter()
-        .filter(|t| t.actions.escalate)
-        .map(|t| t.case_id)
-        .collect();
-    if !escalated.is_empty() {
-        sqlx::query("update cases set escalated = true where id = any($1)")
-            .bind(&escalated)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let mut resync = HashSet::new();
-    for t in all.iter().filter(|t| t.actions.raise_priority) {
-        let raised: Option<(Uuid, String, Uuid, String)> = sqlx::query_as(
-            "with next as (
-                 select p.id, p.name, c.priority_id as old_id,
-                        (select name from priorities where id = c.priority_id) as old_name
-                   from cases c join priorities p
-                     on p.active and p.sort_order > (select sort_order from priorities where id = c.priority_id)
-                  where c.id = $1
-                  order by p.sort_order limit 1)
-             update cases c set priority_id = next.id, version = version + 1 from next
-              where c.id = $1 returning next.old_id, next.old_name, next.id, next.name",
-        )
-        .bind(t.case_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((old_id, old, new_id, new)) = raised {
-            system_event(
-                tx,
-                t.case_id,
-                "field",
-                json!({ "field": "field-priority", "old": old, "new": new, "old_id": old_id, "new_id": new_id }),
-                now,
-            )
-            .await?;
-            resync.insert(t.case_id);
-        }
-    }
-    for t in all {
-        let Some(team) = t.actions.reassign_team_id else {
-            continue;
-        };
-        let moved: Option<(String,)> = sqlx::query_as(
-            "update cases c set owner_team_id = $2, owner_user_id = null, version = version + 1
-              where c.id = $1 and (owner_team_id is distinct from $2 or owner_user_id is not null)
-              returning (select name from teams where id = $2)",
-        )
-        .bind(t.case_id)
-        .bind(team)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((team_name,)) = moved {
-            system_event(
-                tx,
-                t.case_id,
-                "assignment",
-                json!({ "field": "field-owner", "old": "", "new": team_name, "new_id": team }),
-                now,
-            )
-            .await?;
-        }
-    }
-    // A raised priority may select a stricter item: the new promise applies at once.
-    for case_id in resync {
-        sync_case(tx, None, case_id, None, now).await?;
-    }
-    Ok(())
-}
-
-async fn system_event(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    kind: &str,
-    data: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into case_events (tenant_id, id, case_id, at, kind, data) values (app_tenant_id(), $1, $2, $3, $4, $5)",
-    )
-    .bind(Uuid::now_v7())
-    .bind(case_id)
-    .bind(now)
-    .bind(kind)
-    .bind(data)
-    .execute(tx)
-    .await?;
-    Ok(())
 }
 
 /// What one person is told about one case: every step its timers took in
