@@ -177,6 +177,35 @@ pub enum Command {
     },
 }
 
+/// A new case, as what follows its insert reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub owner: Owner,
+    /// The entitlement it draws on: its terms move at creation.
+    pub entitlement: Option<Uuid>,
+    pub exception: Option<Exception>,
+}
+
+/// What follows the insert of a new case (the insert itself, with its
+/// "created" entry and its clocks, is one statement): the entitlement's
+/// terms, why it goes without one, and its owner told when the owner is
+/// someone else.
+pub fn decide_open(opening: &Opening, actor: &Actor) -> Change {
+    let notices = match opening.owner {
+        Owner::User(owner) if owner != actor.user => vec![Notice {
+            to: Audience::Users(vec![owner]),
+            kind: Kind::Assigned,
+        }],
+        _ => Vec::new(),
+    };
+    Change {
+        entries: opening.exception.iter().map(Exception::entry).collect(),
+        terms: opening.entitlement.map(|_| CaseEvent::Created),
+        notices,
+        ..Change::default()
+    }
+}
+
 /// A case going without the entitlement that restricts it, by a supervisor:
 /// the entitlements it skips (as shown) and the reason typed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,12 +12,13 @@ use uuid::Uuid;
 use super::{Audience, Change, Entry, Write, follow};
 use crate::cases::audit;
 use crate::cases::model::Refusal;
-use crate::cases::store::{self, CaseKey, CaseRecord, NewEvent, UserEntry};
+use crate::cases::store::{self, CaseKey, CaseRecord, Created, NewCase, NewEvent, UserEntry};
 use crate::catalog::cache::Lists;
 use crate::core::case::EventKind;
 use crate::entitlements::terms::Error as TermsFailure;
 use crate::error::{AppError, Result, not_found};
 use crate::notifications;
+use crate::sla::sync::start_new_case;
 
 /// What was written, for callers that point at it.
 #[derive(Debug, Default)]
@@ -111,6 +112,17 @@ pub async fn execute(
     for (other, entry) in &change.elsewhere {
         add_entry(tx, *other, entry, actor, now).await?;
     }
+    notify(tx, &change, case_id, actor, now).await?;
+    Ok(Ok(applied))
+}
+
+async fn notify(
+    tx: &mut PgConnection,
+    change: &Change,
+    case_id: Uuid,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     for notice in &change.notices {
         let users = match &notice.to {
             Audience::Users(users) => users.clone(),
@@ -118,7 +130,7 @@ pub async fn execute(
         };
         notifications::store::notify(tx, &users, Some(case_id), notice.kind, actor, now).await?;
     }
-    Ok(Ok(applied))
+    Ok(())
 }
 
 async fn id_of(tx: &mut PgConnection, case: CaseKey) -> Result<Uuid> {
@@ -269,4 +281,47 @@ async fn apply(
         }
     }
     Ok(Wrote::Done)
+}
+
+/// Inserts a new case and applies what follows it (`decide_open`). A form
+/// sent twice finds the case the first one created, and nothing follows
+/// again. The parent hears of its new child by the number the insert gave.
+pub async fn open(
+    tx: &mut PgConnection,
+    at: Context<'_>,
+    case: &NewCase<'_>,
+    parent: Option<Uuid>,
+    change: Change,
+) -> Result<Created> {
+    let created = store::insert(tx, case).await?;
+    let Created::New(number) = created else {
+        return Ok(created);
+    };
+    let (actor, now) = (at.actor, at.now);
+    start_new_case(tx, &case.clocks, now).await?;
+    if let Some(event) = change.terms {
+        match follow::move_terms(tx, case.id, event, Some(actor), now).await {
+            Ok(()) => {}
+            Err(TermsFailure::Db(err)) => return Err(err.into()),
+            Err(TermsFailure::Refused(refusal)) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "entitlement terms refused a case the form accepted: {refusal:?}"
+                )));
+            }
+        }
+    }
+    for entry in &change.entries {
+        add_entry(tx, case.id, entry, actor, now).await?;
+    }
+    if let Some(parent) = parent {
+        let child = Entry {
+            kind: EventKind::Child,
+            body: String::new(),
+            public: false,
+            data: serde_json::json!({ "child": number.to_string() }),
+        };
+        add_entry(tx, parent, &child, actor, now).await?;
+    }
+    notify(tx, &change, case.id, actor, now).await?;
+    Ok(created)
 }

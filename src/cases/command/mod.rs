@@ -14,8 +14,8 @@ mod executor;
 pub mod follow;
 pub mod sla_steps;
 
-pub use decide::{Actor, CaseNow, Command, Exception, Named, blind, decide};
-pub use executor::{Applied, Context, execute};
+pub use decide::{Actor, CaseNow, Command, Exception, Named, Opening, blind, decide, decide_open};
+pub use executor::{Applied, Context, execute, open};
 
 use serde_json::Value;
 use uuid::Uuid;

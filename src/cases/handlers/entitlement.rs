@@ -17,11 +17,11 @@ use uuid::Uuid;
 use crate::cases::command::Exception;
 use crate::cases::handlers::{case_path, load};
 use crate::cases::model::{CaseForm, CaseInput};
-use crate::cases::store::{self, CaseRecord, NewEvent};
+use crate::cases::store::CaseRecord;
 use crate::catalog::model::optional_id;
 use crate::entitlements::choice::{self, Asked, Without};
-use crate::entitlements::terms::{self, Error as TermsFailure, Offered, TermsError};
-use crate::error::{AppError, Result};
+use crate::entitlements::terms::{self, Offered, TermsError};
+use crate::error::Result;
 use crate::users::model::Role;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
@@ -216,38 +216,4 @@ fn retargets(before: &CaseRecord, after: &CaseInput, on: NaiveDate, tz: Tz) -> b
         || before.channel_id != after.channel_id
         || before.product_id != after.product_id
         || before.received_at.with_timezone(&tz).date_naive() != on
-}
-
-/// Writes on the case's timeline why it goes without the entitlement that restricts it.
-pub async fn record_exception(
-    s: &mut SignedIn,
-    case_id: Uuid,
-    exception: &Exception,
-) -> Result<()> {
-    let entry = exception.entry();
-    store::add_event(
-        &mut s.tx,
-        NewEvent {
-            case_id,
-            at: s.now,
-            actor: Some(s.user.id),
-            kind: entry.kind,
-            body: &entry.body,
-            is_public: entry.public,
-            data: entry.data,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// Terms errors that a request cannot explain to the user are server errors.
-pub fn db_only(result: std::result::Result<(), TermsFailure>) -> Result<()> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(TermsFailure::Db(err)) => Err(err.into()),
-        Err(TermsFailure::Refused(refusal)) => Err(AppError::Internal(anyhow::anyhow!(
-            "terms refused outside creation: {refusal:?}"
-        ))),
-    }
 }

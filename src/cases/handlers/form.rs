@@ -10,25 +10,22 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::{HxRedirect, HxRequest};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::cases::command::{Command, Edit, follow};
+use crate::cases::command::{Command, Context, Edit, Opening, decide_open, follow, open};
 use crate::cases::handlers::conflict::{ConflictView, stale_edit};
 use crate::cases::handlers::entitlement::{self, EntitlementField};
-use crate::cases::handlers::{FormChoices, case_path, find, form_choices, is, load, run};
+use crate::cases::handlers::{FormChoices, actor, case_path, find, form_choices, is, load, run};
 use crate::cases::model::{CaseForm, CaseInput, CaseNumber, Owner, Refusal, local_input};
 use crate::cases::stale::{self, Seen};
-use crate::cases::store::{self, CaseRecord, CaseRow, Created, EventKind, NewCase, NewEvent};
+use crate::cases::store::{self, CaseRecord, CaseRow, Created, NewCase};
 use crate::catalog::defaults::status;
 use crate::catalog::model::{ListKind, optional_id};
 use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput};
 use crate::customers::store::{self as customers, Alert, CustomerRow, SearchFilter, SearchText};
-use crate::entitlements::terms::CaseEvent;
 use crate::error::{AppError, Result};
-use crate::notifications;
-use crate::sla::sync::{NewCaseClocks, plan_new_case, start_new_case};
+use crate::sla::sync::{NewCaseClocks, plan_new_case};
 use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
 use crate::web::signed_in::SignedIn;
@@ -382,9 +379,20 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         &follow::sla_view_of_new_case(&new_case, &resolved),
     )
     .await?;
-    let id = new_case.id;
-    let created = store::insert(&mut s.tx, &new_case).await?;
-    let number = match created {
+    let opening = Opening {
+        owner: parsed.owner,
+        entitlement: parsed.entitlement_id,
+        exception,
+    };
+    let change = decide_open(&opening, &actor(&s));
+    let at = Context {
+        case: store::CaseKey::Id(new_case.id),
+        actor: s.user.id,
+        now: s.now,
+        lists: Some(&s.lists),
+        before: None,
+    };
+    let number = match open(&mut s.tx, at, &new_case, resolved.parent_case_id, change).await? {
         Created::Existing(number) => {
             // The same form came twice: one case, and the agent lands on it.
             s.tx.commit().await?;
@@ -392,43 +400,6 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         }
         Created::New(number) => number,
     };
-    if parsed.entitlement_id.is_some() {
-        entitlement::db_only(
-            follow::move_terms(&mut s.tx, id, CaseEvent::Created, Some(s.user.id), s.now).await,
-        )?;
-    }
-    if let Some(exception) = &exception {
-        entitlement::record_exception(&mut s, id, exception).await?;
-    }
-    start_new_case(&mut s.tx, &new_case.clocks, s.now).await?;
-    if let Some(parent) = resolved.parent_case_id {
-        store::add_event(
-            &mut s.tx,
-            NewEvent {
-                case_id: parent,
-                at: s.now,
-                actor: Some(s.user.id),
-                kind: EventKind::Child,
-                body: "",
-                is_public: false,
-                data: json!({ "child": number.to_string() }),
-            },
-        )
-        .await?;
-    }
-    if let Owner::User(owner) = parsed.owner
-        && owner != s.user.id
-    {
-        notifications::store::notify(
-            &mut s.tx,
-            &[owner],
-            Some(id),
-            notifications::Kind::Assigned,
-            s.user.id,
-            s.now,
-        )
-        .await?;
-    }
     s.tx.commit().await?;
     tracing::info!(case = %number, "case created");
     Ok(to_case(htmx, number))

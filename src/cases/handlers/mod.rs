@@ -89,7 +89,7 @@ pub async fn append<R: MinRole>(
     }
 }
 
-fn actor<R: MinRole>(s: &SignedIn<R>) -> Actor {
+pub fn actor<R: MinRole>(s: &SignedIn<R>) -> Actor {
     Actor {
         user: s.user.id,
         name: s.user.name.clone(),
