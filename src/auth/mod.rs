@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 use crate::core::lang::Lang;
-use crate::users::model::Role;
+use crate::core::role::Role;
 use crate::web::routes::{Access, Route};
 
 /// The user of a request, loaded afresh (and checked active) on every request.

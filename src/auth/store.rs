@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::core::lang::Lang;
-use crate::users::model::Role;
+use crate::core::role::Role;
 
 /// The workspace named at sign-in. This runs before any tenant is known, so it
 /// is one of the few queries on the owner's (cross-tenant) connection.

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use crate::app::AppState;
 use crate::core::dates;
 use crate::core::lang::Lang;
-use crate::users::model::Role;
+use crate::core::role::Role;
 use crate::web::csrf;
 use crate::web::session::Flash;
 
