@@ -2,6 +2,7 @@
 //! handlers reach tenant data (`TenantTx`).
 
 pub mod embedded;
+pub mod list_cache;
 mod tenant_tx;
 
 use std::str::FromStr;
