@@ -34,6 +34,5 @@ pub fn routes() -> Vec<Route> {
         Route::get("/login", Access::Public, handlers::show_sign_in),
         Route::post("/login", Access::Public, handlers::sign_in).flood_guarded(),
         Route::post("/logout", Access::SignedIn, handlers::sign_out),
-        Route::post("/language", Access::Public, handlers::set_language),
     ]
 }

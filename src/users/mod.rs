@@ -1,6 +1,7 @@
 //! Users of a workspace and the admin pages that keep them.
 
 mod handlers;
+mod language;
 pub mod model;
 pub mod store;
 
@@ -11,6 +12,7 @@ pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
     let one_user = Access::TenantObject(Role::Admin, ObjectKind::Row("users"));
     vec![
+        Route::post("/language", Access::Public, language::set_language),
         Route::get("/admin/users", admin, handlers::list_users),
         Route::get("/admin/users/new", admin, handlers::new_user),
         Route::post("/admin/users", admin, handlers::create_user),
