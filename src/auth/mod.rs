@@ -1,7 +1,10 @@
-//! Signing in and out, and who the signed-in user is.
+//! Signing in and out, and who the signed-in user is: `SignedIn`, the
+//! extractor every signed-in page takes. Every feature with pages imports
+//! it, so auth imports none of them.
 
 mod handlers;
 pub mod model;
+pub mod signed_in;
 pub mod store;
 
 use chrono_tz::Tz;

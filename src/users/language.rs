@@ -7,12 +7,12 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use crate::auth::model::safe_next;
+use crate::auth::signed_in::SignedIn;
 use crate::core::lang::Lang;
 use crate::error::Result;
 use crate::users::store;
 use crate::web::form::Form;
 use crate::web::page::LANG_COOKIE;
-use crate::web::signed_in::SignedIn;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

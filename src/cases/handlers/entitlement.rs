@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::handlers::{case_path, load};
 use crate::cases::model::{CaseForm, CaseInput};
 use crate::cases::store::{self, CaseRecord, EventKind, NewEvent};
@@ -25,7 +26,6 @@ use crate::error::{AppError, Result};
 use crate::users::model::Role;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
 
 pub struct EntitlementField {
     pub offered: Vec<Offered>,

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::audit;
 use crate::cases::handlers::conflict::{ConflictView, stale_edit};
 use crate::cases::handlers::entitlement::{self, EntitlementField};
@@ -31,7 +32,6 @@ use crate::notifications;
 use crate::sla::sync::{CaseForSla, NewCaseClocks, plan_new_case, start_new_case};
 use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
 
 /// The customer chosen on the form, with what the agent must see at once.
 pub struct ChosenCustomer {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::cases::handlers::find;
 use crate::cases::model::{CaseNumber, Owner};
 use crate::cases::store::{self, CaseRow, ChartGroup, EventKind, NewEvent};
@@ -24,7 +25,6 @@ use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// One bar of the chart, with its geometry worked out here so the SVG
 /// template stays a plain drawing.

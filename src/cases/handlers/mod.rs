@@ -16,6 +16,7 @@ pub mod show;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{MinRole, SignedIn};
 use crate::cases::command::{Actor, Applied, CaseNow, Command, Context, decide, execute};
 use crate::cases::model::{CaseForm, CaseNumber, Refusal};
 use crate::cases::store::{self, CaseRecord, CaseRow};
@@ -25,7 +26,6 @@ use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
 use crate::error::{Result, not_found};
 use crate::sla::sync::sync_case;
-use crate::web::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
 pub async fn load<R: MinRole>(s: &mut SignedIn<R>, number: &str) -> Result<CaseRecord> {

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
 use crate::cases::handlers::{case_path, find, load, sync_sla};
@@ -19,7 +20,6 @@ use crate::error::{Result, not_found};
 use crate::notifications;
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
 use crate::web::upload;
 
 #[derive(Debug, Default, Deserialize)]

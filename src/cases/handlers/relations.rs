@@ -6,13 +6,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::handlers::{case_path, find, load};
 use crate::cases::model::CaseNumber;
 use crate::cases::store::{self, EventKind, NewEvent};
 use crate::error::Result;
 use crate::web::form::Form;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
