@@ -14,11 +14,11 @@ use uuid::Uuid;
 
 use crate::catalog::translations::Names;
 use crate::core::lang::Lang;
+use crate::db::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 use crate::sla::engine::{Instance, Step, tick};
 use crate::sla::model::{Actions, Kpi, KpiStatus};
 use crate::sla::store::InstanceRow;
 use crate::sla::sync::sync_case;
-use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 /// Instances handled per claiming transaction: large enough that a burst of
 /// deadlines costs few round trips, small enough that locks are short.

@@ -1,9 +1,9 @@
 //! SLA timers following their cases, the worker that ticks them, and the
 //! entitlement terms that case events move.
 
+use atende::db::claim::{DueCursor, claim};
 use atende::sla::worker::{self, SlaTickReport};
 use atende::users::model::Role;
-use atende::worker::claim::{DueCursor, claim};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
