@@ -16,7 +16,7 @@ use crate::config::{Config, LogFormat};
 use crate::db::{self, Database, EmbeddedError};
 use crate::mail::Mailer;
 use crate::users::model::Role;
-use crate::{seed, tenants, users, worker};
+use crate::{seed, tenants, worker};
 
 /// Atende: a multi-tenant web service desk for cases (atendimentos),
 /// customers, entitlements and SLAs.
@@ -172,7 +172,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             with_database(&config, |db| async move {
                 db::migrate(&db.pool).await?;
                 let role = Role::parse(&role).context("role must be agent, supervisor or admin")?;
-                users::create_from_cli(&db.pool, &tenant, &email, &name, role, &password).await?;
+                tenants::create_user(&db.pool, &tenant, &email, &name, role, &password).await?;
                 println!("User {email} created in {tenant}");
                 Ok(())
             })

@@ -4,8 +4,6 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use tower_sessions::Expiry;
 use tower_sessions::Session;
@@ -13,16 +11,13 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::model::{PASSWORD_MAX_CHARS, safe_next, verify_password};
 use crate::auth::store;
-use crate::core::lang::Lang;
 use crate::db::begin_tenant_tx;
 use crate::error::Result;
-use crate::users;
 use crate::web::client_addr::ClientAddr;
 use crate::web::csrf;
 use crate::web::form::{self, FieldErrors, Form, Query};
-use crate::web::page::{LANG_COOKIE, PageCtx, PublicPage};
+use crate::web::page::{PageCtx, PublicPage};
 use crate::web::session::{AUTH_KEY, AuthSession};
-use crate::web::signed_in::SignedIn;
 
 /// Failed attempts allowed per account within the window before 429.
 const ACCOUNT_ATTEMPTS: i32 = 5;
@@ -199,35 +194,4 @@ pub async fn sign_in(
 pub async fn sign_out(session: Session) -> Result<Response> {
     session.flush().await.map_err(anyhow::Error::from)?;
     Ok(Redirect::to("/login").into_response())
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LanguageForm {
-    lang: String,
-    next: String,
-}
-
-/// Remembers the chosen language: on the user when signed in, and in a
-/// cookie either way, so the sign-in page speaks it too.
-pub async fn set_language(
-    signed_in: Option<SignedIn>,
-    jar: CookieJar,
-    Form(input): Form<LanguageForm>,
-) -> Result<Response> {
-    let target = safe_next(&input.next).unwrap_or_else(|| "/".to_owned());
-    let Some(lang) = Lang::parse(&input.lang) else {
-        return Ok(Redirect::to(&target).into_response());
-    };
-    if let Some(mut signed_in) = signed_in {
-        users::store::set_locale(&mut signed_in.tx, signed_in.user.id, lang).await?;
-        signed_in.tx.commit().await?;
-    }
-    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::days(365))
-        .build();
-    Ok((jar.add(cookie), Redirect::to(&target)).into_response())
 }

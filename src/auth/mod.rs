@@ -1,14 +1,17 @@
-//! Signing in and out, and who the signed-in user is.
+//! Signing in and out, and who the signed-in user is: `SignedIn`, the
+//! extractor every signed-in page takes. Every feature with pages imports
+//! it, so auth imports none of them.
 
 mod handlers;
 pub mod model;
+pub mod signed_in;
 pub mod store;
 
 use chrono_tz::Tz;
 use uuid::Uuid;
 
 use crate::core::lang::Lang;
-use crate::users::model::Role;
+use crate::core::role::Role;
 use crate::web::routes::{Access, Route};
 
 /// The user of a request, loaded afresh (and checked active) on every request.
@@ -34,6 +37,5 @@ pub fn routes() -> Vec<Route> {
         Route::get("/login", Access::Public, handlers::show_sign_in),
         Route::post("/login", Access::Public, handlers::sign_in).flood_guarded(),
         Route::post("/logout", Access::SignedIn, handlers::sign_out),
-        Route::post("/language", Access::Public, handlers::set_language),
     ]
 }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::core::lang::Lang;
-use crate::users::model::Role;
+use crate::core::role::Role;
+use crate::web::page::UNREAD_COUNT_CAP;
 
 /// The workspace named at sign-in. This runs before any tenant is known, so it
 /// is one of the few queries on the owner's (cross-tenant) connection.
@@ -34,11 +35,6 @@ pub async fn active_account(
     .fetch_optional(tx)
     .await
 }
-
-/// The bell counts unread notifications up to here and then shows "99+":
-/// every page counts them, and a supervisor back from leave, or an owner of
-/// many escalated cases, can have thousands.
-pub const UNREAD_COUNT_CAP: i64 = 100;
 
 #[derive(sqlx::FromRow)]
 struct UserRow {

@@ -12,10 +12,10 @@ pub mod views;
 
 use axum::extract::Path;
 
+use crate::auth::signed_in::SignedIn;
 use crate::db::Plans;
 use crate::users::model::Role;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::signed_in::SignedIn;
 
 pub fn routes() -> Vec<Route> {
     use handlers::{

@@ -9,6 +9,7 @@ use crate::catalog::model::{
     CaseState, ListItemInput, ListKind, ProductKind, ProductState, SubjectNode,
 };
 use crate::catalog::translations::Names;
+pub use crate::core::choice::Choice;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ListItem {
@@ -30,13 +31,6 @@ impl ListItem {
             .and_then(CaseState::parse)
             .map(CaseState::label_key)
     }
-}
-
-/// An entry of a select on a form.
-#[derive(Debug, Clone, FromRow)]
-pub struct Choice {
-    pub id: Uuid,
-    pub name: String,
 }
 
 pub enum WriteError {

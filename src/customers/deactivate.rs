@@ -4,12 +4,12 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::customers::handlers::set_active;
 use crate::customers::store::{self, CustomerRow};
 use crate::error::{Result, not_found};
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::{Form, parse_id};
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 async fn confirm_page(s: &mut SignedIn<Supervisor>, customer: &CustomerRow) -> Result<ConfirmPage> {
     let active_cases =

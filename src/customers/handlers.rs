@@ -10,6 +10,7 @@ use axum_htmx::{HxRequest, HxRetarget};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::customers::model::{
@@ -23,7 +24,6 @@ use crate::error::{Result, not_found};
 use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 pub const PAGE_SIZE: i64 = 25;
 

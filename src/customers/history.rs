@@ -12,13 +12,13 @@ use axum_htmx::HxRequest;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::model::ActivityKind;
 use crate::cases::store::{self as cases, AgendaEntry, HistoryEntry, TimeCursor};
 use crate::customers::store::{self, CustomerRow};
 use crate::error::{Result, not_found};
 use crate::web::form::{Query, parse_id};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
 
 /// Entries of each list on the customer page.
 pub const CARD_ROWS: i64 = 6;

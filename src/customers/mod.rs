@@ -15,10 +15,10 @@ mod transfer;
 
 use axum::extract::Path;
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::db::Plans;
 use crate::users::model::Role;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 pub fn routes() -> Vec<Route> {
     let one = Access::TenantObject(Role::Agent, ObjectKind::Row("customers"));

@@ -10,11 +10,11 @@ use axum_htmx::{HxRequest, HxReswap, HxRetarget, SwapOption};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::customers::store::{self, Alert, CustomerRow, SearchFilter, SearchText};
 use crate::error::{Result, not_found};
 use crate::web::form::{Query, parse_id};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
 
 const LOOKUP_LIMIT: i64 = 10;
 

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveTime, TimeZone};
 use serde::Deserialize;
 
+use crate::auth::signed_in::SignedIn;
 use crate::catalog::model::optional_id;
 use crate::customers::document;
 use crate::customers::model::{
@@ -15,7 +16,6 @@ use crate::customers::store::{self, PointTable};
 use crate::error::{Result, not_found};
 use crate::web::form::{self, FieldErrors, Form, parse_id};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
 
 /// Flashes the first field error of a short form on the customer page (the
 /// forms there are one-liners; the page itself is the redisplay).

@@ -6,6 +6,7 @@ use axum::extract::Multipart;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::customers::csv::{self, ExportRow, RowError};
 use crate::customers::document::{Document, format_phone};
 use crate::customers::handlers::ListQuery;
@@ -15,7 +16,6 @@ use crate::error::Result;
 use crate::web::form::{self, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// An export holds at most this many customers; narrow the search for more.
 const EXPORT_LIMIT: i64 = 200_000;

@@ -1,7 +1,10 @@
-//! The database: pool, migrations, the embedded cluster and the one way
-//! handlers reach tenant data (`TenantTx`).
+//! The database: pool, migrations, the embedded cluster, the one way
+//! handlers reach tenant data (`TenantTx`), the worker's way in (claiming
+//! due rows across tenants, then entering one) and the request's list cache.
 
+pub mod claim;
 pub mod embedded;
+pub mod list_cache;
 mod tenant_tx;
 
 use std::str::FromStr;

@@ -4,13 +4,13 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::entitlements::model::Status;
 use crate::entitlements::store::{self, EntitlementRow};
 use crate::error::{Result, not_found};
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::{Form, parse_id};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 async fn find(s: &mut SignedIn<Admin>, id: &str) -> Result<EntitlementRow> {
     store::find(&mut s.tx, parse_id(id)?)

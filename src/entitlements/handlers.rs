@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::ListKind;
 use crate::catalog::store::{self as catalog, Choice};
 use crate::entitlements::cancel;
@@ -25,7 +26,6 @@ use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
+use crate::db::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 /// Entitlements handled per claiming transaction.
 pub const BATCH: i64 = 1000;

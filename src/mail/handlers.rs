@@ -4,12 +4,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::error::Result;
 use crate::mail::outbox::{self, OutboxRow};
 use crate::users::model::Role;
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, Route};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     vec![Route::get(

@@ -34,8 +34,8 @@ use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::db::begin_tenant_tx;
+use crate::db::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 use crate::mail::Mailer;
-use crate::worker::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
 
 const BATCH: i64 = 50;
 /// After this many failed attempts a message is kept, with its error, but no longer retried.

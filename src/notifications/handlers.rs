@@ -3,12 +3,12 @@ use askama_web::WebTemplate;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::signed_in::SignedIn;
 use crate::catalog::model::optional_id;
 use crate::error::Result;
 use crate::notifications::store::{self, NotificationRow};
 use crate::web::form::Form;
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "notifications/list.html")]

@@ -5,11 +5,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::Redirect;
 
+use crate::auth::signed_in::{Admin, SignedIn, Supervisor};
 use crate::catalog::model::ListKind;
 use crate::users::model::Role;
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, Route};
-use crate::web::signed_in::{Admin, SignedIn, Supervisor};
 
 pub fn routes() -> Vec<Route> {
     vec![

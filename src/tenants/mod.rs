@@ -59,3 +59,51 @@ pub async fn create(pool: &PgPool, new: NewTenant<'_>) -> anyhow::Result<Uuid> {
     tx.commit().await.context("committing the new workspace")?;
     Ok(id)
 }
+
+/// Creates a user in the workspace named by its slug, from the command line
+/// or a test (cross-tenant path: the workspace is looked up first).
+pub async fn create_user(
+    pool: &PgPool,
+    workspace: &str,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> anyhow::Result<()> {
+    let input = users::model::NewUserForm {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        role: role.as_str().to_owned(),
+        password: password.to_owned(),
+    };
+    let user = users::model::NewUser::parse(&input).map_err(|errors| {
+        anyhow::anyhow!(
+            "invalid user: {}",
+            errors.fields().collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let tenant_id = store::id_by_slug(pool, workspace)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no workspace {workspace:?}"))?;
+    let hash =
+        tokio::task::spawn_blocking(move || user.password.hash().map(|h| (user, h))).await??;
+    let (user, hash) = hash;
+    let mut tx = crate::db::begin_tenant_tx(pool, tenant_id).await?;
+    users::store::create(
+        &mut tx,
+        tenant_id,
+        &user.email,
+        &user.name,
+        user.role,
+        &hash,
+    )
+    .await
+    .map_err(|e| match e {
+        users::store::CreateError::EmailTaken => {
+            anyhow::anyhow!("e-mail {} already taken", user.email)
+        }
+        users::store::CreateError::Db(err) => anyhow::Error::new(err),
+    })?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -5,13 +5,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::error::{Result, not_found};
 use crate::users::model::{self, NewUser, NewUserForm, Role};
 use crate::users::store::{self, CreateError, UserRow};
 use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "users/list.html")]

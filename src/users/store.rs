@@ -4,6 +4,7 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::core::choice::Choice;
 use crate::core::lang::Lang;
 use crate::users::model::Role;
 
@@ -161,11 +162,9 @@ pub async fn find_by_email(
 }
 
 /// Active users, for owner and assignee pickers.
-pub async fn active_choices(
-    tx: &mut PgConnection,
-) -> Result<Vec<crate::catalog::store::Choice>, sqlx::Error> {
+pub async fn active_choices(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
     sqlx::query_as!(
-        crate::catalog::store::Choice,
+        Choice,
         "select id, name from users where active order by lower(name)"
     )
     .fetch_all(tx)

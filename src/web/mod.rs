@@ -1,5 +1,7 @@
-//! What every page shares: extractors, CSRF, forms, sessions, languages,
-//! error pages and the route table.
+//! What every page shares: CSRF, forms, sessions, the page context, error
+//! pages and the route table. Nothing here imports a feature, so every
+//! feature's pages can use it; the extractor that signs a request in reads
+//! the user and lives in `auth::signed_in`.
 
 pub mod assets;
 pub mod client_addr;
@@ -14,5 +16,4 @@ pub mod routes;
 pub mod session;
 pub mod session_copies;
 pub mod session_store;
-pub mod signed_in;
 pub mod upload;

@@ -12,11 +12,16 @@ use chrono_tz::Tz;
 use crate::app::AppState;
 use crate::core::dates;
 use crate::core::lang::Lang;
-use crate::users::model::Role;
+use crate::core::role::Role;
 use crate::web::csrf;
 use crate::web::session::Flash;
 
 pub const LANG_COOKIE: &str = "atende_lang";
+
+/// The bell counts unread notifications up to here and then shows "99+":
+/// every page counts them, and a supervisor back from leave, or an owner of
+/// many escalated cases, can have thousands.
+pub const UNREAD_COUNT_CAP: i64 = 100;
 
 #[derive(Debug, Clone)]
 pub struct UserBadge {
@@ -30,8 +35,8 @@ pub struct UserBadge {
 impl UserBadge {
     /// The bell's figure: exact below the count's cap, "99+" from there.
     pub fn unread_label(&self) -> String {
-        if self.unread_notifications >= crate::auth::store::UNREAD_COUNT_CAP {
-            format!("{}+", crate::auth::store::UNREAD_COUNT_CAP - 1)
+        if self.unread_notifications >= UNREAD_COUNT_CAP {
+            format!("{}+", UNREAD_COUNT_CAP - 1)
         } else {
             self.unread_notifications.to_string()
         }

@@ -10,8 +10,8 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Extension, Router};
 
 use crate::app::AppState;
+use crate::core::role::Role;
 use crate::db::Plans;
-use crate::users::model::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

@@ -1,8 +1,8 @@
 //! The background worker: one loop that, every tick, does the work that time
-//! makes due. Each piece of work is claimed in short transactions, so any
-//! number of workers (inside `serve` or as `atende worker`) can run at once.
+//! makes due. Each piece of work is claimed in short transactions
+//! (`db::claim`), so any number of workers (inside `serve` or as
+//! `atende worker`) can run at once.
 
-pub mod claim;
 pub mod sla;
 
 use std::time::Duration;

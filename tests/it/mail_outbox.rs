@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use atende::db::claim::DueCursor;
 use atende::mail::Mailer;
 use atende::mail::outbox::{self, MailReport};
-use atende::worker::claim::DueCursor;
 use chrono::{DateTime, Utc};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 use nix::sys::signal::{Signal, kill};

@@ -29,6 +29,7 @@ mod entitlements_admin;
 mod hostile_input;
 mod languages;
 mod mail_outbox;
+mod module_graph;
 mod route_inventory;
 mod sessions;
 mod sla_admin;

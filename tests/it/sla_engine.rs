@@ -3,7 +3,7 @@
 
 use atende::sla::due::SlaTickReport;
 use atende::users::model::Role;
-use atende::worker::claim::{DueCursor, claim};
+use atende::db::claim::{DueCursor, claim};
 use atende::worker::sla as worker;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::cases::command::{Command, Named};
 use crate::cases::handlers::{case_path, find, load, run};
 use crate::cases::model::{self, CaseNumber, Owner, Refusal};
@@ -23,7 +24,6 @@ use crate::error::{Result, forbidden};
 use crate::web::form::{self, FieldErrors, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// Loads and locks the case, so a move is checked against what is stored now.
 pub(super) async fn load_locked(s: &mut SignedIn, number: &str) -> Result<CaseRecord> {

@@ -15,7 +15,7 @@ use crate::cases::store::{self, NewAttachment};
 use crate::error::{Result, not_found};
 use crate::web::form::parse_id;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
+use crate::auth::signed_in::SignedIn;
 use crate::web::upload::{self, UploadedFile, sanitize_file_name};
 
 /// Content types a browser may be told; anything else is sent as bytes.

@@ -9,12 +9,12 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use crate::app::AppState;
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::cases::compliance_cache::Counted;
 use crate::cases::store;
 use crate::error::Result;
 use crate::sla::model::KpiStatus;
 use crate::web::page::PageCtx;
-use crate::web::signed_in::{SignedIn, Supervisor};
 
 /// One figure of the compliance panel.
 pub struct ComplianceCount {

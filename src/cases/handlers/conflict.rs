@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::handlers::find;
 use crate::cases::handlers::form::{form_of, form_page};
 use crate::cases::model::{CaseForm, Owner};
@@ -16,7 +17,6 @@ use crate::catalog::names::{CaseNames, Named};
 use crate::customers::store as customers;
 use crate::error::{AppError, Result};
 use crate::web::form::FieldErrors;
-use crate::web::signed_in::SignedIn;
 
 /// A field both changed: the label's key and both values as shown.
 pub struct Conflict {

@@ -25,7 +25,7 @@ use crate::error::Result;
 use crate::users::model::Role;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
+use crate::auth::signed_in::SignedIn;
 
 pub struct EntitlementField {
     pub offered: Vec<Offered>,

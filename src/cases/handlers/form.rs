@@ -28,7 +28,7 @@ use crate::error::{AppError, Result};
 use crate::sla::sync::{NewCaseClocks, plan_new_case};
 use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
+use crate::auth::signed_in::SignedIn;
 
 /// The customer chosen on the form, with what the agent must see at once.
 pub struct ChosenCustomer {

@@ -23,7 +23,7 @@ use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{SignedIn, Supervisor};
+use crate::auth::signed_in::{SignedIn, Supervisor};
 
 /// One bar of the chart, with its geometry worked out here so the SVG
 /// template stays a plain drawing.

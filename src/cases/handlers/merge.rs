@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::Command;
 use crate::cases::handlers::actions::refuse;
 use crate::cases::handlers::{case_path, find, load, run};
@@ -17,7 +18,6 @@ use crate::error::Result;
 use crate::web::confirm::{ConfirmPage, is_given};
 use crate::web::form::{Form, Query};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

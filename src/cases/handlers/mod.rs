@@ -24,7 +24,7 @@ use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
 use crate::error::{AppError, Result, not_found};
-use crate::web::signed_in::{MinRole, SignedIn};
+use crate::auth::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
 pub async fn load<R: MinRole>(s: &mut SignedIn<R>, number: &str) -> Result<CaseRecord> {

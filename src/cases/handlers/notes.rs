@@ -17,7 +17,7 @@ use crate::core::duration;
 use crate::error::{Result, not_found};
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
+use crate::auth::signed_in::SignedIn;
 use crate::web::upload;
 
 #[derive(Debug, Default, Deserialize)]

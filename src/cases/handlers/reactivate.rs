@@ -5,6 +5,7 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::Command;
 use crate::cases::handlers::actions::{load_locked, refuse};
 use crate::cases::handlers::{case_path, load, run};
@@ -14,7 +15,6 @@ use crate::catalog::defaults::status;
 use crate::error::Result;
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::Form;
-use crate::web::signed_in::SignedIn;
 
 async fn confirm_page(s: &mut SignedIn, case: &CaseRecord) -> Result<ConfirmPage> {
     let in_progress = s

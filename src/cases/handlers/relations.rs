@@ -12,7 +12,7 @@ use crate::cases::store;
 use crate::error::Result;
 use crate::web::form::Form;
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::SignedIn;
+use crate::auth::signed_in::SignedIn;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

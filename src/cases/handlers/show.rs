@@ -9,6 +9,7 @@ use serde::Deserialize;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::handlers::form::ChosenCustomer;
 use crate::cases::handlers::load;
 use crate::cases::model::{ActivityForm, ActivityKind, CaseNumber};
@@ -25,7 +26,6 @@ use crate::sla::model::{Kpi, KpiStatus};
 use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::web::signed_in::SignedIn;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -516,7 +516,7 @@ impl SlaChips {
 }
 
 /// The case's KPI instances as the header shows them.
-async fn to_chips<R: crate::web::signed_in::MinRole>(
+async fn to_chips<R: crate::auth::signed_in::MinRole>(
     s: &mut SignedIn<R>,
     rows: Vec<SlaChipRow>,
     number: String,

@@ -6,6 +6,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{CaseState, ListItemForm, ListItemInput, ListKind};
 use crate::catalog::store::{self, ListItem, WriteError};
 use crate::error::{Result, not_found};
@@ -14,7 +15,6 @@ use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{self, ProductForm, ProductInput, ProductKind, ProductState};
 use crate::catalog::store::{self, BundleItem, Choice, ProductRow, WriteError};
 use crate::error::{Result, not_found};
@@ -15,7 +16,6 @@ use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{self, MoveRefusal, TreeRow, optional_id};
 use crate::catalog::store::{self, WriteError};
 use crate::catalog::translations::Names;
@@ -17,7 +18,6 @@ use crate::web::form::{self, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);

@@ -12,6 +12,7 @@ use serde_json::json;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::core::lang::Lang;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
@@ -21,7 +22,6 @@ use crate::web::form::{self, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::defaults::status;
 use crate::catalog::store::Choice;
 use crate::catalog::translations::Names;
@@ -27,7 +28,6 @@ use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
-use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);

@@ -162,7 +162,7 @@ async fn load_fixtures(pool: &PgPool) {
         .await
         .expect("fixture tenant");
         for role in [Role::Supervisor, Role::Agent] {
-            atende::users::create_from_cli(
+            atende::tenants::create_user(
                 pool,
                 slug,
                 &email(slug, role),

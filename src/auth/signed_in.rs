@@ -15,11 +15,11 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
-use crate::catalog::cache::Lists;
 use crate::core::lang::Lang;
+use crate::core::role::Role;
+use crate::db::list_cache::Lists;
 use crate::db::{Plans, TenantTx, begin_tenant_tx_planned};
 use crate::error::AppError;
-use crate::users::model::Role;
 use crate::web::page::{PageCtx, RequestLang, UserBadge, here};
 use crate::web::session::{AUTH_KEY, AuthSession, take_flash};
 

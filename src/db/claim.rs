@@ -1,7 +1,9 @@
 //! Claiming due rows across tenants, shared by every worker whose table has
 //! rows that fall due (KPI instances, entitlement terms, queued e-mail): a
 //! batch at a time, in due order, from where the last claim stopped, with
-//! FOR UPDATE SKIP LOCKED so two workers never take the same row.
+//! FOR UPDATE SKIP LOCKED so two workers never take the same row. Each
+//! feature drains its own table with it, and the worker loop calls the
+//! features, so it sits below both.
 
 use std::collections::HashMap;
 
@@ -26,7 +28,7 @@ impl DueTable {
 /// batch size and `$3`, `$4` the cursor, and returns tenant, id and due time.
 macro_rules! due_table {
     ($table:literal, $due:literal) => {
-        $crate::worker::claim::DueTable::from_claim_sql(concat!(
+        $crate::db::claim::DueTable::from_claim_sql(concat!(
             "select tenant_id, id, ",
             $due,
             " from ",
