@@ -2,10 +2,8 @@
 //! e-mail or phone, with their roles, alerts and contact points.
 
 pub mod csv;
-mod deactivate;
 pub mod document;
-mod handlers;
-pub mod history;
+pub mod handlers;
 pub mod model;
 pub(crate) mod name_search;
 mod picker;
@@ -45,22 +43,9 @@ pub fn routes() -> Vec<Route> {
             transfer::import_customers,
         )
         .accepts_uploads(),
-        Route::get("/customers/{id}", one, handlers::show_customer),
         Route::get("/customers/{id}/pick", one, picker::pick),
-        Route::get("/customers/{id}/history", one, history::show_history),
-        Route::get("/customers/{id}/agenda", one, history::show_agenda),
         Route::get("/customers/{id}/edit", one, handlers::edit_customer),
         Route::post("/customers/{id}/edit", one, handlers::update_customer),
-        Route::get(
-            "/customers/{id}/deactivate",
-            one_supervised,
-            deactivate::confirm_deactivate,
-        ),
-        Route::post(
-            "/customers/{id}/deactivate",
-            one_supervised,
-            deactivate::deactivate_customer,
-        ),
         Route::post(
             "/customers/{id}/reactivate",
             one_supervised,

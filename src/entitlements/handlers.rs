@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::ListKind;
 use crate::catalog::store::{self as catalog, Choice};
-use crate::entitlements::cancel;
 use crate::entitlements::model::{
     self, Allocation, DecreaseOn, EntitlementForm, EntitlementInput, Status, TemplateForm,
     TemplateInput,
@@ -60,16 +59,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/admin/entitlements/{id}", one, show_entitlement),
         Route::post("/admin/entitlements/{id}", one, update_entitlement),
         Route::post("/admin/entitlements/{id}/activate", one, activate),
-        Route::get(
-            "/admin/entitlements/{id}/cancel",
-            one,
-            cancel::confirm_cancel,
-        ),
-        Route::post(
-            "/admin/entitlements/{id}/cancel",
-            one,
-            cancel::cancel_entitlement,
-        ),
     ]
 }
 

@@ -1,7 +1,6 @@
 //! Entitlements (direitos): how much support a customer is entitled to, and
 //! the ledger of every term taken from or given back to it.
 
-mod cancel;
 pub mod choice;
 pub mod handlers;
 pub mod model;

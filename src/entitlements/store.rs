@@ -168,7 +168,7 @@ pub struct LedgerRow {
 
 impl LedgerRow {
     pub fn case_ref(&self) -> String {
-        crate::cases::model::CaseNumber(self.case_number).to_string()
+        crate::core::case::CaseNumber(self.case_number).to_string()
     }
 
     pub fn direction_key(&self) -> &'static str {

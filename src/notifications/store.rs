@@ -63,7 +63,7 @@ impl NotificationRow {
 
     pub fn case_text(&self) -> String {
         self.case_number
-            .map(|n| crate::cases::model::CaseNumber(n).to_string())
+            .map(|n| crate::core::case::CaseNumber(n).to_string())
             .unwrap_or_default()
     }
 

@@ -403,7 +403,7 @@ async fn notify(
 /// what happened to it and the SLA item that set its deadline.
 fn mail_text(notice: &Notice, lang: Lang) -> (String, String) {
     let case = notice.case();
-    let number = crate::cases::model::CaseNumber(case.number).to_string();
+    let number = crate::core::case::CaseNumber(case.number).to_string();
     let what = |step: &Step| {
         lang.t(if *step == Step::Warned {
             "sla-mail-warning"

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::cases::model::State;
+use crate::core::case::State;
 use crate::sla::calendar::Calendar;
 use crate::sla::model::{FirstResponseBy, Kpi, KpiStatus, Sla, SlaItem};
 

@@ -7,8 +7,8 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::cases::command::sla_steps::apply_sla_steps;
-use crate::sla::due::{SlaTickReport, tick_due};
 use crate::db::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
+use crate::sla::due::{SlaTickReport, tick_due};
 
 /// Instances handled per claiming transaction: large enough that a burst of
 /// deadlines costs few round trips, small enough that locks are short.

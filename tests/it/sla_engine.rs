@@ -1,9 +1,9 @@
 //! SLA timers following their cases, the worker that ticks them, and the
 //! entitlement terms that case events move.
 
+use atende::db::claim::{DueCursor, claim};
 use atende::sla::due::SlaTickReport;
 use atende::users::model::Role;
-use atende::db::claim::{DueCursor, claim};
 use atende::worker::sla as worker;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};

@@ -9,13 +9,13 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::Command;
 use crate::cases::handlers::{append, case_path, load};
 use crate::cases::store::{self, NewAttachment};
 use crate::error::{Result, not_found};
 use crate::web::form::parse_id;
 use crate::web::session::{FlashKind, push_flash};
-use crate::auth::signed_in::SignedIn;
 use crate::web::upload::{self, UploadedFile, sanitize_file_name};
 
 /// Content types a browser may be told; anything else is sent as bytes.

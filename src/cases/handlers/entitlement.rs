@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::Exception;
 use crate::cases::handlers::{case_path, load};
 use crate::cases::model::{CaseForm, CaseInput};
@@ -25,7 +26,6 @@ use crate::error::Result;
 use crate::users::model::Role;
 use crate::web::form::{FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::auth::signed_in::SignedIn;
 
 pub struct EntitlementField {
     pub offered: Vec<Offered>,

@@ -12,6 +12,7 @@ use axum_htmx::{HxRedirect, HxRequest};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::{Command, Context, Edit, Opening, decide_open, follow, open};
 use crate::cases::handlers::conflict::{ConflictView, stale_edit};
 use crate::cases::handlers::entitlement::{self, EntitlementField};
@@ -28,7 +29,6 @@ use crate::error::{AppError, Result};
 use crate::sla::sync::{NewCaseClocks, plan_new_case};
 use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
-use crate::auth::signed_in::SignedIn;
 
 /// The customer chosen on the form, with what the agent must see at once.
 pub struct ChosenCustomer {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::cases::command::Command;
 use crate::cases::handlers::{find, run};
 use crate::cases::model::{CaseNumber, Owner};
@@ -23,7 +24,6 @@ use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Form, Query};
 use crate::web::page::PageCtx;
 use crate::web::session::{FlashKind, push_flash};
-use crate::auth::signed_in::{SignedIn, Supervisor};
 
 /// One bar of the chart, with its geometry worked out here so the SVG
 /// template stays a plain drawing.

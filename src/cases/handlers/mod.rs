@@ -16,6 +16,7 @@ pub mod show;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::signed_in::{MinRole, SignedIn};
 use crate::cases::command::{Actor, Applied, CaseNow, Command, Context, blind, decide, execute};
 use crate::cases::model::{CaseForm, CaseNumber, Refusal};
 use crate::cases::store::{self, CaseRecord, CaseRow};
@@ -24,7 +25,6 @@ use crate::catalog::model::{ListKind, TreeRow, optional_id, subject_tree};
 use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
 use crate::error::{AppError, Result, not_found};
-use crate::auth::signed_in::{MinRole, SignedIn};
 
 /// The case named in the path, or 404 (also for another tenant's number).
 pub async fn load<R: MinRole>(s: &mut SignedIn<R>, number: &str) -> Result<CaseRecord> {

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::Command;
 use crate::cases::handlers::attachments::store_file;
 use crate::cases::handlers::show::{Tab, case_page};
@@ -17,7 +18,6 @@ use crate::core::duration;
 use crate::error::{Result, not_found};
 use crate::web::form::{self, FieldErrors};
 use crate::web::session::{FlashKind, push_flash};
-use crate::auth::signed_in::SignedIn;
 use crate::web::upload;
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,7 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::signed_in::SignedIn;
 use crate::cases::command::Command;
 use crate::cases::handlers::{case_path, find, load, run};
 use crate::cases::model::CaseNumber;
@@ -12,7 +13,6 @@ use crate::cases::store;
 use crate::error::Result;
 use crate::web::form::Form;
 use crate::web::session::{FlashKind, push_flash};
-use crate::auth::signed_in::SignedIn;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
