@@ -296,13 +296,7 @@ pub async fn seed(
                 .await?;
             }
         }
-        sqlx::query!(
-            "update cases set updated_at = $2 where id = $1",
-            id,
-            at.min(now)
-        )
-        .execute(&mut *tx)
-        .await?;
+        store::demo_rows::date_last_change(tx, id, at.min(now)).await?;
     }
     Ok(())
 }

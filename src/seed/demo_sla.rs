@@ -270,17 +270,8 @@ pub async fn seed(tx: &mut PgConnection, actor: Uuid, now: DateTime<Utc>) -> any
     // The contract customer's newest active cases came in just now, under the
     // 24×7 Gold SLA: one still in time, one nearing its first-response deadline.
     for (minutes_ago, rank) in [(20_i64, 1_i64), (50, 2)] {
-        sqlx::query(
-            "update cases set received_at = $1, first_response_at = null,
-                    status_reason_id = (select id from status_reasons where system_key = 'in_progress')
-              where id = (select id from cases where customer_id = $2 and state = 'active'
-                           order by opened_at desc offset $3 limit 1)",
-        )
-        .bind(now - Duration::minutes(minutes_ago))
-        .bind(gold_customer)
-        .bind(rank - 1)
-        .execute(&mut *tx)
-        .await?;
+        let received_at = now - Duration::minutes(minutes_ago);
+        crate::cases::store::demo_rows::bring_in(tx, gold_customer, rank - 1, received_at).await?;
     }
     let all: Vec<Uuid> = sqlx::query_scalar("select id from cases order by opened_at")
         .fetch_all(&mut *tx)

@@ -30,6 +30,7 @@ mod hostile_input;
 mod languages;
 mod mail_outbox;
 mod module_graph;
+mod one_door;
 mod route_inventory;
 mod sessions;
 mod sla_admin;

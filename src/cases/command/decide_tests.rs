@@ -164,6 +164,72 @@ fn setting_the_exemption_it_already_has_changes_nothing() {
     assert_eq!(change, Change::default());
 }
 
+#[test]
+fn a_note_that_changes_a_field_needs_an_active_case_and_a_plain_one_does_not() {
+    let resolved = CaseNow {
+        state: State::Resolved,
+        ..active()
+    };
+    let note = |priority| Command::Note {
+        body: "Retorno do cliente.".into(),
+        public: true,
+        notify: false,
+        priority,
+        status: None,
+    };
+    assert_eq!(
+        decide(&note(Some(id(70))), &resolved, &agent()),
+        Err(Refusal::NotActive)
+    );
+    let plain = decide(&note(None), &resolved, &agent()).expect("a note goes on");
+    assert_eq!(plain.writes, [Write::FirstPublicReply]);
+    assert!(plain.entries[0].public);
+    assert!(!plain.resync_sla && !plain.audited);
+    let raising = decide(&note(Some(id(70))), &active(), &agent()).expect("allowed");
+    assert!(raising.audited && raising.resync_sla);
+}
+
+#[test]
+fn giving_a_case_to_its_owner_changes_nothing() {
+    let change = decide(
+        &Command::Assign {
+            owner: Owner::Team(id(30)),
+            name: "Nível 1".into(),
+        },
+        &active(),
+        &supervisor(),
+    );
+    assert_eq!(change, Ok(Change::default()));
+}
+
+#[test]
+fn a_new_case_tells_its_owner_unless_the_owner_opened_it() {
+    let opening = |owner| Opening {
+        owner,
+        entitlement: Some(id(80)),
+        exception: None,
+    };
+    let for_caio = decide_open(&opening(Owner::User(id(7))), &agent());
+    assert_eq!(for_caio.notices[0].to, Audience::Users(vec![id(7)]));
+    assert_eq!(for_caio.terms, Some(CaseEvent::Created));
+    let own = decide_open(&opening(Owner::User(agent().user)), &agent());
+    assert!(own.notices.is_empty());
+    let without = decide_open(
+        &Opening {
+            owner: Owner::Nobody,
+            entitlement: None,
+            exception: Some(Exception {
+                entitlements: "Contrato Ouro".into(),
+                reason: "Cliente em implantação".into(),
+            }),
+        },
+        &supervisor(),
+    );
+    assert_eq!(without.terms, None);
+    assert_eq!(without.entries[0].kind, EventKind::Entitlement);
+    assert_eq!(without.entries[0].body, "Cliente em implantação");
+}
+
 // Sequences of commands ------------------------------------------------------
 
 /// The case after a change, as far as the rules read it.
@@ -240,6 +306,13 @@ fn command() -> impl Strategy<Value = Command> {
             on: "sim".into(),
             off: "não".into(),
         }),
+        (any::<bool>(), 0u128..3).prop_map(|(public, change)| Command::Note {
+            body: "Cliente retornou.".into(),
+            public,
+            notify: public,
+            priority: (change == 1).then(|| id(70)),
+            status: (change == 2).then(|| id(71)),
+        }),
     ]
 }
 
@@ -260,6 +333,9 @@ proptest! {
             let closed = case.state != State::Active;
             match (&command, &result) {
                 (Command::SetTermsExempt { .. }, _) => prop_assert!(result.is_ok()),
+                (Command::Note { priority: None, status: None, .. }, _) => {
+                    prop_assert!(result.is_ok(), "a plain note goes on any case")
+                }
                 (Command::Reactivate { .. }, Ok(_)) => prop_assert!(closed),
                 (Command::Reactivate { .. }, Err(_)) => prop_assert!(!closed),
                 (_, Ok(_)) => prop_assert!(!closed, "{command:?} on a closed case"),
@@ -279,7 +355,13 @@ proptest! {
                 .iter()
                 .filter(|e| !e.data["field"].is_null())
                 .count();
-            if !matches!(command, Command::StartExecution { .. }) {
+            let other_fields = change
+                .writes
+                .iter()
+                .any(|w| matches!(w, Write::Priority(_) | Write::Status(_)));
+            if other_fields && matches!(command, Command::Note { .. }) {
+                prop_assert!(change.audited, "the executor audits what a note changes");
+            } else if !matches!(command, Command::StartExecution { .. }) {
                 prop_assert_eq!(field_writes, audited, "one audit entry per field written");
             }
             if change != Change::default() {
@@ -292,7 +374,13 @@ proptest! {
             ));
             if moves_state {
                 prop_assert!(change.resync_sla, "the clocks follow the state");
-                let closes_or_reopens = !matches!(command, Command::StartExecution { .. });
+                let closes_or_reopens = matches!(
+                    command,
+                    Command::Resolve { .. }
+                        | Command::Cancel { .. }
+                        | Command::Reactivate { .. }
+                        | Command::MergeInto { .. }
+                );
                 prop_assert_eq!(change.terms.is_some(), closes_or_reopens);
             }
             case = after(&case, &change, &actor);

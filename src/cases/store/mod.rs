@@ -1,8 +1,10 @@
 //! SQL of cases: creating, reading and changing one case (what a form
 //! refers to is checked in `references`).
 
+pub mod bulk_rows;
 mod clocks;
 mod columns;
+pub mod demo_rows;
 mod history;
 mod list;
 mod references;
