@@ -9,6 +9,9 @@ use crate::catalog::model::{
     CaseState, ListItemInput, ListKind, ProductKind, ProductState, SubjectNode,
 };
 use crate::catalog::translations::Names;
+// Catalog writes are refused on a taken name or code; the type is the
+// database's, shared by every store with such names.
+pub use crate::db::WriteError;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ListItem {
@@ -37,26 +40,6 @@ impl ListItem {
 pub struct Choice {
     pub id: Uuid,
     pub name: String,
-}
-
-pub enum WriteError {
-    NameTaken,
-    Db(sqlx::Error),
-}
-
-impl From<sqlx::Error> for WriteError {
-    fn from(err: sqlx::Error) -> Self {
-        match &err {
-            sqlx::Error::Database(db)
-                if db
-                    .constraint()
-                    .is_some_and(|c| c.ends_with("_name_key") || c.ends_with("_code_key")) =>
-            {
-                WriteError::NameTaken
-            }
-            _ => WriteError::Db(err),
-        }
-    }
 }
 
 fn extra_columns(kind: ListKind) -> &'static str {

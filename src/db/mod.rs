@@ -1,6 +1,7 @@
 //! The database: pool, migrations, the embedded cluster and the one way
 //! handlers reach tenant data (`TenantTx`).
 
+mod conflict;
 pub mod embedded;
 mod tenant_tx;
 
@@ -11,6 +12,7 @@ use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub use conflict::{Conflict, WriteError, violates};
 pub use embedded::{EmbeddedCluster, EmbeddedError};
 pub use tenant_tx::{
     TenantTx, begin_detached, begin_provisioning_tx, begin_tenant_tx, begin_tenant_tx_planned,

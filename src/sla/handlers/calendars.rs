@@ -9,13 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
-use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::core::lang::Lang;
+use crate::db::WriteError;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
-use crate::sla::handlers::{Problems, name_taken};
+use crate::sla::calendar_store::{self as store, CalendarData, CalendarRow};
+use crate::sla::handlers::Problems;
 use crate::users::model::Role;
 use crate::web::form::{self, Form, parse_id};
 use crate::web::page::PageCtx;
@@ -170,39 +171,6 @@ impl CalendarInput {
                 .collect(),
             holidays: format_holidays(&row.holidays),
         }
-    }
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct CalendarRow {
-    pub id: Uuid,
-    pub name: String,
-    pub time_zone: String,
-    pub always_open: bool,
-    pub week: serde_json::Value,
-    pub holidays: serde_json::Value,
-    pub active: bool,
-}
-
-impl CalendarRow {
-    /// Working hours in a week, for the list ("45").
-    pub fn hours_per_week(&self) -> String {
-        let week: [Vec<Interval>; 7] =
-            serde_json::from_value(self.week.clone()).unwrap_or_default();
-        let minutes: u32 = week
-            .iter()
-            .flatten()
-            .map(|iv| u32::from(iv.end.saturating_sub(iv.start)))
-            .sum();
-        if minutes.is_multiple_of(60) {
-            (minutes / 60).to_string()
-        } else {
-            format!("{}:{:02}", minutes / 60, minutes % 60)
-        }
-    }
-
-    pub fn holiday_count(&self) -> usize {
-        self.holidays.as_array().map_or(0, Vec::len)
     }
 }
 
@@ -368,15 +336,6 @@ fn format_holidays(stored: &serde_json::Value) -> String {
         .join("\n")
 }
 
-/// What a valid form stores.
-struct CalendarData {
-    name: String,
-    time_zone: String,
-    always_open: bool,
-    week: serde_json::Value,
-    holidays: serde_json::Value,
-}
-
 /// Reads the form; every field with a problem gets its message.
 fn read_form(input: &CalendarForm, lang: Lang) -> std::result::Result<CalendarData, Problems> {
     let mut problems = Problems::default();
@@ -456,47 +415,18 @@ fn zones_with(current: &str) -> Vec<String> {
     zones
 }
 
-pub async fn all_calendars(tx: &mut PgConnection) -> Result<Vec<CalendarRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name, time_zone, always_open, week, holidays, active
-           from calendars order by active desc, lower(name)",
-    )
-    .fetch_all(tx)
-    .await
-}
-
-async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<CalendarRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name, time_zone, always_open, week, holidays, active from calendars where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(tx)
-    .await
-}
-
-async fn used_by(tx: &mut PgConnection, id: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select name from slas where calendar_id = $1 and active order by lower(name)",
-    )
-    .bind(id)
-    .fetch_all(tx)
-    .await
-}
-
 async fn list_page(
     s: &mut SignedIn<Admin>,
     input: Option<CalendarInput>,
     errors: Problems,
 ) -> Result<CalendarsPage> {
-    let calendars = all_calendars(&mut s.tx).await?;
+    let calendars = store::all_calendars(&mut s.tx).await?;
     let input = match input {
         Some(input) => input,
         None => {
-            let zone: String =
-                sqlx::query_scalar("select time_zone from tenants where id = app_tenant_id()")
-                    .fetch_optional(&mut *s.tx)
-                    .await?
-                    .unwrap_or_else(|| TIME_ZONES[0].to_owned());
+            let zone = crate::tenants::store::time_zone(&mut s.tx)
+                .await?
+                .unwrap_or_else(|| TIME_ZONES[0].to_owned());
             CalendarInput::blank(zone)
         }
     };
@@ -520,33 +450,20 @@ async fn create_calendar(
     Form(input): Form<CalendarForm>,
 ) -> Result<Response> {
     let mut errors = match read_form(&input, s.page.lang) {
-        Ok(data) => {
-            let id = Uuid::now_v7();
-            let insert = sqlx::query(
-                "insert into calendars (tenant_id, id, name, time_zone, always_open, week, holidays)
-                 values (app_tenant_id(), $1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.time_zone)
-            .bind(data.always_open)
-            .bind(&data.week)
-            .bind(&data.holidays);
-            match crate::db::execute_guarded(&mut s.tx, insert).await {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-created", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
+        Ok(data) => match store::create_calendar(&mut s.tx, &data).await {
+            Ok(id) => {
+                s.tx.commit().await?;
+                push_flash(
+                    &s.session,
+                    FlashKind::Success,
+                    s.page.t1("catalog-item-created", "name", &data.name),
+                )
+                .await;
+                return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
             }
-        }
+            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::Db(err)) => return Err(err.into()),
+        },
         Err(problems) => problems,
     };
     if errors.is_empty() {
@@ -562,8 +479,10 @@ async fn calendar_page(
     input: Option<CalendarInput>,
     errors: Problems,
 ) -> Result<CalendarPage> {
-    let row = find(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let used_by = used_by(&mut s.tx, id).await?;
+    let row = store::find_calendar(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let used_by = store::used_by(&mut s.tx, id).await?;
     let input = input.unwrap_or_else(|| CalendarInput::from_row(&row));
     Ok(CalendarPage {
         ctx: s.page.clone(),
@@ -589,34 +508,24 @@ async fn save_calendar(
     Form(input): Form<CalendarForm>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    find(&mut s.tx, id).await?.ok_or_else(not_found)?;
+    store::find_calendar(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
     let mut errors = match read_form(&input, s.page.lang) {
-        Ok(data) => {
-            let update = sqlx::query(
-                "update calendars set name = $2, time_zone = $3, always_open = $4, week = $5, holidays = $6
-                  where id = $1",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.time_zone)
-            .bind(data.always_open)
-            .bind(&data.week)
-            .bind(&data.holidays);
-            match crate::db::execute_guarded(&mut s.tx, update).await {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-saved", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
+        Ok(data) => match store::update_calendar(&mut s.tx, id, &data).await {
+            Ok(()) => {
+                s.tx.commit().await?;
+                push_flash(
+                    &s.session,
+                    FlashKind::Success,
+                    s.page.t1("catalog-item-saved", "name", &data.name),
+                )
+                .await;
+                return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
             }
-        }
+            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::Db(err)) => return Err(err.into()),
+        },
         Err(problems) => problems,
     };
     if errors.is_empty() {
@@ -632,8 +541,10 @@ async fn set_active(
     active: bool,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    let row = find(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let users = used_by(&mut s.tx, id).await?;
+    let row = store::find_calendar(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let users = store::used_by(&mut s.tx, id).await?;
     if !active && !users.is_empty() {
         let message = s.page.lang.t_args(
             "calendar-error-in-use",
@@ -642,11 +553,7 @@ async fn set_active(
         push_flash(&s.session, FlashKind::Error, message).await;
         return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
     }
-    sqlx::query("update calendars set active = $2 where id = $1")
-        .bind(id)
-        .bind(active)
-        .execute(&mut *s.tx)
-        .await?;
+    store::set_calendar_active(&mut s.tx, id, active).await?;
     s.tx.commit().await?;
     let key = if active {
         "catalog-item-reactivated"

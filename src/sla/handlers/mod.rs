@@ -38,9 +38,3 @@ impl Problems {
         self.0.is_empty()
     }
 }
-
-/// Whether a write failed on a unique name (`*_name_key` indexes).
-pub(crate) fn name_taken(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(db)
-        if db.constraint().is_some_and(|c| c.ends_with("_name_key")))
-}

@@ -10,17 +10,20 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sqlx::{FromRow, PgConnection};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::catalog::defaults::status;
+use crate::catalog::referable::{self, NamedRow, Referable};
 use crate::catalog::store::Choice;
 use crate::catalog::translations::Names;
 use crate::core::duration::{self, DurationField, Unit};
 use crate::core::lang::Lang;
+use crate::db::WriteError;
 use crate::error::{Result, not_found};
+use crate::sla::admin_store::{self as store, ItemData, ItemRow, SlaData, SlaRow};
 use crate::sla::condition::{Condition, Field, Op, Rule};
-use crate::sla::handlers::{Problems, name_taken};
+use crate::sla::handlers::Problems;
 use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
 use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
@@ -97,19 +100,6 @@ impl SlaInput {
     }
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct SlaRow {
-    pub id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub calendar_id: Uuid,
-    pub calendar_name: String,
-    pub pause_status_ids: Vec<Uuid>,
-    pub is_default: bool,
-    pub active: bool,
-    pub items: i64,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "sla/slas.html")]
 pub struct SlasPage {
@@ -131,55 +121,6 @@ pub struct SlaPage {
     statuses: Vec<Choice>,
     items: Vec<ItemLine>,
     errors: Problems,
-}
-
-const SLA_SELECT: &str =
-    "select s.id, s.name, s.description, s.calendar_id, c.name as calendar_name,
-        s.pause_status_ids, s.is_default, s.active,
-        (select count(*) from sla_items i where i.sla_id = s.id) as items
-   from slas s join calendars c on c.id = s.calendar_id";
-
-async fn all_slas(tx: &mut PgConnection) -> Result<Vec<SlaRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SLA_SELECT} order by s.active desc, s.is_default desc, lower(s.name)"
-    )))
-    .fetch_all(tx)
-    .await
-}
-
-async fn find_sla(tx: &mut PgConnection, id: Uuid) -> Result<Option<SlaRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SLA_SELECT} where s.id = $1")))
-        .bind(id)
-        .fetch_optional(tx)
-        .await
-}
-
-/// Active calendars, plus `current` when it is no longer active.
-async fn calendar_choices(
-    tx: &mut PgConnection,
-    current: Option<Uuid>,
-) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as("select id, name from calendars where active or id = $1 order by lower(name)")
-        .bind(current)
-        .fetch_all(tx)
-        .await
-}
-
-/// Status reasons of active cases: the ones an SLA may pause on.
-async fn pause_choices(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name from status_reasons where state = 'active' and active order by sort_order, lower(name)",
-    )
-    .fetch_all(tx)
-    .await
-}
-
-struct SlaData {
-    name: String,
-    description: String,
-    calendar_id: Uuid,
-    pause: Vec<Uuid>,
-    is_default: bool,
 }
 
 fn read_sla(
@@ -223,38 +164,21 @@ fn read_sla(
     }
 }
 
-/// Makes `id` the default SLA (clearing every other) or not the default.
-async fn set_default(tx: &mut PgConnection, id: Uuid, is_default: bool) -> Result<(), sqlx::Error> {
-    if is_default {
-        sqlx::query("update slas set is_default = false where is_default and id <> $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("update slas set is_default = $2 where id = $1 and is_default <> $2")
-        .bind(id)
-        .bind(is_default)
-        .execute(tx)
-        .await?;
-    Ok(())
-}
-
 async fn list_page(
     s: &mut SignedIn<Admin>,
     input: Option<SlaInput>,
     errors: Problems,
 ) -> Result<SlasPage> {
-    let slas = all_slas(&mut s.tx).await?;
-    let calendars = calendar_choices(&mut s.tx, None).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
+    let slas = store::all_slas(&mut s.tx).await?;
+    let calendars = store::calendar_choices(&mut s.tx, None).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
     let input = match input {
         Some(input) => input,
         None => {
-            let pause: Vec<Uuid> = sqlx::query_scalar(
-                "select id from status_reasons where state = 'active' and active and system_key = any($1)",
+            let pause = referable::active_statuses_by_key(
+                &mut s.tx,
+                &[status::ON_HOLD, status::WAITING_DETAILS],
             )
-            .bind(vec![status::ON_HOLD, status::WAITING_DETAILS])
-            .fetch_all(&mut *s.tx)
             .await?;
             SlaInput {
                 name: String::new(),
@@ -285,36 +209,23 @@ async fn list_slas(mut s: SignedIn<Admin>) -> Result<SlasPage> {
 }
 
 async fn create_sla(mut s: SignedIn<Admin>, Form(input): Form<SlaForm>) -> Result<Response> {
-    let calendars = calendar_choices(&mut s.tx, None).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
+    let calendars = store::calendar_choices(&mut s.tx, None).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
     let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, true) {
-        Ok(data) => {
-            let id = Uuid::now_v7();
-            let insert = sqlx::query(
-                "insert into slas (tenant_id, id, name, description, calendar_id, pause_status_ids)
-                 values (app_tenant_id(), $1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.description)
-            .bind(data.calendar_id)
-            .bind(&data.pause);
-            match crate::db::execute_guarded(&mut s.tx, insert).await {
-                Ok(_) => {
-                    set_default(&mut s.tx, id, data.is_default).await?;
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-created", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
+        Ok(data) => match store::create_sla(&mut s.tx, &data).await {
+            Ok(id) => {
+                s.tx.commit().await?;
+                push_flash(
+                    &s.session,
+                    FlashKind::Success,
+                    s.page.t1("catalog-item-created", "name", &data.name),
+                )
+                .await;
+                return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
             }
-        }
+            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::Db(err)) => return Err(err.into()),
+        },
         Err(problems) => problems,
     };
     if errors.is_empty() {
@@ -330,12 +241,14 @@ async fn sla_page(
     input: Option<SlaInput>,
     errors: Problems,
 ) -> Result<SlaPage> {
-    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let calendars = calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
+    let sla = store::find_sla(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let calendars = store::calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
     let catalogs = Catalogs::load(&mut s.tx).await?;
     let teams = team_rows(&mut s.tx).await?;
-    let items = item_rows(&mut s.tx, id)
+    let items = store::item_rows(&mut s.tx, id)
         .await?
         .into_iter()
         .map(|row| ItemLine::new(row, &catalogs, &teams, s.page.lang))
@@ -370,36 +283,26 @@ async fn save_sla(
     Form(input): Form<SlaForm>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let calendars = calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
+    let sla = store::find_sla(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let calendars = store::calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
     let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, sla.active) {
-        Ok(data) => {
-            let update = sqlx::query(
-                "update slas set name = $2, description = $3, calendar_id = $4, pause_status_ids = $5
-                  where id = $1",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.description)
-            .bind(data.calendar_id)
-            .bind(&data.pause);
-            match crate::db::execute_guarded(&mut s.tx, update).await {
-                Ok(_) => {
-                    set_default(&mut s.tx, id, data.is_default).await?;
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-saved", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
+        Ok(data) => match store::update_sla(&mut s.tx, id, &data).await {
+            Ok(()) => {
+                s.tx.commit().await?;
+                push_flash(
+                    &s.session,
+                    FlashKind::Success,
+                    s.page.t1("catalog-item-saved", "name", &data.name),
+                )
+                .await;
+                return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
             }
-        }
+            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::Db(err)) => return Err(err.into()),
+        },
         Err(problems) => problems,
     };
     if errors.is_empty() {
@@ -415,13 +318,10 @@ async fn set_active(
     active: bool,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    // An inactive SLA is no one's default.
-    sqlx::query("update slas set active = $2, is_default = is_default and $2 where id = $1")
-        .bind(id)
-        .bind(active)
-        .execute(&mut *s.tx)
-        .await?;
+    let sla = store::find_sla(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    store::set_sla_active(&mut s.tx, id, active).await?;
     s.tx.commit().await?;
     let key = if active {
         "catalog-item-reactivated"
@@ -439,13 +339,6 @@ async fn set_active(
 
 // What conditions and actions can name --------------------------------------
 
-#[derive(Debug, Clone, FromRow)]
-struct NamedRow {
-    id: Uuid,
-    name: String,
-    active: bool,
-}
-
 /// The rows each condition field can take, and every name for display.
 struct Catalogs {
     /// Per field, in `Field::ALL` order: its rows, inactive ones included.
@@ -456,27 +349,15 @@ impl Catalogs {
     async fn load(tx: &mut PgConnection) -> Result<Catalogs, sqlx::Error> {
         let mut by_field = Vec::new();
         for field in Field::ALL {
-            let sql = match field {
-                Field::Priority => {
-                    "select id, name, active from priorities order by sort_order, lower(name)"
-                }
-                Field::ServiceLevel => {
-                    "select id, name, active from service_levels order by sort_order, lower(name)"
-                }
-                Field::Channel => {
-                    "select id, name, active from channels order by sort_order, lower(name)"
-                }
-                Field::RequestType => {
-                    "select id, name, active from request_types order by sort_order, lower(name)"
-                }
-                Field::Subject => "select id, name, active from subjects order by lower(name)",
-                Field::Product => {
-                    "select id, name, (state = 'active' and kind <> 'family') as active
-                       from products order by lower(name)"
-                }
+            let catalog = match field {
+                Field::Priority => Referable::Priorities,
+                Field::ServiceLevel => Referable::ServiceLevels,
+                Field::Channel => Referable::Channels,
+                Field::RequestType => Referable::RequestTypes,
+                Field::Subject => Referable::Subjects,
+                Field::Product => Referable::Products,
             };
-            let rows: Vec<NamedRow> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
-            by_field.push((field, rows));
+            by_field.push((field, referable::named_rows(tx, catalog).await?));
         }
         Ok(Catalogs { by_field })
     }
@@ -517,9 +398,7 @@ impl Catalogs {
 }
 
 async fn team_rows(tx: &mut PgConnection) -> Result<Vec<NamedRow>, sqlx::Error> {
-    sqlx::query_as("select id, name, active from teams order by sort_order, lower(name)")
-        .fetch_all(tx)
-        .await
+    referable::named_rows(tx, Referable::Teams).await
 }
 
 /// The condition in words: "Prioridade é Alta e Canal é Telefone ou …".
@@ -584,41 +463,6 @@ fn describe_actions(actions: &Actions, teams: &[NamedRow], lang: Lang) -> String
 }
 
 // Items ---------------------------------------------------------------------
-
-#[derive(Debug, Clone, FromRow)]
-struct ItemRow {
-    id: Uuid,
-    name: String,
-    names: sqlx::types::Json<Names>,
-    kpi: String,
-    condition: serde_json::Value,
-    warn_after_minutes: i32,
-    fail_after_minutes: i32,
-    warning_actions: serde_json::Value,
-    failure_actions: serde_json::Value,
-    first_response_by: String,
-}
-
-impl ItemRow {
-    fn condition(&self) -> Condition {
-        serde_json::from_value(self.condition.clone()).unwrap_or_default()
-    }
-
-    fn actions(value: &serde_json::Value) -> Actions {
-        serde_json::from_value(value.clone()).unwrap_or_default()
-    }
-}
-
-async fn item_rows(tx: &mut PgConnection, sla: Uuid) -> Result<Vec<ItemRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name, names, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions,
-                failure_actions, first_response_by
-           from sla_items where sla_id = $1 order by position, id",
-    )
-    .bind(sla)
-    .fetch_all(tx)
-    .await
-}
 
 /// One item as the SLA page lists it.
 pub struct ItemLine {
@@ -787,7 +631,7 @@ async fn value_options(
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<ValueOptions> {
-    find_sla(&mut s.tx, parse_id(&id)?)
+    store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     // The changed select sends itself, named after its row (`g0_r1_field`).
@@ -886,18 +730,6 @@ fn editor_groups(
                 .collect(),
         })
         .collect()
-}
-
-struct ItemData {
-    name: String,
-    names: Names,
-    kpi: Kpi,
-    first_response_by: FirstResponseBy,
-    condition: Condition,
-    warn: i32,
-    fail: i32,
-    warning: Actions,
-    failure: Actions,
 }
 
 fn read_item(
@@ -1046,15 +878,7 @@ async fn find_item(
     let Ok(item) = Uuid::parse_str(item.trim()) else {
         return Ok(None);
     };
-    sqlx::query_as(
-        "select id, name, names, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions,
-                failure_actions, first_response_by
-           from sla_items where sla_id = $1 and id = $2",
-    )
-    .bind(sla)
-    .bind(item)
-    .fetch_optional(tx)
-    .await
+    store::find_item(tx, sla, item).await
 }
 
 fn options<T: Copy>(
@@ -1109,7 +933,7 @@ async fn edit_item(
     Path(id): Path<String>,
     Query(query): Query<ItemQuery>,
 ) -> Result<ItemPage> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     let item = if query.item.trim().is_empty() {
@@ -1205,7 +1029,7 @@ async fn save_item(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     let form = ItemForm::new(pairs);
@@ -1230,54 +1054,9 @@ async fn save_item(
         .collect();
     match read_item(&form, s.page.lang, &catalogs, &teams) {
         Ok(data) => {
-            let condition = serde_json::to_value(&data.condition).unwrap_or_default();
-            let warning = serde_json::to_value(&data.warning).unwrap_or_default();
-            let failure = serde_json::to_value(&data.failure).unwrap_or_default();
             match &item {
-                Some(row) => {
-                    sqlx::query(
-                        "update sla_items set name = $3, kpi = $4, condition = $5, warn_after_minutes = $6,
-                                fail_after_minutes = $7, warning_actions = $8, failure_actions = $9,
-                                first_response_by = $10, names = $11
-                          where sla_id = $1 and id = $2",
-                    )
-                    .bind(sla.id)
-                    .bind(row.id)
-                    .bind(&data.name)
-                    .bind(data.kpi.as_str())
-                    .bind(condition)
-                    .bind(data.warn)
-                    .bind(data.fail)
-                    .bind(warning)
-                    .bind(failure)
-                    .bind(data.first_response_by.as_str())
-                    .bind(data.names.to_json())
-                    .execute(&mut *s.tx)
-                    .await?;
-                }
-                None => {
-                    sqlx::query(
-                        "insert into sla_items (tenant_id, id, sla_id, position, name, kpi, condition,
-                                                warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
-                                                first_response_by, names)
-                         values (app_tenant_id(), $1, $2,
-                                 (select coalesce(max(position) + 1, 0) from sla_items where sla_id = $2),
-                                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(Uuid::now_v7())
-                    .bind(sla.id)
-                    .bind(&data.name)
-                    .bind(data.kpi.as_str())
-                    .bind(condition)
-                    .bind(data.warn)
-                    .bind(data.fail)
-                    .bind(warning)
-                    .bind(failure)
-                    .bind(data.first_response_by.as_str())
-                    .bind(data.names.to_json())
-                    .execute(&mut *s.tx)
-                    .await?;
-                }
+                Some(row) => store::update_item(&mut s.tx, sla.id, row.id, &data).await?,
+                None => store::create_item(&mut s.tx, sla.id, &data).await?,
             }
             s.tx.commit().await?;
             let key = if item.is_some() {
@@ -1322,40 +1101,16 @@ pub struct ItemAction {
     direction: String,
 }
 
-/// Writes positions 0, 1, 2 … in the given order.
-async fn renumber(tx: &mut PgConnection, sla: Uuid, order: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update sla_items i set position = o.n - 1
-           from unnest($2::uuid[]) with ordinality as o(id, n)
-          where i.sla_id = $1 and i.id = o.id and i.position <> o.n - 1",
-    )
-    .bind(sla)
-    .bind(order)
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
 async fn delete_item(
     mut s: SignedIn<Admin>,
     Path(id): Path<String>,
     Form(input): Form<ItemAction>,
 ) -> Result<Response> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     if let Some(item) = find_item(&mut s.tx, sla.id, &input.item).await? {
-        sqlx::query("delete from sla_items where sla_id = $1 and id = $2")
-            .bind(sla.id)
-            .bind(item.id)
-            .execute(&mut *s.tx)
-            .await?;
-        let order: Vec<Uuid> = item_rows(&mut s.tx, sla.id)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        renumber(&mut s.tx, sla.id, &order).await?;
+        store::delete_item(&mut s.tx, sla.id, item.id).await?;
         s.tx.commit().await?;
         push_flash(
             &s.session,
@@ -1372,10 +1127,10 @@ async fn move_item(
     Path(id): Path<String>,
     Form(input): Form<ItemAction>,
 ) -> Result<Response> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
-    let mut order: Vec<Uuid> = item_rows(&mut s.tx, sla.id)
+    let mut order: Vec<Uuid> = store::item_rows(&mut s.tx, sla.id)
         .await?
         .into_iter()
         .map(|r| r.id)
@@ -1390,7 +1145,7 @@ async fn move_item(
     };
     if let Some((a, b)) = swap {
         order.swap(a, b);
-        renumber(&mut s.tx, sla.id, &order).await?;
+        store::renumber(&mut s.tx, sla.id, &order).await?;
         s.tx.commit().await?;
     }
     Ok(Redirect::to(&format!("/admin/sla/{}#items", sla.id)).into_response())
