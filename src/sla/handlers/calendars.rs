@@ -11,14 +11,12 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::core::lang::Lang;
 use crate::db::WriteError;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
 use crate::sla::calendar_store::{self as store, CalendarData, CalendarRow};
-use crate::sla::handlers::Problems;
 use crate::users::model::Role;
-use crate::web::form::{self, Form, parse_id};
+use crate::web::form::{self, Arg, FieldError, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
@@ -181,7 +179,7 @@ pub struct CalendarsPage {
     calendars: Vec<CalendarRow>,
     input: CalendarInput,
     zones: Vec<String>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
 #[derive(Template, WebTemplate)]
@@ -195,30 +193,14 @@ pub struct CalendarPage {
     used_by: Vec<String>,
     input: CalendarInput,
     zones: Vec<String>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
-/// A message key with its arguments, put into words for the request's language.
-struct Msg {
-    key: &'static str,
-    args: Vec<(&'static str, String)>,
-}
-
-impl Msg {
-    fn new(key: &'static str) -> Msg {
-        Msg {
-            key,
-            args: Vec::new(),
-        }
-    }
-
-    fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
-        self.args.push((name, value.to_string()));
-        self
-    }
-
-    fn text(&self, lang: Lang) -> String {
-        lang.t_args(self.key, &self.args)
+/// A problem of one line or interval, named by its place and its text.
+fn placed(key: &'static str, place: (&'static str, usize), text: &str) -> FieldError {
+    FieldError {
+        key,
+        args: vec![(place.0, Arg::text(place.1)), ("text", Arg::text(text))],
     }
 }
 
@@ -251,7 +233,7 @@ fn format_day(intervals: &[Interval]) -> String {
 }
 
 /// `08:00-12:00, 13:00-18:00`: intervals separated by commas or semicolons.
-fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
+fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, FieldError> {
     let mut intervals = Vec::new();
     for (index, part) in text
         .split([',', ';'])
@@ -259,7 +241,7 @@ fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
         .filter(|p| !p.is_empty())
         .enumerate()
     {
-        let problem = |key| Msg::new(key).arg("index", index + 1).arg("text", part);
+        let problem = |key| placed(key, ("index", index + 1), part);
         let Some((start, end)) = part.split_once(['-', '–', '—']) else {
             return Err(problem("calendar-error-interval"));
         };
@@ -275,7 +257,7 @@ fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
 }
 
 /// One holiday per line: `2026-12-25 Natal` (that day) or `12-25 Natal` (every year).
-fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize)>, Msg> {
+fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize)>, FieldError> {
     let mut holidays = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -283,7 +265,7 @@ fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize
             continue;
         }
         let number = number + 1;
-        let problem = |key| Msg::new(key).arg("line", number).arg("text", line);
+        let problem = |key| placed(key, ("line", number), line);
         let (date, name) = line
             .split_once(char::is_whitespace)
             .map_or((line, ""), |(d, n)| (d, n.trim()));
@@ -337,25 +319,23 @@ fn format_holidays(stored: &serde_json::Value) -> String {
 }
 
 /// Reads the form; every field with a problem gets its message.
-fn read_form(input: &CalendarForm, lang: Lang) -> std::result::Result<CalendarData, Problems> {
-    let mut problems = Problems::default();
-    let name = form::required_line(&input.name, 120)
-        .map_err(|key| problems.add("name", lang.t(key)))
-        .ok();
+fn read_form(input: &CalendarForm) -> std::result::Result<CalendarData, FieldErrors> {
+    let mut problems = FieldErrors::default();
+    let name = problems.check("name", form::required_line(&input.name, 120));
     let time_zone = input.time_zone.trim();
     let tz = time_zone
         .parse::<chrono_tz::Tz>()
-        .map_err(|_| problems.add("time_zone", lang.t("calendar-error-time-zone")))
+        .map_err(|_| problems.add("time_zone", "calendar-error-time-zone"))
         .ok();
     let mut week: [Vec<Interval>; 7] = Default::default();
     for (day, (text, &(field, _))) in input.days().into_iter().zip(DAYS.iter()).enumerate() {
         match parse_day(text) {
             Ok(intervals) => week[day] = intervals,
-            Err(msg) => problems.add(field, msg.text(lang)),
+            Err(error) => problems.add_with(field, error.key, error.args),
         }
     }
     let holidays = parse_holidays(&input.holidays)
-        .map_err(|msg| problems.add("holidays", msg.text(lang)))
+        .map_err(|error| problems.add_with("holidays", error.key, error.args))
         .unwrap_or_default();
     let always_open = !input.always_open.is_empty();
     if let (Some(tz), true) = (tz, problems.is_empty()) {
@@ -368,25 +348,25 @@ fn read_form(input: &CalendarForm, lang: Lang) -> std::result::Result<CalendarDa
         match calendar.validate() {
             Ok(()) => {}
             Err(CalendarError::NoWorkingTime) => {
-                problems.add("week", lang.t("calendar-error-no-working-time"));
+                problems.add("week", "calendar-error-no-working-time");
             }
             Err(CalendarError::OverlappingIntervals { weekday }) => {
-                problems.add(DAYS[weekday].0, lang.t("calendar-error-overlap"));
+                problems.add(DAYS[weekday].0, "calendar-error-overlap");
             }
             Err(CalendarError::BadInterval { weekday, index }) => {
-                let msg = Msg::new("calendar-error-interval-order")
-                    .arg("index", index + 1)
-                    .arg("text", format_day(&week[weekday][index..=index]));
-                problems.add(DAYS[weekday].0, msg.text(lang));
+                let error = placed(
+                    "calendar-error-interval-order",
+                    ("index", index + 1),
+                    &format_day(&week[weekday][index..=index]),
+                );
+                problems.add_with(DAYS[weekday].0, error.key, error.args);
             }
             Err(CalendarError::BadHoliday { index }) => {
                 let line = holidays.get(index).map_or(index + 1, |(_, _, n)| *n);
-                let msg = Msg::new("calendar-error-holiday-date")
-                    .arg("line", line)
-                    .arg("text", "");
-                problems.add("holidays", msg.text(lang));
+                let error = placed("calendar-error-holiday-date", ("line", line), "");
+                problems.add_with("holidays", error.key, error.args);
             }
-            Err(_) => problems.add("week", lang.t("calendar-error-no-working-time")),
+            Err(_) => problems.add("week", "calendar-error-no-working-time"),
         }
     }
     match name {
@@ -418,7 +398,7 @@ fn zones_with(current: &str) -> Vec<String> {
 async fn list_page(
     s: &mut SignedIn<Admin>,
     input: Option<CalendarInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<CalendarsPage> {
     let calendars = store::all_calendars(&mut s.tx).await?;
     let input = match input {
@@ -440,7 +420,7 @@ async fn list_page(
 }
 
 async fn list_calendars(mut s: SignedIn<Admin>) -> Result<CalendarsPage> {
-    let page = list_page(&mut s, None, Problems::default()).await?;
+    let page = list_page(&mut s, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -449,7 +429,7 @@ async fn create_calendar(
     mut s: SignedIn<Admin>,
     Form(input): Form<CalendarForm>,
 ) -> Result<Response> {
-    let mut errors = match read_form(&input, s.page.lang) {
+    let mut errors = match read_form(&input) {
         Ok(data) => match store::create_calendar(&mut s.tx, &data).await {
             Ok(id) => {
                 s.tx.commit().await?;
@@ -461,13 +441,13 @@ async fn create_calendar(
                 .await;
                 return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
             }
-            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::NameTaken) => FieldErrors::default(),
             Err(WriteError::Db(err)) => return Err(err.into()),
         },
         Err(problems) => problems,
     };
     if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
+        errors.add("name", "error-name-taken");
     }
     let page = list_page(&mut s, Some(CalendarInput::from_form(&input)), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -477,7 +457,7 @@ async fn calendar_page(
     s: &mut SignedIn<Admin>,
     id: Uuid,
     input: Option<CalendarInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<CalendarPage> {
     let row = store::find_calendar(&mut s.tx, id)
         .await?
@@ -497,7 +477,7 @@ async fn calendar_page(
 }
 
 async fn show_calendar(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<CalendarPage> {
-    let page = calendar_page(&mut s, parse_id(&id)?, None, Problems::default()).await?;
+    let page = calendar_page(&mut s, parse_id(&id)?, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -511,7 +491,7 @@ async fn save_calendar(
     store::find_calendar(&mut s.tx, id)
         .await?
         .ok_or_else(not_found)?;
-    let mut errors = match read_form(&input, s.page.lang) {
+    let mut errors = match read_form(&input) {
         Ok(data) => match store::update_calendar(&mut s.tx, id, &data).await {
             Ok(()) => {
                 s.tx.commit().await?;
@@ -523,13 +503,13 @@ async fn save_calendar(
                 .await;
                 return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
             }
-            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::NameTaken) => FieldErrors::default(),
             Err(WriteError::Db(err)) => return Err(err.into()),
         },
         Err(problems) => problems,
     };
     if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
+        errors.add("name", "error-name-taken");
     }
     let page = calendar_page(&mut s, id, Some(CalendarInput::from_form(&input)), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -607,12 +587,12 @@ mod tests {
         assert_eq!(holidays[1].2, 3);
         let wrong = parse_holidays("12-25 Natal\n02-30 Nada")
             .err()
-            .map(|m| m.args);
+            .map(|e| e.args);
         assert_eq!(
             wrong,
             Some(vec![
-                ("line", "2".to_owned()),
-                ("text", "02-30 Nada".to_owned())
+                ("line", Arg::text(2)),
+                ("text", Arg::text("02-30 Nada"))
             ])
         );
     }

@@ -23,10 +23,9 @@ use crate::db::WriteError;
 use crate::error::{Result, not_found};
 use crate::sla::admin_store::{self as store, ItemData, ItemRow, SlaData, SlaRow};
 use crate::sla::condition::{Condition, Field, Op, Rule};
-use crate::sla::handlers::Problems;
 use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
-use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
+use crate::web::form::{self, Arg, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::session::{FlashKind, push_flash};
@@ -108,7 +107,7 @@ pub struct SlasPage {
     input: SlaInput,
     calendars: Vec<Choice>,
     statuses: Vec<Choice>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,28 +119,23 @@ pub struct SlaPage {
     calendars: Vec<Choice>,
     statuses: Vec<Choice>,
     items: Vec<ItemLine>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
 fn read_sla(
     form: &SlaForm,
-    lang: Lang,
     calendars: &[Choice],
     statuses: &[Choice],
     active: bool,
-) -> std::result::Result<SlaData, Problems> {
-    let mut problems = Problems::default();
-    let name = form::required_line(&form.name, 120)
-        .map_err(|key| problems.add("name", lang.t(key)))
-        .ok();
-    let description = form::multiline(&form.description, 2000)
-        .map_err(|key| problems.add("description", lang.t(key)))
-        .ok();
+) -> std::result::Result<SlaData, FieldErrors> {
+    let mut problems = FieldErrors::default();
+    let name = problems.check("name", form::required_line(&form.name, 120));
+    let description = problems.check("description", form::multiline(&form.description, 2000));
     let calendar_id = Uuid::parse_str(form.calendar_id.trim())
         .ok()
         .filter(|id| calendars.iter().any(|c| c.id == *id));
     if calendar_id.is_none() {
-        problems.add("calendar_id", lang.t("sla-admin-error-calendar"));
+        problems.add("calendar_id", "sla-admin-error-calendar");
     }
     let pause: Vec<Uuid> = statuses
         .iter()
@@ -150,7 +144,7 @@ fn read_sla(
         .collect();
     let is_default = !form.is_default.is_empty();
     if is_default && !active {
-        problems.add("is_default", lang.t("sla-admin-error-default-inactive"));
+        problems.add("is_default", "sla-admin-error-default-inactive");
     }
     match (name, description, calendar_id) {
         (Some(name), Some(description), Some(calendar_id)) if problems.is_empty() => Ok(SlaData {
@@ -167,7 +161,7 @@ fn read_sla(
 async fn list_page(
     s: &mut SignedIn<Admin>,
     input: Option<SlaInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<SlasPage> {
     let slas = store::all_slas(&mut s.tx).await?;
     let calendars = store::calendar_choices(&mut s.tx, None).await?;
@@ -203,7 +197,7 @@ async fn list_page(
 }
 
 async fn list_slas(mut s: SignedIn<Admin>) -> Result<SlasPage> {
-    let page = list_page(&mut s, None, Problems::default()).await?;
+    let page = list_page(&mut s, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -211,7 +205,7 @@ async fn list_slas(mut s: SignedIn<Admin>) -> Result<SlasPage> {
 async fn create_sla(mut s: SignedIn<Admin>, Form(input): Form<SlaForm>) -> Result<Response> {
     let calendars = store::calendar_choices(&mut s.tx, None).await?;
     let statuses = referable::pause_statuses(&mut s.tx).await?;
-    let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, true) {
+    let mut errors = match read_sla(&input, &calendars, &statuses, true) {
         Ok(data) => match store::create_sla(&mut s.tx, &data).await {
             Ok(id) => {
                 s.tx.commit().await?;
@@ -223,13 +217,13 @@ async fn create_sla(mut s: SignedIn<Admin>, Form(input): Form<SlaForm>) -> Resul
                 .await;
                 return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
             }
-            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::NameTaken) => FieldErrors::default(),
             Err(WriteError::Db(err)) => return Err(err.into()),
         },
         Err(problems) => problems,
     };
     if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
+        errors.add("name", "error-name-taken");
     }
     let page = list_page(&mut s, Some(SlaInput::from_form(&input)), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -239,7 +233,7 @@ async fn sla_page(
     s: &mut SignedIn<Admin>,
     id: Uuid,
     input: Option<SlaInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<SlaPage> {
     let sla = store::find_sla(&mut s.tx, id)
         .await?
@@ -272,7 +266,7 @@ async fn sla_page(
 }
 
 async fn show_sla(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<SlaPage> {
-    let page = sla_page(&mut s, parse_id(&id)?, None, Problems::default()).await?;
+    let page = sla_page(&mut s, parse_id(&id)?, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -288,7 +282,7 @@ async fn save_sla(
         .ok_or_else(not_found)?;
     let calendars = store::calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
     let statuses = referable::pause_statuses(&mut s.tx).await?;
-    let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, sla.active) {
+    let mut errors = match read_sla(&input, &calendars, &statuses, sla.active) {
         Ok(data) => match store::update_sla(&mut s.tx, id, &data).await {
             Ok(()) => {
                 s.tx.commit().await?;
@@ -300,13 +294,13 @@ async fn save_sla(
                 .await;
                 return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
             }
-            Err(WriteError::NameTaken) => Problems::default(),
+            Err(WriteError::NameTaken) => FieldErrors::default(),
             Err(WriteError::Db(err)) => return Err(err.into()),
         },
         Err(problems) => problems,
     };
     if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
+        errors.add("name", "error-name-taken");
     }
     let page = sla_page(&mut s, id, Some(SlaInput::from_form(&input)), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -535,6 +529,13 @@ pub struct RuleInput {
     pub values: Vec<ValueGroup>,
 }
 
+impl RuleInput {
+    /// The name of the row's value input, under which its problem is filed.
+    pub fn value_field(&self) -> String {
+        format!("{}_value", self.key)
+    }
+}
+
 pub struct GroupInput {
     pub number: usize,
     pub rules: Vec<RuleInput>,
@@ -606,14 +607,7 @@ pub struct ItemPage {
     fields: Vec<SelectOption>,
     ops: Vec<SelectOption>,
     teams: Vec<Choice>,
-    errors: Problems,
-}
-
-impl ItemPage {
-    /// What is wrong with a rule row's value, said beside it.
-    pub fn value_error(&self, rule: &RuleInput) -> Option<&str> {
-        self.errors.get(&format!("{}_value", rule.key))
-    }
+    errors: FieldErrors,
 }
 
 /// A rule row's value choices, for the field just chosen in it (htmx
@@ -734,24 +728,15 @@ fn editor_groups(
 
 fn read_item(
     form: &ItemForm,
-    lang: Lang,
     catalogs: &Catalogs,
     teams: &[Choice],
-) -> std::result::Result<ItemData, Problems> {
-    let mut problems = Problems::default();
-    let name = form::required_line(form.get("name"), 120)
-        .map_err(|key| problems.add("name", lang.t(key)))
-        .ok();
-    let mut name_errors = FieldErrors::default();
-    let names = Names::parse(form.get("name_gl"), form.get("name_en"), &mut name_errors);
-    for field in name_errors.fields() {
-        if let Some(key) = name_errors.get(field) {
-            problems.add(field, lang.t(key));
-        }
-    }
+) -> std::result::Result<ItemData, FieldErrors> {
+    let mut problems = FieldErrors::default();
+    let name = problems.check("name", form::required_line(form.get("name"), 120));
+    let names = Names::parse(form.get("name_gl"), form.get("name_en"), &mut problems);
     let kpi = Kpi::parse(form.get("kpi"));
     if kpi.is_none() {
-        problems.add("kpi", lang.t("error-choose-option"));
+        problems.add("kpi", "error-choose-option");
     }
     // Only a first-response item reads it; left out, it is what the form
     // offers first.
@@ -760,25 +745,19 @@ fn read_item(
         Some(by) => by,
         None if sent.is_empty() => FirstResponseBy::Either,
         None => {
-            problems.add("first_response_by", lang.t("error-choose-option"));
+            problems.add("first_response_by", "error-choose-option");
             FirstResponseBy::Either
         }
     };
-    let warn = parse_duration(form.get("warn_after"))
-        .map_err(|key| problems.add("warn_after", lang.t(key)))
-        .ok();
-    let fail = parse_duration(form.get("fail_after"))
-        .map_err(|key| problems.add("fail_after", lang.t(key)))
-        .ok();
+    let warn = problems.check("warn_after", parse_duration(form.get("warn_after")));
+    let fail = problems.check("fail_after", parse_duration(form.get("fail_after")));
     if let (Some(warn), Some(fail)) = (warn, fail)
         && fail <= warn
     {
-        problems.add(
+        problems.add_with(
             "fail_after",
-            lang.t_args(
-                "sla-admin-error-fail-after-warn",
-                &[("warn", format_duration(warn))],
-            ),
+            "sla-admin-error-fail-after-warn",
+            vec![("warn", Arg::Text(format_duration(warn)))],
         );
     }
     let mut actions = |prefix: &'static str| {
@@ -791,7 +770,7 @@ fn read_item(
                 .filter(|id| teams.iter().any(|t| t.id == *id));
             if found.is_none() {
                 let field = if prefix == "w" { "w_team" } else { "f_team" };
-                problems.add(field, lang.t("sla-admin-error-team"));
+                problems.add(field, "sla-admin-error-team");
             }
             found
         };
@@ -808,12 +787,9 @@ fn read_item(
     for (g, rows) in form.rule_rows().into_iter().enumerate() {
         let mut group = Vec::new();
         for (r, (field, op, value)) in rows.into_iter().enumerate() {
-            let place = [
-                ("group", (g + 1).to_string()),
-                ("rule", (r + 1).to_string()),
-            ];
+            let place = vec![("group", Arg::text(g + 1)), ("rule", Arg::text(r + 1))];
             let (Some(field), Some(op)) = (Field::parse(&field), Op::parse(&op)) else {
-                problems.add("condition", lang.t_args("sla-admin-error-rule", &place));
+                problems.add_with("condition", "sla-admin-error-rule", place);
                 continue;
             };
             let value = if op.needs_value() {
@@ -826,15 +802,16 @@ fn read_item(
                     } else {
                         "sla-admin-error-rule-value-field"
                     };
-                    let field_name = ("field", lang.t(field.label_key()));
-                    let mut args = place.to_vec();
+                    let field_name = ("field", Arg::Key(field.label_key()));
+                    let mut args = place;
                     args.push(field_name.clone());
-                    problems.add("condition", lang.t_args(key, &args));
+                    problems.add_with("condition", key, args);
                     // Said again beside the row's value, in the same words
                     // without the row's place.
-                    problems.add(
+                    problems.add_with(
                         format!("g{g}_r{r}_value"),
-                        lang.t_args("sla-admin-error-row-value", &[field_name]),
+                        "sla-admin-error-row-value",
+                        vec![field_name],
                     );
                     continue;
                 }
@@ -898,7 +875,7 @@ async fn item_page(
     s: &mut SignedIn<Admin>,
     sla: SlaRow,
     input: impl FnOnce(&Catalogs) -> ItemInput,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<ItemPage> {
     let catalogs = Catalogs::load(&mut s.tx).await?;
     let teams = team_rows(&mut s.tx).await?;
@@ -1019,7 +996,7 @@ async fn edit_item(
             groups: editor_groups(Vec::new(), catalogs),
         },
     };
-    let page = item_page(&mut s, sla, input, Problems::default()).await?;
+    let page = item_page(&mut s, sla, input, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -1052,7 +1029,7 @@ async fn save_item(
             name: t.name,
         })
         .collect();
-    match read_item(&form, s.page.lang, &catalogs, &teams) {
+    match read_item(&form, &catalogs, &teams) {
         Ok(data) => {
             match &item {
                 Some(row) => store::update_item(&mut s.tx, sla.id, row.id, &data).await?,
