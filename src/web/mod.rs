@@ -1,6 +1,7 @@
 //! What every page shares: extractors, CSRF, forms, sessions, languages,
 //! error pages and the route table.
 
+pub mod admin;
 pub mod assets;
 pub mod client_addr;
 pub mod compression;

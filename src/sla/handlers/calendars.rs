@@ -4,22 +4,21 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::db::WriteError;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
 use crate::sla::calendar_store::{self as store, CalendarData, CalendarRow};
 use crate::users::model::Role;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, Arg, FieldError, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
@@ -33,12 +32,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/calendars/{id}/deactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Calendars, s, id, false),
         ),
         Route::post(
             "/admin/calendars/{id}/reactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Calendars, s, id, true),
         ),
     ]
 }
@@ -429,28 +428,16 @@ async fn create_calendar(
     mut s: SignedIn<Admin>,
     Form(input): Form<CalendarForm>,
 ) -> Result<Response> {
-    let mut errors = match read_form(&input) {
-        Ok(data) => match store::create_calendar(&mut s.tx, &data).await {
-            Ok(id) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-created", "name", &data.name),
-                )
-                .await;
-                return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
-            }
-            Err(WriteError::NameTaken) => FieldErrors::default(),
-            Err(WriteError::Db(err)) => return Err(err.into()),
-        },
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", "error-name-taken");
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_form(&input).map_err(|e| errors = e) {
+        let written = store::create_calendar(&mut s.tx, &data).await;
+        if let Some(id) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/calendars/{id}");
+            return admin::saved(s, "catalog-item-created", &data.name, &to).await;
+        }
     }
     let page = list_page(&mut s, Some(CalendarInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn calendar_page(
@@ -491,62 +478,48 @@ async fn save_calendar(
     store::find_calendar(&mut s.tx, id)
         .await?
         .ok_or_else(not_found)?;
-    let mut errors = match read_form(&input) {
-        Ok(data) => match store::update_calendar(&mut s.tx, id, &data).await {
-            Ok(()) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-saved", "name", &data.name),
-                )
-                .await;
-                return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
-            }
-            Err(WriteError::NameTaken) => FieldErrors::default(),
-            Err(WriteError::Db(err)) => return Err(err.into()),
-        },
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", "error-name-taken");
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_form(&input).map_err(|e| errors = e) {
+        let written = store::update_calendar(&mut s.tx, id, &data).await;
+        if let Some(()) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/calendars/{id}");
+            return admin::saved(s, "catalog-item-saved", &data.name, &to).await;
+        }
     }
     let page = calendar_page(&mut s, id, Some(CalendarInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let id = parse_id(&id)?;
-    let row = store::find_calendar(&mut s.tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let users = store::used_by(&mut s.tx, id).await?;
-    if !active && !users.is_empty() {
-        let message = s.page.lang.t_args(
-            "calendar-error-in-use",
-            &[("name", row.name.clone()), ("slas", users.join(", "))],
-        );
-        push_flash(&s.session, FlashKind::Error, message).await;
-        return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
+struct Calendars;
+
+/// A calendar some active SLA counts time with stays active.
+impl Switch for Calendars {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(row) = store::find_calendar(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        let users = store::used_by(tx, id).await?;
+        if !active && !users.is_empty() {
+            return Ok(Switched::Refused(FieldError {
+                key: "calendar-error-in-use",
+                args: vec![
+                    ("name", Arg::Text(row.name)),
+                    ("slas", Arg::Text(users.join(", "))),
+                ],
+            }));
+        }
+        store::set_calendar_active(tx, id, active).await?;
+        Ok(Switched::Done(row.name))
     }
-    store::set_calendar_active(&mut s.tx, id, active).await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &row.name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response())
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/calendars/{id}")
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -19,16 +18,15 @@ use crate::catalog::store::Choice;
 use crate::catalog::translations::Names;
 use crate::core::duration::{self, DurationField, Unit};
 use crate::core::lang::Lang;
-use crate::db::WriteError;
 use crate::error::{Result, not_found};
 use crate::sla::admin_store::{self as store, ItemData, ItemRow, SlaData, SlaRow};
 use crate::sla::condition::{Condition, Field, Op, Rule};
 use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, Arg, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 use crate::web::signed_in::{Admin, SignedIn};
 
 pub fn routes() -> Vec<Route> {
@@ -42,12 +40,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/sla/{id}/deactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Slas, s, id, false),
         ),
         Route::post(
             "/admin/sla/{id}/reactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Slas, s, id, true),
         ),
         Route::get("/admin/sla/{id}/items/edit", one, edit_item),
         Route::get("/admin/sla/{id}/items/values", one, value_options),
@@ -205,28 +203,16 @@ async fn list_slas(mut s: SignedIn<Admin>) -> Result<SlasPage> {
 async fn create_sla(mut s: SignedIn<Admin>, Form(input): Form<SlaForm>) -> Result<Response> {
     let calendars = store::calendar_choices(&mut s.tx, None).await?;
     let statuses = referable::pause_statuses(&mut s.tx).await?;
-    let mut errors = match read_sla(&input, &calendars, &statuses, true) {
-        Ok(data) => match store::create_sla(&mut s.tx, &data).await {
-            Ok(id) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-created", "name", &data.name),
-                )
-                .await;
-                return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
-            }
-            Err(WriteError::NameTaken) => FieldErrors::default(),
-            Err(WriteError::Db(err)) => return Err(err.into()),
-        },
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", "error-name-taken");
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_sla(&input, &calendars, &statuses, true).map_err(|e| errors = e) {
+        let written = store::create_sla(&mut s.tx, &data).await;
+        if let Some(id) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/sla/{id}");
+            return admin::saved(s, "catalog-item-created", &data.name, &to).await;
+        }
     }
     let page = list_page(&mut s, Some(SlaInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn sla_page(
@@ -282,53 +268,37 @@ async fn save_sla(
         .ok_or_else(not_found)?;
     let calendars = store::calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
     let statuses = referable::pause_statuses(&mut s.tx).await?;
-    let mut errors = match read_sla(&input, &calendars, &statuses, sla.active) {
-        Ok(data) => match store::update_sla(&mut s.tx, id, &data).await {
-            Ok(()) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-saved", "name", &data.name),
-                )
-                .await;
-                return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
-            }
-            Err(WriteError::NameTaken) => FieldErrors::default(),
-            Err(WriteError::Db(err)) => return Err(err.into()),
-        },
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", "error-name-taken");
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_sla(&input, &calendars, &statuses, sla.active).map_err(|e| errors = e) {
+        let written = store::update_sla(&mut s.tx, id, &data).await;
+        if let Some(()) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/sla/{id}");
+            return admin::saved(s, "catalog-item-saved", &data.name, &to).await;
+        }
     }
     let page = sla_page(&mut s, id, Some(SlaInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let id = parse_id(&id)?;
-    let sla = store::find_sla(&mut s.tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    store::set_sla_active(&mut s.tx, id, active).await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &sla.name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response())
+struct Slas;
+
+impl Switch for Slas {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(sla) = store::find_sla(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        store::set_sla_active(tx, id, active).await?;
+        Ok(Switched::Done(sla.name))
+    }
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/sla/{id}")
+    }
 }
 
 // What conditions and actions can name --------------------------------------
@@ -1035,19 +1005,13 @@ async fn save_item(
                 Some(row) => store::update_item(&mut s.tx, sla.id, row.id, &data).await?,
                 None => store::create_item(&mut s.tx, sla.id, &data).await?,
             }
-            s.tx.commit().await?;
             let key = if item.is_some() {
                 "catalog-item-saved"
             } else {
                 "catalog-item-created"
             };
-            push_flash(
-                &s.session,
-                FlashKind::Success,
-                s.page.t1(key, "name", &data.name),
-            )
-            .await;
-            Ok(Redirect::to(&format!("/admin/sla/{}", sla.id)).into_response())
+            let to = format!("/admin/sla/{}", sla.id);
+            admin::saved(s, key, &data.name, &to).await
         }
         Err(errors) => {
             let input = |catalogs: &Catalogs| ItemInput {
@@ -1066,7 +1030,7 @@ async fn save_item(
                 groups: editor_groups(form.rule_rows(), catalogs),
             };
             let page = item_page(&mut s, sla, input, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            admin::unprocessable(page)
         }
     }
 }
@@ -1086,17 +1050,14 @@ async fn delete_item(
     let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
-    if let Some(item) = find_item(&mut s.tx, sla.id, &input.item).await? {
-        store::delete_item(&mut s.tx, sla.id, item.id).await?;
-        s.tx.commit().await?;
-        push_flash(
-            &s.session,
-            FlashKind::Success,
-            s.page.t1("sla-admin-item-deleted", "name", &item.name),
-        )
-        .await;
+    let back = format!("/admin/sla/{}", sla.id);
+    match find_item(&mut s.tx, sla.id, &input.item).await? {
+        Some(item) => {
+            store::delete_item(&mut s.tx, sla.id, item.id).await?;
+            admin::saved(s, "sla-admin-item-deleted", &item.name, &back).await
+        }
+        None => Ok(Redirect::to(&back).into_response()),
     }
-    Ok(Redirect::to(&format!("/admin/sla/{}", sla.id)).into_response())
 }
 
 async fn move_item(
