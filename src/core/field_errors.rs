@@ -31,6 +31,14 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A problem whose message names nothing.
+    pub fn plain(key: &'static str) -> FieldError {
+        FieldError {
+            key,
+            args: Vec::new(),
+        }
+    }
+
     /// The problem in words.
     pub fn text(&self, lang: Lang) -> String {
         if self.args.is_empty() {

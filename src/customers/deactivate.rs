@@ -3,12 +3,14 @@
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
+use sqlx::PgConnection;
+use uuid::Uuid;
 
-use crate::customers::handlers::set_active;
-use crate::customers::store::{self, CustomerRow};
+use crate::customers::store::{self, CustomerRow, SaveError};
 use crate::error::{Result, not_found};
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::confirm::{ConfirmPage, Confirmation};
-use crate::web::form::{Form, parse_id};
+use crate::web::form::{FieldError, Form, parse_id};
 use crate::web::signed_in::{SignedIn, Supervisor};
 
 async fn confirm_page(s: &mut SignedIn<Supervisor>, customer: &CustomerRow) -> Result<ConfirmPage> {
@@ -79,5 +81,35 @@ pub async fn deactivate_customer(
     if !confirmation.given() {
         return Ok(confirm_page(&mut s, &customer).await?.refusal());
     }
-    set_active(s, Path(id), false).await
+    admin::set_active(Customers, s, id, false).await
+}
+
+pub struct Customers;
+
+/// A customer whose document another active customer took meanwhile
+/// cannot come back: two active customers never share one.
+impl Switch for Customers {
+    const SAID: (&'static str, &'static str) = ("customer-reactivated", "customer-deactivated");
+
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(customer) = store::find_row(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        match store::set_active(tx, customer.id, active).await {
+            Ok(()) => Ok(Switched::Done(customer.name)),
+            Err(SaveError::DocumentTaken) => Ok(Switched::Refused(FieldError::plain(
+                "error-document-taken-reactivate",
+            ))),
+            Err(SaveError::Db(err)) => Err(err),
+        }
+    }
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/customers/{id}")
+    }
 }

@@ -17,6 +17,7 @@ use axum::extract::Path;
 
 use crate::db::Plans;
 use crate::users::model::Role;
+use crate::web::admin;
 use crate::web::routes::{Access, ObjectKind, Route};
 use crate::web::signed_in::{SignedIn, Supervisor};
 
@@ -64,7 +65,9 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/customers/{id}/reactivate",
             one_supervised,
-            |s: SignedIn<Supervisor>, p: Path<String>| handlers::set_active(s, p, true),
+            |s: SignedIn<Supervisor>, Path(id): Path<String>| {
+                admin::set_active(deactivate::Customers, s, id, true)
+            },
         ),
         Route::post("/customers/{id}/alerts", one, points::add_alert),
         Route::post("/customers/{id}/alerts/end", one, points::end_alert),
