@@ -6,6 +6,7 @@ pub mod defaults;
 mod handlers;
 pub mod model;
 pub mod names;
+pub mod referable;
 pub mod store;
 pub mod translations;
 

@@ -10,6 +10,9 @@ use crate::catalog::model::{
 };
 use crate::catalog::translations::Names;
 pub use crate::core::choice::Choice;
+// Catalog writes are refused on a taken name or code; the type is the
+// database's, shared by every store with such names.
+pub use crate::db::WriteError;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ListItem {
@@ -30,26 +33,6 @@ impl ListItem {
             .as_deref()
             .and_then(CaseState::parse)
             .map(CaseState::label_key)
-    }
-}
-
-pub enum WriteError {
-    NameTaken,
-    Db(sqlx::Error),
-}
-
-impl From<sqlx::Error> for WriteError {
-    fn from(err: sqlx::Error) -> Self {
-        match &err {
-            sqlx::Error::Database(db)
-                if db
-                    .constraint()
-                    .is_some_and(|c| c.ends_with("_name_key") || c.ends_with("_code_key")) =>
-            {
-                WriteError::NameTaken
-            }
-            _ => WriteError::Db(err),
-        }
     }
 }
 

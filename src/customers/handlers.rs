@@ -4,23 +4,20 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_htmx::{HxRequest, HxRetarget};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::signed_in::{SignedIn, Supervisor};
+use crate::auth::signed_in::SignedIn;
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput, CustomerKind};
-use crate::customers::store::{
-    self, CustomerDetail, CustomerRow, SaveError, SearchFilter, SearchText,
-};
+use crate::customers::store::{self, CustomerDetail, CustomerRow, SearchFilter, SearchText};
 use crate::error::{Result, not_found};
+use crate::web::admin;
 use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
-use crate::web::session::{FlashKind, push_flash};
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -252,23 +249,16 @@ pub async fn create_customer(
     if let Ok(parsed) = CustomerInput::parse(&input).map_err(|e| errors = e) {
         let account = references(&mut s, &parsed, &mut errors).await?;
         if errors.is_empty() {
-            match store::create(&mut s.tx, &parsed, account).await {
-                Ok(id) => {
-                    tracing::info!(customer = %id, "customer created");
-                    if inline {
-                        return crate::customers::picker::picked_response(s, id).await;
-                    }
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("customer-created", "name", &parsed.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/customers/{id}")).into_response());
+            let written = store::create(&mut s.tx, &parsed, account).await;
+            if let Some(id) =
+                admin::unless_taken(written, &mut errors, "document", "error-document-taken")?
+            {
+                tracing::info!(customer = %id, "customer created");
+                if inline {
+                    return crate::customers::picker::picked_response(s, id).await;
                 }
-                Err(SaveError::DocumentTaken) => errors.add("document", "error-document-taken"),
-                Err(SaveError::Db(err)) => return Err(err.into()),
+                let to = format!("/customers/{id}");
+                return admin::saved(s, "customer-created", &parsed.name, &to).await;
             }
         }
     }
@@ -278,14 +268,10 @@ pub async fn create_customer(
         let html = InlineForm { page: &page }
             .render()
             .map_err(anyhow::Error::from)?;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            HxRetarget("#customer-inline".into()),
-            axum::response::Html(html),
-        )
-            .into_response());
+        let retarget = HxRetarget("#customer-inline".into());
+        return admin::unprocessable((retarget, axum::response::Html(html)));
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 pub async fn edit_customer(mut s: SignedIn, Path(id): Path<String>) -> Result<CustomerFormPage> {
@@ -340,62 +326,16 @@ pub async fn update_customer(
             errors.add("account_document", "error-choose-option");
         }
         if errors.is_empty() {
-            match store::update(&mut s.tx, customer.row.id, &parsed, account).await {
-                Ok(()) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("customer-saved", "name", &parsed.name),
-                    )
-                    .await;
-                    return Ok(
-                        Redirect::to(&format!("/customers/{}", customer.row.id)).into_response()
-                    );
-                }
-                Err(SaveError::DocumentTaken) => errors.add("document", "error-document-taken"),
-                Err(SaveError::Db(err)) => return Err(err.into()),
+            let written = store::update(&mut s.tx, customer.row.id, &parsed, account).await;
+            if admin::unless_taken(written, &mut errors, "document", "error-document-taken")?
+                .is_some()
+            {
+                let to = format!("/customers/{}", customer.row.id);
+                return admin::saved(s, "customer-saved", &parsed.name, &to).await;
             }
         }
     }
     let mut s = s;
     let page = form_page(&mut s, Some(customer), input, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-pub async fn set_active(
-    mut s: SignedIn<Supervisor>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let customer = store::find(&mut s.tx, parse_id(&id)?)
-        .await?
-        .ok_or_else(not_found)?;
-    let back = format!("/customers/{}", customer.row.id);
-    match store::set_active(&mut s.tx, customer.row.id, active).await {
-        Ok(()) => {
-            s.tx.commit().await?;
-            let key = if active {
-                "customer-reactivated"
-            } else {
-                "customer-deactivated"
-            };
-            push_flash(
-                &s.session,
-                FlashKind::Success,
-                s.page.t1(key, "name", &customer.row.name),
-            )
-            .await;
-        }
-        Err(SaveError::DocumentTaken) => {
-            push_flash(
-                &s.session,
-                FlashKind::Error,
-                s.page.t("error-document-taken-reactivate"),
-            )
-            .await;
-        }
-        Err(SaveError::Db(err)) => return Err(err.into()),
-    }
-    Ok(Redirect::to(&back).into_response())
+    admin::unprocessable(page)
 }

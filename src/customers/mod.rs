@@ -9,6 +9,7 @@ pub(crate) mod name_search;
 mod picker;
 mod points;
 pub mod store;
+pub mod switch;
 mod transfer;
 
 use axum::extract::Path;
@@ -16,6 +17,7 @@ use axum::extract::Path;
 use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::db::Plans;
 use crate::users::model::Role;
+use crate::web::admin;
 use crate::web::routes::{Access, ObjectKind, Route};
 
 pub fn routes() -> Vec<Route> {
@@ -49,7 +51,9 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/customers/{id}/reactivate",
             one_supervised,
-            |s: SignedIn<Supervisor>, p: Path<String>| handlers::set_active(s, p, true),
+            |s: SignedIn<Supervisor>, Path(id): Path<String>| {
+                admin::set_active(switch::Customers, s, id, true)
+            },
         ),
         Route::post("/customers/{id}/alerts", one, points::add_alert),
         Route::post("/customers/{id}/alerts/end", one, points::end_alert),

@@ -14,19 +14,19 @@ use crate::customers::model::{
 };
 use crate::customers::store::{self, PointTable};
 use crate::error::{Result, not_found};
+use crate::web::admin;
 use crate::web::form::{self, FieldErrors, Form, parse_id};
-use crate::web::session::{FlashKind, push_flash};
 
 /// Flashes the first field error of a short form on the customer page (the
 /// forms there are one-liners; the page itself is the redisplay).
-async fn refuse(s: &SignedIn, errors: &FieldErrors) {
+async fn refuse(s: &SignedIn, errors: &FieldErrors, to: &str) -> Response {
     let text = errors
         .fields()
         .next()
-        .and_then(|field| errors.get(field))
-        .map(|key| s.page.t(key))
+        .and_then(|field| errors.message(field))
+        .map(|error| s.page.say(error))
         .unwrap_or_default();
-    push_flash(&s.session, FlashKind::Error, text).await;
+    admin::refused(s, text, to).await
 }
 
 async fn customer_id(s: &mut SignedIn, id: &str) -> Result<uuid::Uuid> {
@@ -37,8 +37,12 @@ async fn customer_id(s: &mut SignedIn, id: &str) -> Result<uuid::Uuid> {
         .map(|c| c.row.id)
 }
 
+fn back_to(id: uuid::Uuid, anchor: &str) -> String {
+    format!("/customers/{id}#{anchor}")
+}
+
 fn back(id: uuid::Uuid, anchor: &str) -> Response {
-    Redirect::to(&format!("/customers/{id}#{anchor}")).into_response()
+    Redirect::to(&back_to(id, anchor)).into_response()
 }
 
 pub async fn add_alert(
@@ -68,12 +72,11 @@ pub async fn add_alert(
                 s.user.id,
             )
             .await?;
-            s.tx.commit().await?;
-            push_flash(&s.session, FlashKind::Success, s.page.t("alert-added")).await;
+            let message = s.page.t("alert-added");
+            admin::done(s, message, &back_to(id, "alerts")).await
         }
-        Err(errors) => refuse(&s, &errors).await,
+        Err(errors) => Ok(refuse(&s, &errors, &back_to(id, "alerts")).await),
     }
-    Ok(back(id, "alerts"))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,10 +112,10 @@ pub async fn add_address(
         Ok(address) => {
             store::add_address(&mut s.tx, id, &address).await?;
             s.tx.commit().await?;
+            Ok(back(id, "contact-points"))
         }
-        Err(errors) => refuse(&s, &errors).await,
+        Err(errors) => Ok(refuse(&s, &errors, &back_to(id, "contact-points")).await),
     }
-    Ok(back(id, "contact-points"))
 }
 
 /// Adds a phone or an e-contact (e-mail, WhatsApp, site, ...).
@@ -140,11 +143,10 @@ pub async fn add_point(
             store::add_econtact(&mut s.tx, id, kind, &value, principal).await?;
         }
     }
-    if errors.is_empty() {
-        s.tx.commit().await?;
-    } else {
-        refuse(&s, &errors).await;
+    if !errors.is_empty() {
+        return Ok(refuse(&s, &errors, &back_to(id, "contact-points")).await);
     }
+    s.tx.commit().await?;
     Ok(back(id, "contact-points"))
 }
 
@@ -189,13 +191,8 @@ pub async fn set_primary_contact(
     if let Ok(Some(contact)) = optional_id(&input.contact_id)
         && store::set_primary_contact(&mut s.tx, id, contact).await?
     {
-        s.tx.commit().await?;
-        push_flash(
-            &s.session,
-            FlashKind::Success,
-            s.page.t("customer-primary-contact-set"),
-        )
-        .await;
+        let message = s.page.t("customer-primary-contact-set");
+        return admin::done(s, message, &back_to(id, "contacts")).await;
     }
     Ok(back(id, "contacts"))
 }

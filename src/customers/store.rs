@@ -355,6 +355,15 @@ impl From<sqlx::Error> for SaveError {
     }
 }
 
+impl crate::db::Conflict for SaveError {
+    fn into_failure(self) -> Option<sqlx::Error> {
+        match self {
+            SaveError::DocumentTaken => None,
+            SaveError::Db(err) => Some(err),
+        }
+    }
+}
+
 /// The active account with this CNPJ, for linking a contact to it.
 pub async fn account_by_document(
     tx: &mut PgConnection,

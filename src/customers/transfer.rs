@@ -3,8 +3,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Multipart;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::customers::csv::{self, ExportRow, RowError};
@@ -13,9 +13,9 @@ use crate::customers::handlers::ListQuery;
 use crate::customers::model::CustomerKind;
 use crate::customers::store::{self, SaveError, SearchText};
 use crate::error::Result;
+use crate::web::admin;
 use crate::web::form::{self, Query};
 use crate::web::page::PageCtx;
-use crate::web::session::{FlashKind, push_flash};
 
 /// An export holds at most this many customers; narrow the search for more.
 const EXPORT_LIMIT: i64 = 200_000;
@@ -113,16 +113,12 @@ pub async fn import_customers(
         }
     }
     let refuse = |s: SignedIn<Supervisor>, errors: Vec<RowError>, file_name: String| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ImportPage {
-                ctx: s.page,
-                errors,
-                columns: csv::COLUMNS,
-                file_name,
-            },
-        )
-            .into_response()
+        admin::unprocessable(ImportPage {
+            ctx: s.page,
+            errors,
+            columns: csv::COLUMNS,
+            file_name,
+        })
     };
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         let errors = vec![RowError {
@@ -130,12 +126,12 @@ pub async fn import_customers(
             column: String::new(),
             key: "import-no-file",
         }];
-        return Ok(refuse(s, errors, String::new()));
+        return refuse(s, errors, String::new());
     };
     let lookups = store::import_lookups(&mut s.tx).await?;
     let rows = match csv::parse(&bytes, &lookups) {
         Ok(rows) => rows,
-        Err(errors) => return Ok(refuse(s, errors, file_name)),
+        Err(errors) => return refuse(s, errors, file_name),
     };
     let mut imported = 0usize;
     for (index, row) in rows.iter().enumerate() {
@@ -152,18 +148,12 @@ pub async fn import_customers(
                     column: "documento".into(),
                     key: "error-document-taken",
                 }];
-                return Ok(refuse(s, errors, file_name));
+                return refuse(s, errors, file_name);
             }
             Err(SaveError::Db(err)) => return Err(err.into()),
         }
     }
-    s.tx.commit().await?;
     tracing::info!(imported, "customers imported");
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1("import-done", "count", imported),
-    )
-    .await;
-    Ok(Redirect::to("/customers").into_response())
+    let message = s.page.t1("import-done", "count", imported);
+    admin::done(s, message, "/customers").await
 }

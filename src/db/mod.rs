@@ -3,6 +3,7 @@
 //! due rows across tenants, then entering one) and the request's list cache.
 
 pub mod claim;
+mod conflict;
 pub mod embedded;
 pub mod list_cache;
 mod tenant_tx;
@@ -14,6 +15,7 @@ use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub use conflict::{Conflict, WriteError, violates};
 pub use embedded::{EmbeddedCluster, EmbeddedError};
 pub use tenant_tx::{
     TenantTx, begin_detached, begin_provisioning_tx, begin_tenant_tx, begin_tenant_tx_planned,

@@ -3,10 +3,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
@@ -21,10 +21,10 @@ use crate::entitlements::store::{
 };
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -49,12 +49,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/entitlements/templates/{id}/deactivate",
             template,
-            |s: SignedIn<Admin>, p: Path<String>| set_template_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Templates, s, id, false),
         ),
         Route::post(
             "/admin/entitlements/templates/{id}/reactivate",
             template,
-            |s: SignedIn<Admin>, p: Path<String>| set_template_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Templates, s, id, true),
         ),
         Route::get("/admin/entitlements/{id}", one, show_entitlement),
         Route::post("/admin/entitlements/{id}", one, update_entitlement),
@@ -240,14 +240,8 @@ async fn create_entitlement(
             None => choice_error(&mut errors, "customer_id"),
             Some(customer) => match store::create(&mut s.tx, customer.id, &parsed).await {
                 Ok(id) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("entitlement-created", "name", &parsed.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/entitlements/{id}")).into_response());
+                    let to = format!("/admin/entitlements/{id}");
+                    return admin::saved(s, "entitlement-created", &parsed.name, &to).await;
                 }
                 Err(SaveError::Choice(field)) => choice_error(&mut errors, field),
                 Err(SaveError::Db(err)) => return Err(err.into()),
@@ -255,7 +249,7 @@ async fn create_entitlement(
         }
     }
     let page = new_page(&mut s, String::new(), input, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 // One entitlement -------------------------------------------------------------
@@ -389,15 +383,8 @@ async fn update_entitlement(
             };
             match store::update(&mut s.tx, &current, &parsed, status, due).await {
                 Ok(()) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("entitlement-saved", "name", &parsed.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/entitlements/{}", current.id))
-                        .into_response());
+                    let to = format!("/admin/entitlements/{}", current.id);
+                    return admin::saved(s, "entitlement-saved", &parsed.name, &to).await;
                 }
                 Err(SaveError::Choice(field)) => choice_error(&mut errors, field),
                 Err(SaveError::Db(err)) => return Err(err.into()),
@@ -405,36 +392,25 @@ async fn update_entitlement(
         }
     }
     let page = entitlement_page(&mut s, current, Some(input), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn activate(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
     let e = find(&mut s, &id).await?;
     let back = format!("/admin/entitlements/{}", e.id);
     if e.state() != Status::Draft {
-        push_flash(
-            &s.session,
-            FlashKind::Error,
-            s.page.t("entitlement-error-not-draft"),
-        )
-        .await;
-        return Ok(Redirect::to(&back).into_response());
+        let message = s.page.t("entitlement-error-not-draft");
+        return Ok(admin::refused(&s, message, &back).await);
     }
     let status = model::activation(e.starts_on, e.ends_on, today(&s));
     let due = model::status_due_at(status, e.starts_on, e.ends_on, s.user.time_zone);
     store::set_status(&mut s.tx, e.id, status, due).await?;
-    s.tx.commit().await?;
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(
-            "entitlement-status-now",
-            "status",
-            s.page.t(status.label_key()),
-        ),
-    )
-    .await;
-    Ok(Redirect::to(&back).into_response())
+    let message = s.page.t1(
+        "entitlement-status-now",
+        "status",
+        s.page.t(status.label_key()),
+    );
+    admin::done(s, message, &back).await
 }
 
 // Templates --------------------------------------------------------------------
@@ -502,22 +478,14 @@ async fn create_template(
     if let Ok(parsed) = TemplateInput::parse(&input).map_err(|e| errors = e) {
         match store::create_template(&mut s.tx, &parsed).await {
             Ok(id) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-created", "name", &parsed.name),
-                )
-                .await;
-                return Ok(
-                    Redirect::to(&format!("/admin/entitlements/templates/{id}")).into_response()
-                );
+                let to = format!("/admin/entitlements/templates/{id}");
+                return admin::saved(s, "catalog-item-created", &parsed.name, &to).await;
             }
             Err(err) => template_error(&mut errors, err)?,
         }
     }
     let page = templates_page(&mut s, input, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 fn template_form(t: &TemplateRow) -> TemplateForm {
@@ -565,17 +533,8 @@ async fn update_template(
     if let Ok(parsed) = TemplateInput::parse(&input).map_err(|e| errors = e) {
         match store::update_template(&mut s.tx, template.id, &parsed).await {
             Ok(()) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-saved", "name", &parsed.name),
-                )
-                .await;
-                return Ok(
-                    Redirect::to(&format!("/admin/entitlements/templates/{}", template.id))
-                        .into_response(),
-                );
+                let to = format!("/admin/entitlements/templates/{}", template.id);
+                return admin::saved(s, "catalog-item-saved", &parsed.name, &to).await;
             }
             Err(err) => template_error(&mut errors, err)?,
         }
@@ -587,27 +546,26 @@ async fn update_template(
         input,
         errors,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_template_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let template = find_template(&mut s, &id).await?;
-    store::set_template_active(&mut s.tx, template.id, active).await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &template.name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/entitlements/templates/{}", template.id)).into_response())
+struct Templates;
+
+impl Switch for Templates {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(template) = store::find_template(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        store::set_template_active(tx, template.id, active).await?;
+        Ok(Switched::Done(template.name))
+    }
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/entitlements/templates/{id}")
+    }
 }

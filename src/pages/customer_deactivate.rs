@@ -5,9 +5,10 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::signed_in::{SignedIn, Supervisor};
-use crate::customers::handlers::set_active;
 use crate::customers::store::{self, CustomerRow};
+use crate::customers::switch::Customers;
 use crate::error::{Result, not_found};
+use crate::web::admin;
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::{Form, parse_id};
 
@@ -79,5 +80,5 @@ pub async fn deactivate_customer(
     if !confirmation.given() {
         return Ok(confirm_page(&mut s, &customer).await?.refusal());
     }
-    set_active(s, Path(id), false).await
+    admin::set_active(Customers, s, id, false).await
 }

@@ -2,15 +2,15 @@
 //! remain, and its offer to new cases, for good.
 
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::entitlements::model::Status;
 use crate::entitlements::store::{self, EntitlementRow};
 use crate::error::{Result, not_found};
+use crate::web::admin;
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::{Form, parse_id};
-use crate::web::session::{FlashKind, push_flash};
 
 async fn find(s: &mut SignedIn<Admin>, id: &str) -> Result<EntitlementRow> {
     store::find(&mut s.tx, parse_id(id)?)
@@ -76,13 +76,8 @@ async fn confirm_page(s: &mut SignedIn<Admin>, e: &EntitlementRow) -> Result<Con
 
 /// Only an entitlement still open (draft, waiting or active) can be cancelled.
 async fn refuse_closed(s: &SignedIn<Admin>, e: &EntitlementRow) -> Response {
-    push_flash(
-        &s.session,
-        FlashKind::Error,
-        s.page.t("entitlement-error-not-open"),
-    )
-    .await;
-    Redirect::to(&format!("/admin/entitlements/{}", e.id)).into_response()
+    let message = s.page.t("entitlement-error-not-open");
+    admin::refused(s, message, &format!("/admin/entitlements/{}", e.id)).await
 }
 
 /// GET /admin/entitlements/{id}/cancel: what cancelling will lose.
@@ -110,16 +105,10 @@ pub async fn cancel_entitlement(
         return Ok(confirm_page(&mut s, &e).await?.refusal());
     }
     store::set_status(&mut s.tx, e.id, Status::Cancelled, None).await?;
-    s.tx.commit().await?;
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(
-            "entitlement-status-now",
-            "status",
-            s.page.t(Status::Cancelled.label_key()),
-        ),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/entitlements/{}", e.id)).into_response())
+    let message = s.page.t1(
+        "entitlement-status-now",
+        "status",
+        s.page.t(Status::Cancelled.label_key()),
+    );
+    admin::done(s, message, &format!("/admin/entitlements/{}", e.id)).await
 }

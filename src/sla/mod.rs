@@ -1,7 +1,10 @@
 //! Service-level agreements: business-hours calendars, SLAs with their KPI
 //! items, and the KPI instances that time every case.
 
+pub mod admin_store;
 pub mod calendar;
+pub mod calendar_store;
+pub mod case_tab;
 pub mod case_timer;
 pub mod condition;
 pub mod defaults;

@@ -1,17 +1,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::error::{Result, not_found};
 use crate::users::model::{self, NewUser, NewUserForm, Role};
-use crate::users::store::{self, CreateError, UserRow};
-use crate::web::form::{FieldErrors, Form, parse_id};
+use crate::users::store::{self, UserRow};
+use crate::web::admin::{self, Switch, Switched};
+use crate::web::form::{FieldError, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
-use crate::web::session::{FlashKind, push_flash};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "users/list.html")]
@@ -56,27 +57,23 @@ pub async fn create_user(
             password: String::new(),
             ..input
         };
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            NewUserPage {
-                ctx,
-                input,
-                errors,
-                roles: Role::ALL,
-            },
-        )
-            .into_response()
+        admin::unprocessable(NewUserPage {
+            ctx,
+            input,
+            errors,
+            roles: Role::ALL,
+        })
     };
     let user = match NewUser::parse(&input) {
         Ok(user) => user,
-        Err(errors) => return Ok(redisplay(s.page, input, errors)),
+        Err(errors) => return redisplay(s.page, input, errors),
     };
     let hash = tokio::task::spawn_blocking(move || user.password.hash().map(|h| (user, h)))
         .await
         .map_err(anyhow::Error::from)??;
     let (user, hash) = hash;
     let tenant_id = s.tx.tenant_id();
-    match store::create(
+    let written = store::create(
         &mut s.tx,
         tenant_id,
         &user.email,
@@ -84,24 +81,12 @@ pub async fn create_user(
         user.role,
         &hash,
     )
-    .await
-    {
-        Ok(_) => {}
-        Err(CreateError::EmailTaken) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "error-email-taken");
-            return Ok(redisplay(s.page, input, errors));
-        }
-        Err(CreateError::Db(err)) => return Err(err.into()),
-    }
-    s.tx.commit().await?;
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1("user-created", "name", &user.name),
-    )
     .await;
-    Ok(Redirect::to("/admin/users").into_response())
+    let mut errors = FieldErrors::default();
+    if admin::unless_taken(written, &mut errors, "email", "error-email-taken")?.is_none() {
+        return redisplay(s.page, input, errors);
+    }
+    admin::saved(s, "user-created", &user.name, "/admin/users").await
 }
 
 #[derive(Template, WebTemplate)]
@@ -142,70 +127,64 @@ pub async fn change_role(
         .ok_or_else(not_found)?;
     let back = format!("/admin/users/{}", user.id);
     let Some(role) = Role::parse(&input.role) else {
-        push_flash(
-            &s.session,
-            FlashKind::Error,
-            s.page.t("error-choose-option"),
-        )
-        .await;
-        return Ok(Redirect::to(&back).into_response());
+        return Ok(admin::refused(&s, s.page.t("error-choose-option"), &back).await);
     };
     if role != Role::Admin {
         let admins = store::lock_active_admins(&mut s.tx).await?;
         if model::may_stop_being_admin(&admins, user.id).is_err() {
-            push_flash(&s.session, FlashKind::Error, s.page.t("user-last-admin")).await;
-            return Ok(Redirect::to(&back).into_response());
+            return Ok(admin::refused(&s, s.page.t("user-last-admin"), &back).await);
         }
     }
     store::set_role(&mut s.tx, user.id, role).await?;
-    s.tx.commit().await?;
     tracing::info!(user = %user.id, role = %role, "role changed");
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1("user-role-changed", "name", &user.name),
-    )
-    .await;
-    Ok(Redirect::to(&back).into_response())
+    admin::saved(s, "user-role-changed", &user.name, &back).await
 }
 
-pub async fn deactivate_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
-    let user = store::find(&mut s.tx, parse_id(&id)?)
-        .await?
-        .ok_or_else(not_found)?;
-    let back = format!("/admin/users/{}", user.id);
-    if user.id == s.user.id {
-        push_flash(&s.session, FlashKind::Error, s.page.t("user-not-yourself")).await;
-        return Ok(Redirect::to(&back).into_response());
-    }
-    let admins = store::lock_active_admins(&mut s.tx).await?;
-    if model::may_stop_being_admin(&admins, user.id).is_err() {
-        push_flash(&s.session, FlashKind::Error, s.page.t("user-last-admin")).await;
-        return Ok(Redirect::to(&back).into_response());
-    }
-    store::set_active(&mut s.tx, user.id, false).await?;
-    s.tx.commit().await?;
-    tracing::info!(user = %user.id, "user deactivated");
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1("user-deactivated", "name", &user.name),
-    )
-    .await;
-    Ok(Redirect::to(&back).into_response())
+pub async fn deactivate_user(s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
+    let me = s.user.id;
+    admin::set_active(Users { me }, s, id, false).await
 }
 
-pub async fn reactivate_user(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
-    let user = store::find(&mut s.tx, parse_id(&id)?)
-        .await?
-        .ok_or_else(not_found)?;
-    store::set_active(&mut s.tx, user.id, true).await?;
-    s.tx.commit().await?;
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1("user-reactivated", "name", &user.name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/users/{}", user.id)).into_response())
+pub async fn reactivate_user(s: SignedIn<Admin>, Path(id): Path<String>) -> Result<Response> {
+    let me = s.user.id;
+    admin::set_active(Users { me }, s, id, true).await
+}
+
+/// Users as the signed-in admin `me` turns them off and on: never oneself,
+/// and never the workspace's last active admin.
+struct Users {
+    me: Uuid,
+}
+
+impl Switch for Users {
+    const SAID: (&'static str, &'static str) = ("user-reactivated", "user-deactivated");
+
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(user) = store::find(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        if !active {
+            if user.id == self.me {
+                return Ok(Switched::Refused(FieldError::plain("user-not-yourself")));
+            }
+            let admins = store::lock_active_admins(tx).await?;
+            if model::may_stop_being_admin(&admins, user.id).is_err() {
+                return Ok(Switched::Refused(FieldError::plain("user-last-admin")));
+            }
+        }
+        store::set_active(tx, user.id, active).await?;
+        if !active {
+            tracing::info!(user = %user.id, "user deactivated");
+        }
+        Ok(Switched::Done(user.name))
+    }
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/users/{id}")
+    }
 }

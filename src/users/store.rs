@@ -22,6 +22,15 @@ pub enum CreateError {
     Db(sqlx::Error),
 }
 
+impl crate::db::Conflict for CreateError {
+    fn into_failure(self) -> Option<sqlx::Error> {
+        match self {
+            CreateError::EmailTaken => None,
+            CreateError::Db(err) => Some(err),
+        }
+    }
+}
+
 pub async fn list(tx: &mut PgConnection) -> Result<Vec<UserRow>, sqlx::Error> {
     let rows = sqlx::query!(
         "select id, email, name, role, active from users order by active desc, name, email"

@@ -24,7 +24,7 @@ use crate::error::ErrorPage;
 
 // The field problems and text rules every model uses live in `core`; forms
 // are where they are met, so they are at hand here too.
-pub use crate::core::field_errors::FieldErrors;
+pub use crate::core::field_errors::{Arg, FieldError, FieldErrors};
 pub use crate::core::text::*;
 
 pub struct Form<T>(pub T);

@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 
 use crate::app::AppState;
 use crate::core::dates;
+use crate::core::field_errors::FieldError;
 use crate::core::lang::Lang;
 use crate::core::role::Role;
 use crate::web::csrf;
@@ -61,6 +62,11 @@ impl PageCtx {
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
         self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    /// A field's problem, put into words for the reader.
+    pub fn say(&self, error: &FieldError) -> String {
+        error.text(self.lang)
     }
 
     pub fn asset(&self, file: &str) -> String {

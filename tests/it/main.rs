@@ -26,6 +26,7 @@ mod e2e_stale_edit;
 mod edges;
 mod embedded_cluster;
 mod entitlements_admin;
+mod handlers_hold_no_sql;
 mod hostile_input;
 mod languages;
 mod mail_outbox;

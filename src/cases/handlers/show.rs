@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::extract::Path;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::auth::signed_in::SignedIn;
@@ -22,6 +21,7 @@ use crate::catalog::store::Choice;
 use crate::core::duration;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::Calendar;
+use crate::sla::case_tab::{self, SlaHistoryRow, SlaInstance};
 use crate::sla::model::{Kpi, KpiStatus};
 use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{FieldErrors, Query};
@@ -218,7 +218,11 @@ async fn page_of(
     let assigns = active && s.page.has_role("supervisor");
     let sla_tab = tab == Tab::Sla;
     let sla_chips = to_chips(s, around.sla_chips, case.number().to_string()).await?;
-    let sla_instances = sla_instances(&mut s.tx, case.id, sla_tab).await?;
+    let sla_instances = if sla_tab {
+        case_tab::instances(&mut s.tx, case.id).await?
+    } else {
+        Vec::new()
+    };
     let names = if relationships || summary {
         s.lists.case_names(&mut s.tx).await?
     } else {
@@ -584,237 +588,46 @@ pub async fn sla_chips_fragment(
     })
 }
 
-#[derive(Debug, FromRow)]
-struct InstanceRow {
-    id: Uuid,
-    kpi: String,
-    status: String,
-    started_at: DateTime<Utc>,
-    warning_at: DateTime<Utc>,
-    failure_at: DateTime<Utc>,
-    succeeded_at: Option<DateTime<Utc>>,
-    paused_minutes: i32,
-    item_name: Option<String>,
-    sla_name: Option<String>,
-}
-
-#[derive(Debug, FromRow)]
-pub struct SlaHistoryRow {
-    pub instance_id: Uuid,
-    pub at: DateTime<Utc>,
-    pub event: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
-    pub detail: serde_json::Value,
-    pub actor: Option<String>,
-}
-
-impl SlaHistoryRow {
-    pub fn event_key(&self) -> &'static str {
-        sla_event_key(&self.event)
+/// The step's own facts, in words: time paused or closed, the deadline
+/// it had before a re-evaluation, whether it was met late. Ids are left
+/// out: the item and the pause reason have their own columns.
+pub fn sla_step_details(ctx: &PageCtx, step: &SlaHistoryRow) -> Vec<String> {
+    let detail = &step.detail;
+    let minutes = |key: &str| detail.get(key).and_then(serde_json::Value::as_i64);
+    let flag = |key: &str| detail.get(key).and_then(serde_json::Value::as_bool) == Some(true);
+    let mut parts = Vec::new();
+    if let Some(m) = minutes("paused_minutes") {
+        parts.push(format!(
+            "{}: {}",
+            ctx.t("sla-case-detail-paused-minutes"),
+            hours_minutes(m)
+        ));
     }
-
-    pub fn before_key(&self) -> Option<&'static str> {
-        self.from_status
-            .as_deref()
-            .and_then(KpiStatus::parse)
-            .map(KpiStatus::label_key)
+    if let Some(m) = minutes("closed_minutes") {
+        parts.push(format!(
+            "{}: {}",
+            ctx.t("sla-case-detail-closed-minutes"),
+            hours_minutes(m)
+        ));
     }
-
-    pub fn after_key(&self) -> Option<&'static str> {
-        self.to_status
-            .as_deref()
-            .and_then(KpiStatus::parse)
-            .map(KpiStatus::label_key)
+    if let Some(before) = detail
+        .get("failure_before")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+    {
+        parts.push(format!(
+            "{}: {}",
+            ctx.t("sla-case-detail-failure-before"),
+            ctx.datetime(&before.with_timezone(&Utc))
+        ));
     }
-
-    /// The step's own facts, in words: time paused or closed, the deadline
-    /// it had before a re-evaluation, whether it was met late. Ids are left
-    /// out: the item and the pause reason have their own columns.
-    pub fn details(&self, ctx: &PageCtx) -> Vec<String> {
-        let detail = &self.detail;
-        let minutes = |key: &str| detail.get(key).and_then(serde_json::Value::as_i64);
-        let flag = |key: &str| detail.get(key).and_then(serde_json::Value::as_bool) == Some(true);
-        let mut parts = Vec::new();
-        if let Some(m) = minutes("paused_minutes") {
-            parts.push(format!(
-                "{}: {}",
-                ctx.t("sla-case-detail-paused-minutes"),
-                hours_minutes(m)
-            ));
-        }
-        if let Some(m) = minutes("closed_minutes") {
-            parts.push(format!(
-                "{}: {}",
-                ctx.t("sla-case-detail-closed-minutes"),
-                hours_minutes(m)
-            ));
-        }
-        if let Some(before) = detail
-            .get("failure_before")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        {
-            parts.push(format!(
-                "{}: {}",
-                ctx.t("sla-case-detail-failure-before"),
-                ctx.datetime(&before.with_timezone(&Utc))
-            ));
-        }
-        if flag("late") {
-            parts.push(ctx.t("sla-case-detail-late"));
-        }
-        if flag("no_item_applies") {
-            parts.push(ctx.t("sla-case-detail-no-item"));
-        }
-        parts
+    if flag("late") {
+        parts.push(ctx.t("sla-case-detail-late"));
     }
-}
-
-#[derive(Debug, FromRow)]
-pub struct SlaPauseRow {
-    pub instance_id: Uuid,
-    pub paused_at: DateTime<Utc>,
-    pub resumed_at: Option<DateTime<Utc>>,
-    pub paused_minutes: Option<i32>,
-    pub reason: Option<String>,
-}
-
-impl SlaPauseRow {
-    pub fn minutes(&self) -> String {
-        self.paused_minutes
-            .map(|m| hours_minutes(i64::from(m)))
-            .unwrap_or_default()
+    if flag("no_item_applies") {
+        parts.push(ctx.t("sla-case-detail-no-item"));
     }
-}
-
-/// A KPI instance of the SLA tab with everything that explains its deadlines.
-#[derive(Debug)]
-pub struct SlaInstance {
-    pub kpi: Kpi,
-    pub status: KpiStatus,
-    pub started_at: DateTime<Utc>,
-    pub warning_at: DateTime<Utc>,
-    pub failure_at: DateTime<Utc>,
-    pub succeeded_at: Option<DateTime<Utc>>,
-    pub paused_minutes: i32,
-    pub item_name: Option<String>,
-    pub sla_name: Option<String>,
-    pub history: Vec<SlaHistoryRow>,
-    pub pauses: Vec<SlaPauseRow>,
-}
-
-impl SlaInstance {
-    pub fn paused(&self) -> String {
-        hours_minutes(i64::from(self.paused_minutes))
-    }
-
-    pub fn kpi_key(&self) -> &'static str {
-        self.kpi.label_key()
-    }
-
-    pub fn status_key(&self) -> &'static str {
-        self.status.label_key()
-    }
-
-    pub fn tone(&self) -> &'static str {
-        self.status.tone()
-    }
-}
-
-/// The SLA tab's data: the instances, then their history and pause ledger
-/// in one query each.
-async fn sla_instances(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    needed: bool,
-) -> std::result::Result<Vec<SlaInstance>, sqlx::Error> {
-    let rows: Vec<InstanceRow> = when(
-        needed,
-        sqlx::query_as(
-            "select i.id, i.kpi, i.status, i.started_at, i.warning_at, i.failure_at, i.succeeded_at,
-                    i.paused_minutes, catalog_name(it.name, it.names) as item_name,
-                    catalog_name(sl.name, sl.names) as sla_name
-               from sla_kpi_instances i
-               left join sla_items it on it.id = i.sla_item_id
-               left join slas sl on sl.id = it.sla_id
-              where i.case_id = $1
-              order by i.kpi",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *tx),
-    )
-    .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut history: Vec<SlaHistoryRow> = when(
-        !ids.is_empty(),
-        sqlx::query_as(
-            "select h.instance_id, h.at, h.event, h.from_status, h.to_status, h.detail,
-                    (select name from users where id = h.actor_id) as actor
-               from sla_kpi_history h
-              where h.instance_id = any($1)
-              order by h.at, h.id",
-        )
-        .bind(&ids[..])
-        .fetch_all(&mut *tx),
-    )
-    .await?;
-    let mut pauses: Vec<SlaPauseRow> = when(
-        !ids.is_empty(),
-        sqlx::query_as(
-            "select p.instance_id, p.paused_at, p.resumed_at, p.paused_minutes,
-                    (select name from status_reasons where id = p.status_reason_id) as reason
-               from sla_kpi_pauses p
-              where p.instance_id = any($1)
-              order by p.paused_at, p.id",
-        )
-        .bind(&ids[..])
-        .fetch_all(&mut *tx),
-    )
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut history)
-                .into_iter()
-                .partition(|h| h.instance_id == row.id);
-            history = rest;
-            let (own_pauses, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut pauses)
-                .into_iter()
-                .partition(|p| p.instance_id == row.id);
-            pauses = rest;
-            Some(SlaInstance {
-                kpi: Kpi::parse(&row.kpi)?,
-                status: KpiStatus::parse(&row.status)?,
-                started_at: row.started_at,
-                warning_at: row.warning_at,
-                failure_at: row.failure_at,
-                succeeded_at: row.succeeded_at,
-                paused_minutes: row.paused_minutes,
-                item_name: row.item_name,
-                sla_name: row.sla_name,
-                history: mine,
-                pauses: own_pauses,
-            })
-        })
-        .collect())
-}
-
-/// The label of an SLA history event.
-pub fn sla_event_key(event: &str) -> &'static str {
-    match event {
-        "started" => "sla-case-event-started",
-        "paused" => "sla-case-event-paused",
-        "resumed" => "sla-case-event-resumed",
-        "warned" => "sla-case-event-warned",
-        "failed" => "sla-case-event-failed",
-        "succeeded" => "sla-case-event-succeeded",
-        "cancelled" => "sla-case-event-cancelled",
-        "reevaluated" => "sla-case-event-reevaluated",
-        "reopened" => "sla-case-event-reopened",
-        "action" => "sla-case-event-action",
-        _ => "sla-case-event-other",
-    }
+    parts
 }
 
 #[cfg(test)]

@@ -3,18 +3,19 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{CaseState, ListItemForm, ListItemInput, ListKind};
-use crate::catalog::store::{self, ListItem, WriteError};
+use crate::catalog::store::{self, ListItem};
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -47,12 +48,16 @@ pub fn routes() -> Vec<Route> {
                 Route::post(
                     paths.deactivate,
                     item,
-                    move |s: SignedIn<Admin>, p: Path<String>| set_active(kind, s, p, false),
+                    move |s: SignedIn<Admin>, Path(id): Path<String>| {
+                        admin::set_active(kind, s, id, false)
+                    },
                 ),
                 Route::post(
                     paths.reactivate,
                     item,
-                    move |s: SignedIn<Admin>, p: Path<String>| set_active(kind, s, p, true),
+                    move |s: SignedIn<Admin>, Path(id): Path<String>| {
+                        admin::set_active(kind, s, id, true)
+                    },
                 ),
             ]
         })
@@ -130,19 +135,9 @@ async fn create_item(
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
     if let Ok(item) = ListItemInput::parse(kind, &input).map_err(|e| errors = e) {
-        match store::create_item(&mut s.tx, kind, &item).await {
-            Ok(_) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-created", "name", &item.name),
-                )
-                .await;
-                return Ok(Redirect::to(kind.paths().list).into_response());
-            }
-            Err(WriteError::NameTaken) => errors.add("name", "error-name-taken"),
-            Err(WriteError::Db(err)) => return Err(err.into()),
+        let written = store::create_item(&mut s.tx, kind, &item).await;
+        if admin::unless_taken(written, &mut errors, "name", "error-name-taken")?.is_some() {
+            return admin::saved(s, "catalog-item-created", &item.name, kind.paths().list).await;
         }
     }
     let mut s = s;
@@ -155,7 +150,7 @@ async fn create_item(
         errors,
         states: CaseState::ALL,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn show_item(
@@ -188,19 +183,9 @@ async fn update_item(
         .ok_or_else(not_found)?;
     let mut errors = FieldErrors::default();
     if let Ok(parsed) = ListItemInput::parse(kind, &input).map_err(|e| errors = e) {
-        match store::update_item(&mut s.tx, kind, item.id, &parsed).await {
-            Ok(_) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-saved", "name", &parsed.name),
-                )
-                .await;
-                return Ok(Redirect::to(kind.paths().list).into_response());
-            }
-            Err(WriteError::NameTaken) => errors.add("name", "error-name-taken"),
-            Err(WriteError::Db(err)) => return Err(err.into()),
+        let written = store::update_item(&mut s.tx, kind, item.id, &parsed).await;
+        if admin::unless_taken(written, &mut errors, "name", "error-name-taken")?.is_some() {
+            return admin::saved(s, "catalog-item-saved", &parsed.name, kind.paths().list).await;
         }
     }
     let page = ItemPage {
@@ -211,30 +196,25 @@ async fn update_item(
         errors,
         states: CaseState::ALL,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    kind: ListKind,
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let item = store::find_item(&mut s.tx, kind, parse_id(&id)?)
-        .await?
-        .ok_or_else(not_found)?;
-    store::set_item_active(&mut s.tx, kind, item.id, active).await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &item.name),
-    )
-    .await;
-    Ok(Redirect::to(kind.paths().list).into_response())
+/// A list's entries are turned off and on in place; the list shows both.
+impl Switch for ListKind {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(item) = store::find_item(tx, *self, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        store::set_item_active(tx, *self, item.id, active).await?;
+        Ok(Switched::Done(item.name))
+    }
+
+    fn back(&self, _: Uuid) -> String {
+        self.paths().list.to_owned()
+    }
 }

@@ -3,19 +3,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{self, ProductForm, ProductInput, ProductKind, ProductState};
-use crate::catalog::store::{self, BundleItem, Choice, ProductRow, WriteError};
+use crate::catalog::store::{self, BundleItem, Choice, ProductRow};
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
+use crate::web::admin;
 use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -95,19 +94,11 @@ async fn create_product(
                 product.family_id,
             )
             .await;
-            match created {
-                Ok(id) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-created", "name", &product.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/products/{id}")).into_response());
-                }
-                Err(WriteError::NameTaken) => errors.add("code", "error-code-or-name-taken"),
-                Err(WriteError::Db(err)) => return Err(err.into()),
+            if let Some(id) =
+                admin::unless_taken(created, &mut errors, "code", "error-code-or-name-taken")?
+            {
+                let to = format!("/admin/products/{id}");
+                return admin::saved(s, "catalog-item-created", &product.name, &to).await;
             }
         }
     }
@@ -120,7 +111,7 @@ async fn create_product(
         input,
         errors,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn product_page(
@@ -186,7 +177,7 @@ async fn update_product(
         if parsed.family_id == Some(product.id) {
             errors.add("family_id", "error-choose-option");
         } else {
-            match store::update_product(
+            let written = store::update_product(
                 &mut s.tx,
                 product.id,
                 &parsed.code,
@@ -194,27 +185,17 @@ async fn update_product(
                 &parsed.description,
                 parsed.family_id,
             )
-            .await
+            .await;
+            if admin::unless_taken(written, &mut errors, "code", "error-code-or-name-taken")?
+                .is_some()
             {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-saved", "name", &parsed.name),
-                    )
-                    .await;
-                    return Ok(
-                        Redirect::to(&format!("/admin/products/{}", product.id)).into_response()
-                    );
-                }
-                Err(WriteError::NameTaken) => errors.add("code", "error-code-or-name-taken"),
-                Err(WriteError::Db(err)) => return Err(err.into()),
+                let to = format!("/admin/products/{}", product.id);
+                return admin::saved(s, "catalog-item-saved", &parsed.name, &to).await;
             }
         }
     }
     let page = product_page(&mut s, product, Some(fixed), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,12 +220,11 @@ async fn change_state(
     match outcome {
         Ok(to) => {
             store::set_product_state(&mut s.tx, product.id, to).await?;
-            s.tx.commit().await?;
-            push_flash(&s.session, FlashKind::Success, s.page.t(to.label_key())).await;
+            let message = s.page.t(to.label_key());
+            admin::done(s, message, &back).await
         }
-        Err(key) => push_flash(&s.session, FlashKind::Error, s.page.t(key)).await,
+        Err(key) => Ok(admin::refused(&s, s.page.t(key), &back).await),
     }
-    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -279,10 +259,10 @@ async fn put_bundle_item(
         {
             store::put_bundle_item(&mut s.tx, bundle.id, product.id, quantity).await?;
             s.tx.commit().await?;
+            Ok(Redirect::to(&back).into_response())
         }
-        _ => push_flash(&s.session, FlashKind::Error, s.page.t("error-bundle-item")).await,
+        _ => Ok(admin::refused(&s, s.page.t("error-bundle-item"), &back).await),
     }
-    Ok(Redirect::to(&back).into_response())
 }
 
 async fn remove_bundle_item(

@@ -4,9 +4,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
@@ -15,10 +15,10 @@ use crate::catalog::store::{self, CascadeRow, Choice, Level, WriteError};
 use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -91,12 +91,14 @@ pub fn routes() -> Vec<Route> {
         routes.push(Route::post(
             base.1,
             access,
-            move |s: SignedIn<Admin>, p: Path<String>| set_active(level, s, p, false),
+            move |s: SignedIn<Admin>, Path(id): Path<String>| {
+                admin::set_active(level, s, id, false)
+            },
         ));
         routes.push(Route::post(
             base.2,
             access,
-            move |s: SignedIn<Admin>, p: Path<String>| set_active(level, s, p, true),
+            move |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(level, s, id, true),
         ));
     }
     routes
@@ -203,16 +205,7 @@ async fn add(
     let error = match form::required_line(&input.name, 120) {
         Err(key) => key,
         Ok(name) => match store::create_level_item(&mut s.tx, level, parent_id, &name).await {
-            Ok(_) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-created", "name", &name),
-                )
-                .await;
-                return Ok(Redirect::to("/admin/reasons").into_response());
-            }
+            Ok(_) => return admin::saved(s, "catalog-item-created", &name, "/admin/reasons").await,
             Err(WriteError::NameTaken) => "error-name-taken",
             Err(WriteError::Db(err)) => return Err(err.into()),
         },
@@ -223,7 +216,7 @@ async fn add(
         branches,
         failed: Some((action, input.name, error)),
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 #[derive(Template, WebTemplate)]
@@ -274,19 +267,9 @@ async fn rename(
     let name = errors.check("name", form::required_line(&input.name, 120));
     let names = Names::parse(&input.name_gl, &input.name_en, &mut errors);
     if let (Some(name), true) = (name, errors.is_empty()) {
-        match store::rename_level_item(&mut s.tx, level, item.id, &name, &names).await {
-            Ok(_) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-saved", "name", &name),
-                )
-                .await;
-                return Ok(Redirect::to("/admin/reasons").into_response());
-            }
-            Err(WriteError::NameTaken) => errors.add("name", "error-name-taken"),
-            Err(WriteError::Db(err)) => return Err(err.into()),
+        let written = store::rename_level_item(&mut s.tx, level, item.id, &name, &names).await;
+        if admin::unless_taken(written, &mut errors, "name", "error-name-taken")?.is_some() {
+            return admin::saved(s, "catalog-item-saved", &name, "/admin/reasons").await;
         }
     }
     let page = CascadeItemPage {
@@ -297,32 +280,27 @@ async fn rename(
         input,
         errors,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    level: Level,
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let (item, _) = store::find_level_item(&mut s.tx, level, parse_id(&id)?)
-        .await?
-        .ok_or_else(not_found)?;
-    store::set_level_item_active(&mut s.tx, level, item.id, active).await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &item.name),
-    )
-    .await;
-    Ok(Redirect::to("/admin/reasons").into_response())
+/// Each level's entries are turned off and on from the cascade page.
+impl Switch for Level {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some((item, _)) = store::find_level_item(tx, *self, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        store::set_level_item_active(tx, *self, item.id, active).await?;
+        Ok(Switched::Done(item.name))
+    }
+
+    fn back(&self, _: Uuid) -> String {
+        "/admin/reasons".to_owned()
+    }
 }
 
 #[derive(Template, WebTemplate)]

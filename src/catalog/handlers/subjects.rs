@@ -3,21 +3,21 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{self, MoveRefusal, TreeRow, optional_id};
-use crate::catalog::store::{self, WriteError};
+use crate::catalog::store;
 use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -30,12 +30,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/subjects/{id}/deactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Subjects, s, id, false),
         ),
         Route::post(
             "/admin/subjects/{id}/reactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Subjects, s, id, true),
         ),
     ]
 }
@@ -119,27 +119,19 @@ async fn create_subject(
         if !parent_known {
             errors.add("parent_id", "error-choose-option");
         } else {
-            match store::create_subject(
+            let written = store::create_subject(
                 &mut s.tx,
                 subject.parent_id,
                 &subject.name,
                 &subject.names,
                 &subject.description,
             )
-            .await
+            .await;
+            if admin::unless_taken(written, &mut errors, "name", "error-name-taken-sibling")?
+                .is_some()
             {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-created", "name", &subject.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to("/admin/subjects").into_response());
-                }
-                Err(WriteError::NameTaken) => errors.add("name", "error-name-taken-sibling"),
-                Err(WriteError::Db(err)) => return Err(err.into()),
+                let key = "catalog-item-created";
+                return admin::saved(s, key, &subject.name, "/admin/subjects").await;
             }
         }
     }
@@ -149,7 +141,7 @@ async fn create_subject(
         input,
         errors,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 fn subject_page(
@@ -225,29 +217,23 @@ async fn update_subject(
             Err(MoveRefusal::UnderDescendant) => {
                 errors.add("parent_id", "error-subject-under-descendant")
             }
-            Ok(()) => match store::update_subject(
-                &mut s.tx,
-                id,
-                subject.parent_id,
-                &subject.name,
-                &subject.names,
-                &subject.description,
-            )
-            .await
-            {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-saved", "name", &subject.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to("/admin/subjects").into_response());
+            Ok(()) => {
+                let written = store::update_subject(
+                    &mut s.tx,
+                    id,
+                    subject.parent_id,
+                    &subject.name,
+                    &subject.names,
+                    &subject.description,
+                )
+                .await;
+                if admin::unless_taken(written, &mut errors, "name", "error-name-taken-sibling")?
+                    .is_some()
+                {
+                    let key = "catalog-item-saved";
+                    return admin::saved(s, key, &subject.name, "/admin/subjects").await;
                 }
-                Err(WriteError::NameTaken) => errors.add("name", "error-name-taken-sibling"),
-                Err(WriteError::Db(err)) => return Err(err.into()),
-            },
+            }
         }
     }
     let page = subject_page(
@@ -258,24 +244,30 @@ async fn update_subject(
         errors,
         &nodes,
     )?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let id = parse_id(&id)?;
-    if !store::set_subject_active(&mut s.tx, id, active).await? {
-        return Err(not_found());
+struct Subjects;
+
+/// A subject is turned off with its place in the tree kept; the messages
+/// say "subject", not its name.
+impl Switch for Subjects {
+    const SAID: (&'static str, &'static str) = ("subject-reactivated", "subject-deactivated");
+
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        Ok(if store::set_subject_active(tx, id, active).await? {
+            Switched::Done(String::new())
+        } else {
+            Switched::Missing
+        })
     }
-    s.tx.commit().await?;
-    let key = if active {
-        "subject-reactivated"
-    } else {
-        "subject-deactivated"
-    };
-    push_flash(&s.session, FlashKind::Success, s.page.t(key)).await;
-    Ok(Redirect::to("/admin/subjects").into_response())
+
+    fn back(&self, _: Uuid) -> String {
+        "/admin/subjects".to_owned()
+    }
 }

@@ -3,22 +3,22 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::optional_id;
-use crate::catalog::store::{self, Member, WriteError};
+use crate::catalog::store::{self, Member};
 use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
 use crate::users::store::UserRow;
+use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -33,12 +33,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/teams/{id}/deactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Teams, s, id, false),
         ),
         Route::post(
             "/admin/teams/{id}/reactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Teams, s, id, true),
         ),
     ]
 }
@@ -114,19 +114,10 @@ async fn list_teams(mut s: SignedIn<Admin>) -> Result<TeamsPage> {
 async fn create_team(mut s: SignedIn<Admin>, Form(input): Form<TeamForm>) -> Result<Response> {
     let mut errors = FieldErrors::default();
     if let Some(name) = errors.check("name", form::required_line(&input.name, 120)) {
-        match store::create_team(&mut s.tx, &name).await {
-            Ok(id) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-created", "name", &name),
-                )
-                .await;
-                return Ok(Redirect::to(&format!("/admin/teams/{id}")).into_response());
-            }
-            Err(WriteError::NameTaken) => errors.add("name", "error-name-taken"),
-            Err(WriteError::Db(err)) => return Err(err.into()),
+        let written = store::create_team(&mut s.tx, &name).await;
+        if let Some(id) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/teams/{id}");
+            return admin::saved(s, "catalog-item-created", &name, &to).await;
         }
     }
     let teams = team_rows(&mut s).await?;
@@ -136,7 +127,7 @@ async fn create_team(mut s: SignedIn<Admin>, Form(input): Form<TeamForm>) -> Res
         input_name: input.name,
         errors,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn team_page(
@@ -193,23 +184,14 @@ async fn rename_team(
     let name = errors.check("name", form::required_line(&input.name, 120));
     let names = Names::parse(&input.name_gl, &input.name_en, &mut errors);
     if let (Some(name), true) = (name, errors.is_empty()) {
-        match store::rename_team(&mut s.tx, id, &name, &names).await {
-            Ok(_) => {
-                s.tx.commit().await?;
-                push_flash(
-                    &s.session,
-                    FlashKind::Success,
-                    s.page.t1("catalog-item-saved", "name", &name),
-                )
-                .await;
-                return Ok(Redirect::to(&format!("/admin/teams/{id}")).into_response());
-            }
-            Err(WriteError::NameTaken) => errors.add("name", "error-name-taken"),
-            Err(WriteError::Db(err)) => return Err(err.into()),
+        let written = store::rename_team(&mut s.tx, id, &name, &names).await;
+        if admin::unless_taken(written, &mut errors, "name", "error-name-taken")?.is_some() {
+            let to = format!("/admin/teams/{id}");
+            return admin::saved(s, "catalog-item-saved", &name, &to).await;
         }
     }
     let page = team_page(&mut s, id, Some(input), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn add_member(
@@ -225,27 +207,14 @@ async fn add_member(
         Ok(Some(user_id)) => crate::users::store::find(&mut s.tx, user_id).await?,
         _ => None,
     };
+    let back = format!("/admin/teams/{id}");
     match user {
         Some(user) if user.active => {
             store::add_member(&mut s.tx, id, user.id).await?;
-            s.tx.commit().await?;
-            push_flash(
-                &s.session,
-                FlashKind::Success,
-                s.page.t1("team-member-added", "name", &user.name),
-            )
-            .await;
+            admin::saved(s, "team-member-added", &user.name, &back).await
         }
-        _ => {
-            push_flash(
-                &s.session,
-                FlashKind::Error,
-                s.page.t("error-choose-option"),
-            )
-            .await
-        }
+        _ => Ok(admin::refused(&s, s.page.t("error-choose-option"), &back).await),
     }
-    Ok(Redirect::to(&format!("/admin/teams/{id}")).into_response())
 }
 
 async fn remove_member(
@@ -264,27 +233,23 @@ async fn remove_member(
     Ok(Redirect::to(&format!("/admin/teams/{id}")).into_response())
 }
 
-async fn set_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let id = parse_id(&id)?;
-    let (name, _) = store::find_team(&mut s.tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    store::set_team_active(&mut s.tx, id, active).await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/teams/{id}")).into_response())
+struct Teams;
+
+impl Switch for Teams {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some((name, _)) = store::find_team(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        store::set_team_active(tx, id, active).await?;
+        Ok(Switched::Done(name))
+    }
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/teams/{id}")
+    }
 }

@@ -4,24 +4,22 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
-use sqlx::{FromRow, PgConnection};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
-use crate::core::lang::Lang;
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
-use crate::sla::handlers::{Problems, name_taken};
+use crate::sla::calendar_store::{self as store, CalendarData, CalendarRow};
 use crate::users::model::Role;
-use crate::web::form::{self, Form, parse_id};
+use crate::web::admin::{self, Switch, Switched};
+use crate::web::form::{self, Arg, FieldError, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -34,12 +32,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/calendars/{id}/deactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Calendars, s, id, false),
         ),
         Route::post(
             "/admin/calendars/{id}/reactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Calendars, s, id, true),
         ),
     ]
 }
@@ -173,39 +171,6 @@ impl CalendarInput {
     }
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct CalendarRow {
-    pub id: Uuid,
-    pub name: String,
-    pub time_zone: String,
-    pub always_open: bool,
-    pub week: serde_json::Value,
-    pub holidays: serde_json::Value,
-    pub active: bool,
-}
-
-impl CalendarRow {
-    /// Working hours in a week, for the list ("45").
-    pub fn hours_per_week(&self) -> String {
-        let week: [Vec<Interval>; 7] =
-            serde_json::from_value(self.week.clone()).unwrap_or_default();
-        let minutes: u32 = week
-            .iter()
-            .flatten()
-            .map(|iv| u32::from(iv.end.saturating_sub(iv.start)))
-            .sum();
-        if minutes.is_multiple_of(60) {
-            (minutes / 60).to_string()
-        } else {
-            format!("{}:{:02}", minutes / 60, minutes % 60)
-        }
-    }
-
-    pub fn holiday_count(&self) -> usize {
-        self.holidays.as_array().map_or(0, Vec::len)
-    }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "sla/calendars.html")]
 pub struct CalendarsPage {
@@ -213,7 +178,7 @@ pub struct CalendarsPage {
     calendars: Vec<CalendarRow>,
     input: CalendarInput,
     zones: Vec<String>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
 #[derive(Template, WebTemplate)]
@@ -227,30 +192,14 @@ pub struct CalendarPage {
     used_by: Vec<String>,
     input: CalendarInput,
     zones: Vec<String>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
-/// A message key with its arguments, put into words for the request's language.
-struct Msg {
-    key: &'static str,
-    args: Vec<(&'static str, String)>,
-}
-
-impl Msg {
-    fn new(key: &'static str) -> Msg {
-        Msg {
-            key,
-            args: Vec::new(),
-        }
-    }
-
-    fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
-        self.args.push((name, value.to_string()));
-        self
-    }
-
-    fn text(&self, lang: Lang) -> String {
-        lang.t_args(self.key, &self.args)
+/// A problem of one line or interval, named by its place and its text.
+fn placed(key: &'static str, place: (&'static str, usize), text: &str) -> FieldError {
+    FieldError {
+        key,
+        args: vec![(place.0, Arg::text(place.1)), ("text", Arg::text(text))],
     }
 }
 
@@ -283,7 +232,7 @@ fn format_day(intervals: &[Interval]) -> String {
 }
 
 /// `08:00-12:00, 13:00-18:00`: intervals separated by commas or semicolons.
-fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
+fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, FieldError> {
     let mut intervals = Vec::new();
     for (index, part) in text
         .split([',', ';'])
@@ -291,7 +240,7 @@ fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
         .filter(|p| !p.is_empty())
         .enumerate()
     {
-        let problem = |key| Msg::new(key).arg("index", index + 1).arg("text", part);
+        let problem = |key| placed(key, ("index", index + 1), part);
         let Some((start, end)) = part.split_once(['-', '–', '—']) else {
             return Err(problem("calendar-error-interval"));
         };
@@ -307,7 +256,7 @@ fn parse_day(text: &str) -> std::result::Result<Vec<Interval>, Msg> {
 }
 
 /// One holiday per line: `2026-12-25 Natal` (that day) or `12-25 Natal` (every year).
-fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize)>, Msg> {
+fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize)>, FieldError> {
     let mut holidays = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -315,7 +264,7 @@ fn parse_holidays(text: &str) -> std::result::Result<Vec<(Holiday, String, usize
             continue;
         }
         let number = number + 1;
-        let problem = |key| Msg::new(key).arg("line", number).arg("text", line);
+        let problem = |key| placed(key, ("line", number), line);
         let (date, name) = line
             .split_once(char::is_whitespace)
             .map_or((line, ""), |(d, n)| (d, n.trim()));
@@ -368,35 +317,24 @@ fn format_holidays(stored: &serde_json::Value) -> String {
         .join("\n")
 }
 
-/// What a valid form stores.
-struct CalendarData {
-    name: String,
-    time_zone: String,
-    always_open: bool,
-    week: serde_json::Value,
-    holidays: serde_json::Value,
-}
-
 /// Reads the form; every field with a problem gets its message.
-fn read_form(input: &CalendarForm, lang: Lang) -> std::result::Result<CalendarData, Problems> {
-    let mut problems = Problems::default();
-    let name = form::required_line(&input.name, 120)
-        .map_err(|key| problems.add("name", lang.t(key)))
-        .ok();
+fn read_form(input: &CalendarForm) -> std::result::Result<CalendarData, FieldErrors> {
+    let mut problems = FieldErrors::default();
+    let name = problems.check("name", form::required_line(&input.name, 120));
     let time_zone = input.time_zone.trim();
     let tz = time_zone
         .parse::<chrono_tz::Tz>()
-        .map_err(|_| problems.add("time_zone", lang.t("calendar-error-time-zone")))
+        .map_err(|_| problems.add("time_zone", "calendar-error-time-zone"))
         .ok();
     let mut week: [Vec<Interval>; 7] = Default::default();
     for (day, (text, &(field, _))) in input.days().into_iter().zip(DAYS.iter()).enumerate() {
         match parse_day(text) {
             Ok(intervals) => week[day] = intervals,
-            Err(msg) => problems.add(field, msg.text(lang)),
+            Err(error) => problems.add_with(field, error.key, error.args),
         }
     }
     let holidays = parse_holidays(&input.holidays)
-        .map_err(|msg| problems.add("holidays", msg.text(lang)))
+        .map_err(|error| problems.add_with("holidays", error.key, error.args))
         .unwrap_or_default();
     let always_open = !input.always_open.is_empty();
     if let (Some(tz), true) = (tz, problems.is_empty()) {
@@ -409,25 +347,25 @@ fn read_form(input: &CalendarForm, lang: Lang) -> std::result::Result<CalendarDa
         match calendar.validate() {
             Ok(()) => {}
             Err(CalendarError::NoWorkingTime) => {
-                problems.add("week", lang.t("calendar-error-no-working-time"));
+                problems.add("week", "calendar-error-no-working-time");
             }
             Err(CalendarError::OverlappingIntervals { weekday }) => {
-                problems.add(DAYS[weekday].0, lang.t("calendar-error-overlap"));
+                problems.add(DAYS[weekday].0, "calendar-error-overlap");
             }
             Err(CalendarError::BadInterval { weekday, index }) => {
-                let msg = Msg::new("calendar-error-interval-order")
-                    .arg("index", index + 1)
-                    .arg("text", format_day(&week[weekday][index..=index]));
-                problems.add(DAYS[weekday].0, msg.text(lang));
+                let error = placed(
+                    "calendar-error-interval-order",
+                    ("index", index + 1),
+                    &format_day(&week[weekday][index..=index]),
+                );
+                problems.add_with(DAYS[weekday].0, error.key, error.args);
             }
             Err(CalendarError::BadHoliday { index }) => {
                 let line = holidays.get(index).map_or(index + 1, |(_, _, n)| *n);
-                let msg = Msg::new("calendar-error-holiday-date")
-                    .arg("line", line)
-                    .arg("text", "");
-                problems.add("holidays", msg.text(lang));
+                let error = placed("calendar-error-holiday-date", ("line", line), "");
+                problems.add_with("holidays", error.key, error.args);
             }
-            Err(_) => problems.add("week", lang.t("calendar-error-no-working-time")),
+            Err(_) => problems.add("week", "calendar-error-no-working-time"),
         }
     }
     match name {
@@ -456,47 +394,18 @@ fn zones_with(current: &str) -> Vec<String> {
     zones
 }
 
-pub async fn all_calendars(tx: &mut PgConnection) -> Result<Vec<CalendarRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name, time_zone, always_open, week, holidays, active
-           from calendars order by active desc, lower(name)",
-    )
-    .fetch_all(tx)
-    .await
-}
-
-async fn find(tx: &mut PgConnection, id: Uuid) -> Result<Option<CalendarRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name, time_zone, always_open, week, holidays, active from calendars where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(tx)
-    .await
-}
-
-async fn used_by(tx: &mut PgConnection, id: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select name from slas where calendar_id = $1 and active order by lower(name)",
-    )
-    .bind(id)
-    .fetch_all(tx)
-    .await
-}
-
 async fn list_page(
     s: &mut SignedIn<Admin>,
     input: Option<CalendarInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<CalendarsPage> {
-    let calendars = all_calendars(&mut s.tx).await?;
+    let calendars = store::all_calendars(&mut s.tx).await?;
     let input = match input {
         Some(input) => input,
         None => {
-            let zone: String =
-                sqlx::query_scalar("select time_zone from tenants where id = app_tenant_id()")
-                    .fetch_optional(&mut *s.tx)
-                    .await?
-                    .unwrap_or_else(|| TIME_ZONES[0].to_owned());
+            let zone = crate::tenants::store::time_zone(&mut s.tx)
+                .await?
+                .unwrap_or_else(|| TIME_ZONES[0].to_owned());
             CalendarInput::blank(zone)
         }
     };
@@ -510,7 +419,7 @@ async fn list_page(
 }
 
 async fn list_calendars(mut s: SignedIn<Admin>) -> Result<CalendarsPage> {
-    let page = list_page(&mut s, None, Problems::default()).await?;
+    let page = list_page(&mut s, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -519,51 +428,28 @@ async fn create_calendar(
     mut s: SignedIn<Admin>,
     Form(input): Form<CalendarForm>,
 ) -> Result<Response> {
-    let mut errors = match read_form(&input, s.page.lang) {
-        Ok(data) => {
-            let id = Uuid::now_v7();
-            let insert = sqlx::query(
-                "insert into calendars (tenant_id, id, name, time_zone, always_open, week, holidays)
-                 values (app_tenant_id(), $1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.time_zone)
-            .bind(data.always_open)
-            .bind(&data.week)
-            .bind(&data.holidays);
-            match crate::db::execute_guarded(&mut s.tx, insert).await {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-created", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
-            }
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_form(&input).map_err(|e| errors = e) {
+        let written = store::create_calendar(&mut s.tx, &data).await;
+        if let Some(id) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/calendars/{id}");
+            return admin::saved(s, "catalog-item-created", &data.name, &to).await;
         }
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
     }
     let page = list_page(&mut s, Some(CalendarInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn calendar_page(
     s: &mut SignedIn<Admin>,
     id: Uuid,
     input: Option<CalendarInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<CalendarPage> {
-    let row = find(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let used_by = used_by(&mut s.tx, id).await?;
+    let row = store::find_calendar(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let used_by = store::used_by(&mut s.tx, id).await?;
     let input = input.unwrap_or_else(|| CalendarInput::from_row(&row));
     Ok(CalendarPage {
         ctx: s.page.clone(),
@@ -578,7 +464,7 @@ async fn calendar_page(
 }
 
 async fn show_calendar(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<CalendarPage> {
-    let page = calendar_page(&mut s, parse_id(&id)?, None, Problems::default()).await?;
+    let page = calendar_page(&mut s, parse_id(&id)?, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -589,77 +475,51 @@ async fn save_calendar(
     Form(input): Form<CalendarForm>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    find(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let mut errors = match read_form(&input, s.page.lang) {
-        Ok(data) => {
-            let update = sqlx::query(
-                "update calendars set name = $2, time_zone = $3, always_open = $4, week = $5, holidays = $6
-                  where id = $1",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.time_zone)
-            .bind(data.always_open)
-            .bind(&data.week)
-            .bind(&data.holidays);
-            match crate::db::execute_guarded(&mut s.tx, update).await {
-                Ok(_) => {
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-saved", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
-            }
+    store::find_calendar(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_form(&input).map_err(|e| errors = e) {
+        let written = store::update_calendar(&mut s.tx, id, &data).await;
+        if let Some(()) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/calendars/{id}");
+            return admin::saved(s, "catalog-item-saved", &data.name, &to).await;
         }
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
     }
     let page = calendar_page(&mut s, id, Some(CalendarInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let id = parse_id(&id)?;
-    let row = find(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let users = used_by(&mut s.tx, id).await?;
-    if !active && !users.is_empty() {
-        let message = s.page.lang.t_args(
-            "calendar-error-in-use",
-            &[("name", row.name.clone()), ("slas", users.join(", "))],
-        );
-        push_flash(&s.session, FlashKind::Error, message).await;
-        return Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response());
+struct Calendars;
+
+/// A calendar some active SLA counts time with stays active.
+impl Switch for Calendars {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(row) = store::find_calendar(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        let users = store::used_by(tx, id).await?;
+        if !active && !users.is_empty() {
+            return Ok(Switched::Refused(FieldError {
+                key: "calendar-error-in-use",
+                args: vec![
+                    ("name", Arg::Text(row.name)),
+                    ("slas", Arg::Text(users.join(", "))),
+                ],
+            }));
+        }
+        store::set_calendar_active(tx, id, active).await?;
+        Ok(Switched::Done(row.name))
     }
-    sqlx::query("update calendars set active = $2 where id = $1")
-        .bind(id)
-        .bind(active)
-        .execute(&mut *s.tx)
-        .await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &row.name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/calendars/{id}")).into_response())
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/calendars/{id}")
+    }
 }
 
 #[cfg(test)]
@@ -700,12 +560,12 @@ mod tests {
         assert_eq!(holidays[1].2, 3);
         let wrong = parse_holidays("12-25 Natal\n02-30 Nada")
             .err()
-            .map(|m| m.args);
+            .map(|e| e.args);
         assert_eq!(
             wrong,
             Some(vec![
-                ("line", "2".to_owned()),
-                ("text", "02-30 Nada".to_owned())
+                ("line", Arg::text(2)),
+                ("text", Arg::text("02-30 Nada"))
             ])
         );
     }

@@ -7,27 +7,27 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sqlx::{FromRow, PgConnection};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::defaults::status;
+use crate::catalog::referable::{self, NamedRow, Referable};
 use crate::catalog::store::Choice;
 use crate::catalog::translations::Names;
 use crate::core::duration::{self, DurationField, Unit};
 use crate::core::lang::Lang;
 use crate::error::{Result, not_found};
+use crate::sla::admin_store::{self as store, ItemData, ItemRow, SlaData, SlaRow};
 use crate::sla::condition::{Condition, Field, Op, Rule};
-use crate::sla::handlers::{Problems, name_taken};
 use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
-use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
+use crate::web::admin::{self, Switch, Switched};
+use crate::web::form::{self, Arg, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
-use crate::web::session::{FlashKind, push_flash};
 
 pub fn routes() -> Vec<Route> {
     let admin = Access::Role(Role::Admin);
@@ -40,12 +40,12 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/admin/sla/{id}/deactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, false),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Slas, s, id, false),
         ),
         Route::post(
             "/admin/sla/{id}/reactivate",
             one,
-            |s: SignedIn<Admin>, p: Path<String>| set_active(s, p, true),
+            |s: SignedIn<Admin>, Path(id): Path<String>| admin::set_active(Slas, s, id, true),
         ),
         Route::get("/admin/sla/{id}/items/edit", one, edit_item),
         Route::get("/admin/sla/{id}/items/values", one, value_options),
@@ -97,19 +97,6 @@ impl SlaInput {
     }
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct SlaRow {
-    pub id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub calendar_id: Uuid,
-    pub calendar_name: String,
-    pub pause_status_ids: Vec<Uuid>,
-    pub is_default: bool,
-    pub active: bool,
-    pub items: i64,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "sla/slas.html")]
 pub struct SlasPage {
@@ -118,7 +105,7 @@ pub struct SlasPage {
     input: SlaInput,
     calendars: Vec<Choice>,
     statuses: Vec<Choice>,
-    errors: Problems,
+    errors: FieldErrors,
 }
 
 #[derive(Template, WebTemplate)]
@@ -130,77 +117,23 @@ pub struct SlaPage {
     calendars: Vec<Choice>,
     statuses: Vec<Choice>,
     items: Vec<ItemLine>,
-    errors: Problems,
-}
-
-const SLA_SELECT: &str =
-    "select s.id, s.name, s.description, s.calendar_id, c.name as calendar_name,
-        s.pause_status_ids, s.is_default, s.active,
-        (select count(*) from sla_items i where i.sla_id = s.id) as items
-   from slas s join calendars c on c.id = s.calendar_id";
-
-async fn all_slas(tx: &mut PgConnection) -> Result<Vec<SlaRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SLA_SELECT} order by s.active desc, s.is_default desc, lower(s.name)"
-    )))
-    .fetch_all(tx)
-    .await
-}
-
-async fn find_sla(tx: &mut PgConnection, id: Uuid) -> Result<Option<SlaRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SLA_SELECT} where s.id = $1")))
-        .bind(id)
-        .fetch_optional(tx)
-        .await
-}
-
-/// Active calendars, plus `current` when it is no longer active.
-async fn calendar_choices(
-    tx: &mut PgConnection,
-    current: Option<Uuid>,
-) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as("select id, name from calendars where active or id = $1 order by lower(name)")
-        .bind(current)
-        .fetch_all(tx)
-        .await
-}
-
-/// Status reasons of active cases: the ones an SLA may pause on.
-async fn pause_choices(tx: &mut PgConnection) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name from status_reasons where state = 'active' and active order by sort_order, lower(name)",
-    )
-    .fetch_all(tx)
-    .await
-}
-
-struct SlaData {
-    name: String,
-    description: String,
-    calendar_id: Uuid,
-    pause: Vec<Uuid>,
-    is_default: bool,
+    errors: FieldErrors,
 }
 
 fn read_sla(
     form: &SlaForm,
-    lang: Lang,
     calendars: &[Choice],
     statuses: &[Choice],
     active: bool,
-) -> std::result::Result<SlaData, Problems> {
-    let mut problems = Problems::default();
-    let name = form::required_line(&form.name, 120)
-        .map_err(|key| problems.add("name", lang.t(key)))
-        .ok();
-    let description = form::multiline(&form.description, 2000)
-        .map_err(|key| problems.add("description", lang.t(key)))
-        .ok();
+) -> std::result::Result<SlaData, FieldErrors> {
+    let mut problems = FieldErrors::default();
+    let name = problems.check("name", form::required_line(&form.name, 120));
+    let description = problems.check("description", form::multiline(&form.description, 2000));
     let calendar_id = Uuid::parse_str(form.calendar_id.trim())
         .ok()
         .filter(|id| calendars.iter().any(|c| c.id == *id));
     if calendar_id.is_none() {
-        problems.add("calendar_id", lang.t("sla-admin-error-calendar"));
+        problems.add("calendar_id", "sla-admin-error-calendar");
     }
     let pause: Vec<Uuid> = statuses
         .iter()
@@ -209,7 +142,7 @@ fn read_sla(
         .collect();
     let is_default = !form.is_default.is_empty();
     if is_default && !active {
-        problems.add("is_default", lang.t("sla-admin-error-default-inactive"));
+        problems.add("is_default", "sla-admin-error-default-inactive");
     }
     match (name, description, calendar_id) {
         (Some(name), Some(description), Some(calendar_id)) if problems.is_empty() => Ok(SlaData {
@@ -223,38 +156,21 @@ fn read_sla(
     }
 }
 
-/// Makes `id` the default SLA (clearing every other) or not the default.
-async fn set_default(tx: &mut PgConnection, id: Uuid, is_default: bool) -> Result<(), sqlx::Error> {
-    if is_default {
-        sqlx::query("update slas set is_default = false where is_default and id <> $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("update slas set is_default = $2 where id = $1 and is_default <> $2")
-        .bind(id)
-        .bind(is_default)
-        .execute(tx)
-        .await?;
-    Ok(())
-}
-
 async fn list_page(
     s: &mut SignedIn<Admin>,
     input: Option<SlaInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<SlasPage> {
-    let slas = all_slas(&mut s.tx).await?;
-    let calendars = calendar_choices(&mut s.tx, None).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
+    let slas = store::all_slas(&mut s.tx).await?;
+    let calendars = store::calendar_choices(&mut s.tx, None).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
     let input = match input {
         Some(input) => input,
         None => {
-            let pause: Vec<Uuid> = sqlx::query_scalar(
-                "select id from status_reasons where state = 'active' and active and system_key = any($1)",
+            let pause = referable::active_statuses_by_key(
+                &mut s.tx,
+                &[status::ON_HOLD, status::WAITING_DETAILS],
             )
-            .bind(vec![status::ON_HOLD, status::WAITING_DETAILS])
-            .fetch_all(&mut *s.tx)
             .await?;
             SlaInput {
                 name: String::new(),
@@ -279,63 +195,40 @@ async fn list_page(
 }
 
 async fn list_slas(mut s: SignedIn<Admin>) -> Result<SlasPage> {
-    let page = list_page(&mut s, None, Problems::default()).await?;
+    let page = list_page(&mut s, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
 
 async fn create_sla(mut s: SignedIn<Admin>, Form(input): Form<SlaForm>) -> Result<Response> {
-    let calendars = calendar_choices(&mut s.tx, None).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
-    let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, true) {
-        Ok(data) => {
-            let id = Uuid::now_v7();
-            let insert = sqlx::query(
-                "insert into slas (tenant_id, id, name, description, calendar_id, pause_status_ids)
-                 values (app_tenant_id(), $1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.description)
-            .bind(data.calendar_id)
-            .bind(&data.pause);
-            match crate::db::execute_guarded(&mut s.tx, insert).await {
-                Ok(_) => {
-                    set_default(&mut s.tx, id, data.is_default).await?;
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-created", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
-            }
+    let calendars = store::calendar_choices(&mut s.tx, None).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_sla(&input, &calendars, &statuses, true).map_err(|e| errors = e) {
+        let written = store::create_sla(&mut s.tx, &data).await;
+        if let Some(id) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/sla/{id}");
+            return admin::saved(s, "catalog-item-created", &data.name, &to).await;
         }
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
     }
     let page = list_page(&mut s, Some(SlaInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
 async fn sla_page(
     s: &mut SignedIn<Admin>,
     id: Uuid,
     input: Option<SlaInput>,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<SlaPage> {
-    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let calendars = calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
+    let sla = store::find_sla(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let calendars = store::calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
     let catalogs = Catalogs::load(&mut s.tx).await?;
     let teams = team_rows(&mut s.tx).await?;
-    let items = item_rows(&mut s.tx, id)
+    let items = store::item_rows(&mut s.tx, id)
         .await?
         .into_iter()
         .map(|row| ItemLine::new(row, &catalogs, &teams, s.page.lang))
@@ -359,7 +252,7 @@ async fn sla_page(
 }
 
 async fn show_sla(mut s: SignedIn<Admin>, Path(id): Path<String>) -> Result<SlaPage> {
-    let page = sla_page(&mut s, parse_id(&id)?, None, Problems::default()).await?;
+    let page = sla_page(&mut s, parse_id(&id)?, None, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -370,81 +263,45 @@ async fn save_sla(
     Form(input): Form<SlaForm>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    let calendars = calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
-    let statuses = pause_choices(&mut s.tx).await?;
-    let mut errors = match read_sla(&input, s.page.lang, &calendars, &statuses, sla.active) {
-        Ok(data) => {
-            let update = sqlx::query(
-                "update slas set name = $2, description = $3, calendar_id = $4, pause_status_ids = $5
-                  where id = $1",
-            )
-            .bind(id)
-            .bind(&data.name)
-            .bind(&data.description)
-            .bind(data.calendar_id)
-            .bind(&data.pause);
-            match crate::db::execute_guarded(&mut s.tx, update).await {
-                Ok(_) => {
-                    set_default(&mut s.tx, id, data.is_default).await?;
-                    s.tx.commit().await?;
-                    push_flash(
-                        &s.session,
-                        FlashKind::Success,
-                        s.page.t1("catalog-item-saved", "name", &data.name),
-                    )
-                    .await;
-                    return Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response());
-                }
-                Err(err) if name_taken(&err) => Problems::default(),
-                Err(err) => return Err(err.into()),
-            }
+    let sla = store::find_sla(&mut s.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let calendars = store::calendar_choices(&mut s.tx, Some(sla.calendar_id)).await?;
+    let statuses = referable::pause_statuses(&mut s.tx).await?;
+    let mut errors = FieldErrors::default();
+    if let Ok(data) = read_sla(&input, &calendars, &statuses, sla.active).map_err(|e| errors = e) {
+        let written = store::update_sla(&mut s.tx, id, &data).await;
+        if let Some(()) = admin::unless_taken(written, &mut errors, "name", "error-name-taken")? {
+            let to = format!("/admin/sla/{id}");
+            return admin::saved(s, "catalog-item-saved", &data.name, &to).await;
         }
-        Err(problems) => problems,
-    };
-    if errors.is_empty() {
-        errors.add("name", s.page.t("error-name-taken"));
     }
     let page = sla_page(&mut s, id, Some(SlaInput::from_form(&input)), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    admin::unprocessable(page)
 }
 
-async fn set_active(
-    mut s: SignedIn<Admin>,
-    Path(id): Path<String>,
-    active: bool,
-) -> Result<Response> {
-    let id = parse_id(&id)?;
-    let sla = find_sla(&mut s.tx, id).await?.ok_or_else(not_found)?;
-    // An inactive SLA is no one's default.
-    sqlx::query("update slas set active = $2, is_default = is_default and $2 where id = $1")
-        .bind(id)
-        .bind(active)
-        .execute(&mut *s.tx)
-        .await?;
-    s.tx.commit().await?;
-    let key = if active {
-        "catalog-item-reactivated"
-    } else {
-        "catalog-item-deactivated"
-    };
-    push_flash(
-        &s.session,
-        FlashKind::Success,
-        s.page.t1(key, "name", &sla.name),
-    )
-    .await;
-    Ok(Redirect::to(&format!("/admin/sla/{id}")).into_response())
+struct Slas;
+
+impl Switch for Slas {
+    async fn switch(
+        &self,
+        tx: &mut PgConnection,
+        id: Uuid,
+        active: bool,
+    ) -> sqlx::Result<Switched> {
+        let Some(sla) = store::find_sla(tx, id).await? else {
+            return Ok(Switched::Missing);
+        };
+        store::set_sla_active(tx, id, active).await?;
+        Ok(Switched::Done(sla.name))
+    }
+
+    fn back(&self, id: Uuid) -> String {
+        format!("/admin/sla/{id}")
+    }
 }
 
 // What conditions and actions can name --------------------------------------
-
-#[derive(Debug, Clone, FromRow)]
-struct NamedRow {
-    id: Uuid,
-    name: String,
-    active: bool,
-}
 
 /// The rows each condition field can take, and every name for display.
 struct Catalogs {
@@ -456,27 +313,15 @@ impl Catalogs {
     async fn load(tx: &mut PgConnection) -> Result<Catalogs, sqlx::Error> {
         let mut by_field = Vec::new();
         for field in Field::ALL {
-            let sql = match field {
-                Field::Priority => {
-                    "select id, name, active from priorities order by sort_order, lower(name)"
-                }
-                Field::ServiceLevel => {
-                    "select id, name, active from service_levels order by sort_order, lower(name)"
-                }
-                Field::Channel => {
-                    "select id, name, active from channels order by sort_order, lower(name)"
-                }
-                Field::RequestType => {
-                    "select id, name, active from request_types order by sort_order, lower(name)"
-                }
-                Field::Subject => "select id, name, active from subjects order by lower(name)",
-                Field::Product => {
-                    "select id, name, (state = 'active' and kind <> 'family') as active
-                       from products order by lower(name)"
-                }
+            let catalog = match field {
+                Field::Priority => Referable::Priorities,
+                Field::ServiceLevel => Referable::ServiceLevels,
+                Field::Channel => Referable::Channels,
+                Field::RequestType => Referable::RequestTypes,
+                Field::Subject => Referable::Subjects,
+                Field::Product => Referable::Products,
             };
-            let rows: Vec<NamedRow> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
-            by_field.push((field, rows));
+            by_field.push((field, referable::named_rows(tx, catalog).await?));
         }
         Ok(Catalogs { by_field })
     }
@@ -517,9 +362,7 @@ impl Catalogs {
 }
 
 async fn team_rows(tx: &mut PgConnection) -> Result<Vec<NamedRow>, sqlx::Error> {
-    sqlx::query_as("select id, name, active from teams order by sort_order, lower(name)")
-        .fetch_all(tx)
-        .await
+    referable::named_rows(tx, Referable::Teams).await
 }
 
 /// The condition in words: "Prioridade é Alta e Canal é Telefone ou …".
@@ -584,41 +427,6 @@ fn describe_actions(actions: &Actions, teams: &[NamedRow], lang: Lang) -> String
 }
 
 // Items ---------------------------------------------------------------------
-
-#[derive(Debug, Clone, FromRow)]
-struct ItemRow {
-    id: Uuid,
-    name: String,
-    names: sqlx::types::Json<Names>,
-    kpi: String,
-    condition: serde_json::Value,
-    warn_after_minutes: i32,
-    fail_after_minutes: i32,
-    warning_actions: serde_json::Value,
-    failure_actions: serde_json::Value,
-    first_response_by: String,
-}
-
-impl ItemRow {
-    fn condition(&self) -> Condition {
-        serde_json::from_value(self.condition.clone()).unwrap_or_default()
-    }
-
-    fn actions(value: &serde_json::Value) -> Actions {
-        serde_json::from_value(value.clone()).unwrap_or_default()
-    }
-}
-
-async fn item_rows(tx: &mut PgConnection, sla: Uuid) -> Result<Vec<ItemRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, name, names, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions,
-                failure_actions, first_response_by
-           from sla_items where sla_id = $1 order by position, id",
-    )
-    .bind(sla)
-    .fetch_all(tx)
-    .await
-}
 
 /// One item as the SLA page lists it.
 pub struct ItemLine {
@@ -689,6 +497,13 @@ pub struct RuleInput {
     pub op: String,
     pub value: String,
     pub values: Vec<ValueGroup>,
+}
+
+impl RuleInput {
+    /// The name of the row's value input, under which its problem is filed.
+    pub fn value_field(&self) -> String {
+        format!("{}_value", self.key)
+    }
 }
 
 pub struct GroupInput {
@@ -762,14 +577,7 @@ pub struct ItemPage {
     fields: Vec<SelectOption>,
     ops: Vec<SelectOption>,
     teams: Vec<Choice>,
-    errors: Problems,
-}
-
-impl ItemPage {
-    /// What is wrong with a rule row's value, said beside it.
-    pub fn value_error(&self, rule: &RuleInput) -> Option<&str> {
-        self.errors.get(&format!("{}_value", rule.key))
-    }
+    errors: FieldErrors,
 }
 
 /// A rule row's value choices, for the field just chosen in it (htmx
@@ -787,7 +595,7 @@ async fn value_options(
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<ValueOptions> {
-    find_sla(&mut s.tx, parse_id(&id)?)
+    store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     // The changed select sends itself, named after its row (`g0_r1_field`).
@@ -888,38 +696,17 @@ fn editor_groups(
         .collect()
 }
 
-struct ItemData {
-    name: String,
-    names: Names,
-    kpi: Kpi,
-    first_response_by: FirstResponseBy,
-    condition: Condition,
-    warn: i32,
-    fail: i32,
-    warning: Actions,
-    failure: Actions,
-}
-
 fn read_item(
     form: &ItemForm,
-    lang: Lang,
     catalogs: &Catalogs,
     teams: &[Choice],
-) -> std::result::Result<ItemData, Problems> {
-    let mut problems = Problems::default();
-    let name = form::required_line(form.get("name"), 120)
-        .map_err(|key| problems.add("name", lang.t(key)))
-        .ok();
-    let mut name_errors = FieldErrors::default();
-    let names = Names::parse(form.get("name_gl"), form.get("name_en"), &mut name_errors);
-    for field in name_errors.fields() {
-        if let Some(key) = name_errors.get(field) {
-            problems.add(field, lang.t(key));
-        }
-    }
+) -> std::result::Result<ItemData, FieldErrors> {
+    let mut problems = FieldErrors::default();
+    let name = problems.check("name", form::required_line(form.get("name"), 120));
+    let names = Names::parse(form.get("name_gl"), form.get("name_en"), &mut problems);
     let kpi = Kpi::parse(form.get("kpi"));
     if kpi.is_none() {
-        problems.add("kpi", lang.t("error-choose-option"));
+        problems.add("kpi", "error-choose-option");
     }
     // Only a first-response item reads it; left out, it is what the form
     // offers first.
@@ -928,25 +715,19 @@ fn read_item(
         Some(by) => by,
         None if sent.is_empty() => FirstResponseBy::Either,
         None => {
-            problems.add("first_response_by", lang.t("error-choose-option"));
+            problems.add("first_response_by", "error-choose-option");
             FirstResponseBy::Either
         }
     };
-    let warn = parse_duration(form.get("warn_after"))
-        .map_err(|key| problems.add("warn_after", lang.t(key)))
-        .ok();
-    let fail = parse_duration(form.get("fail_after"))
-        .map_err(|key| problems.add("fail_after", lang.t(key)))
-        .ok();
+    let warn = problems.check("warn_after", parse_duration(form.get("warn_after")));
+    let fail = problems.check("fail_after", parse_duration(form.get("fail_after")));
     if let (Some(warn), Some(fail)) = (warn, fail)
         && fail <= warn
     {
-        problems.add(
+        problems.add_with(
             "fail_after",
-            lang.t_args(
-                "sla-admin-error-fail-after-warn",
-                &[("warn", format_duration(warn))],
-            ),
+            "sla-admin-error-fail-after-warn",
+            vec![("warn", Arg::Text(format_duration(warn)))],
         );
     }
     let mut actions = |prefix: &'static str| {
@@ -959,7 +740,7 @@ fn read_item(
                 .filter(|id| teams.iter().any(|t| t.id == *id));
             if found.is_none() {
                 let field = if prefix == "w" { "w_team" } else { "f_team" };
-                problems.add(field, lang.t("sla-admin-error-team"));
+                problems.add(field, "sla-admin-error-team");
             }
             found
         };
@@ -976,12 +757,9 @@ fn read_item(
     for (g, rows) in form.rule_rows().into_iter().enumerate() {
         let mut group = Vec::new();
         for (r, (field, op, value)) in rows.into_iter().enumerate() {
-            let place = [
-                ("group", (g + 1).to_string()),
-                ("rule", (r + 1).to_string()),
-            ];
+            let place = vec![("group", Arg::text(g + 1)), ("rule", Arg::text(r + 1))];
             let (Some(field), Some(op)) = (Field::parse(&field), Op::parse(&op)) else {
-                problems.add("condition", lang.t_args("sla-admin-error-rule", &place));
+                problems.add_with("condition", "sla-admin-error-rule", place);
                 continue;
             };
             let value = if op.needs_value() {
@@ -994,15 +772,16 @@ fn read_item(
                     } else {
                         "sla-admin-error-rule-value-field"
                     };
-                    let field_name = ("field", lang.t(field.label_key()));
-                    let mut args = place.to_vec();
+                    let field_name = ("field", Arg::Key(field.label_key()));
+                    let mut args = place;
                     args.push(field_name.clone());
-                    problems.add("condition", lang.t_args(key, &args));
+                    problems.add_with("condition", key, args);
                     // Said again beside the row's value, in the same words
                     // without the row's place.
-                    problems.add(
+                    problems.add_with(
                         format!("g{g}_r{r}_value"),
-                        lang.t_args("sla-admin-error-row-value", &[field_name]),
+                        "sla-admin-error-row-value",
+                        vec![field_name],
                     );
                     continue;
                 }
@@ -1046,15 +825,7 @@ async fn find_item(
     let Ok(item) = Uuid::parse_str(item.trim()) else {
         return Ok(None);
     };
-    sqlx::query_as(
-        "select id, name, names, kpi, condition, warn_after_minutes, fail_after_minutes, warning_actions,
-                failure_actions, first_response_by
-           from sla_items where sla_id = $1 and id = $2",
-    )
-    .bind(sla)
-    .bind(item)
-    .fetch_optional(tx)
-    .await
+    store::find_item(tx, sla, item).await
 }
 
 fn options<T: Copy>(
@@ -1074,7 +845,7 @@ async fn item_page(
     s: &mut SignedIn<Admin>,
     sla: SlaRow,
     input: impl FnOnce(&Catalogs) -> ItemInput,
-    errors: Problems,
+    errors: FieldErrors,
 ) -> Result<ItemPage> {
     let catalogs = Catalogs::load(&mut s.tx).await?;
     let teams = team_rows(&mut s.tx).await?;
@@ -1109,7 +880,7 @@ async fn edit_item(
     Path(id): Path<String>,
     Query(query): Query<ItemQuery>,
 ) -> Result<ItemPage> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     let item = if query.item.trim().is_empty() {
@@ -1195,7 +966,7 @@ async fn edit_item(
             groups: editor_groups(Vec::new(), catalogs),
         },
     };
-    let page = item_page(&mut s, sla, input, Problems::default()).await?;
+    let page = item_page(&mut s, sla, input, FieldErrors::default()).await?;
     s.tx.commit().await?;
     Ok(page)
 }
@@ -1205,7 +976,7 @@ async fn save_item(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
     let form = ItemForm::new(pairs);
@@ -1228,70 +999,19 @@ async fn save_item(
             name: t.name,
         })
         .collect();
-    match read_item(&form, s.page.lang, &catalogs, &teams) {
+    match read_item(&form, &catalogs, &teams) {
         Ok(data) => {
-            let condition = serde_json::to_value(&data.condition).unwrap_or_default();
-            let warning = serde_json::to_value(&data.warning).unwrap_or_default();
-            let failure = serde_json::to_value(&data.failure).unwrap_or_default();
             match &item {
-                Some(row) => {
-                    sqlx::query(
-                        "update sla_items set name = $3, kpi = $4, condition = $5, warn_after_minutes = $6,
-                                fail_after_minutes = $7, warning_actions = $8, failure_actions = $9,
-                                first_response_by = $10, names = $11
-                          where sla_id = $1 and id = $2",
-                    )
-                    .bind(sla.id)
-                    .bind(row.id)
-                    .bind(&data.name)
-                    .bind(data.kpi.as_str())
-                    .bind(condition)
-                    .bind(data.warn)
-                    .bind(data.fail)
-                    .bind(warning)
-                    .bind(failure)
-                    .bind(data.first_response_by.as_str())
-                    .bind(data.names.to_json())
-                    .execute(&mut *s.tx)
-                    .await?;
-                }
-                None => {
-                    sqlx::query(
-                        "insert into sla_items (tenant_id, id, sla_id, position, name, kpi, condition,
-                                                warn_after_minutes, fail_after_minutes, warning_actions, failure_actions,
-                                                first_response_by, names)
-                         values (app_tenant_id(), $1, $2,
-                                 (select coalesce(max(position) + 1, 0) from sla_items where sla_id = $2),
-                                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(Uuid::now_v7())
-                    .bind(sla.id)
-                    .bind(&data.name)
-                    .bind(data.kpi.as_str())
-                    .bind(condition)
-                    .bind(data.warn)
-                    .bind(data.fail)
-                    .bind(warning)
-                    .bind(failure)
-                    .bind(data.first_response_by.as_str())
-                    .bind(data.names.to_json())
-                    .execute(&mut *s.tx)
-                    .await?;
-                }
+                Some(row) => store::update_item(&mut s.tx, sla.id, row.id, &data).await?,
+                None => store::create_item(&mut s.tx, sla.id, &data).await?,
             }
-            s.tx.commit().await?;
             let key = if item.is_some() {
                 "catalog-item-saved"
             } else {
                 "catalog-item-created"
             };
-            push_flash(
-                &s.session,
-                FlashKind::Success,
-                s.page.t1(key, "name", &data.name),
-            )
-            .await;
-            Ok(Redirect::to(&format!("/admin/sla/{}", sla.id)).into_response())
+            let to = format!("/admin/sla/{}", sla.id);
+            admin::saved(s, key, &data.name, &to).await
         }
         Err(errors) => {
             let input = |catalogs: &Catalogs| ItemInput {
@@ -1310,7 +1030,7 @@ async fn save_item(
                 groups: editor_groups(form.rule_rows(), catalogs),
             };
             let page = item_page(&mut s, sla, input, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            admin::unprocessable(page)
         }
     }
 }
@@ -1322,49 +1042,22 @@ pub struct ItemAction {
     direction: String,
 }
 
-/// Writes positions 0, 1, 2 … in the given order.
-async fn renumber(tx: &mut PgConnection, sla: Uuid, order: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update sla_items i set position = o.n - 1
-           from unnest($2::uuid[]) with ordinality as o(id, n)
-          where i.sla_id = $1 and i.id = o.id and i.position <> o.n - 1",
-    )
-    .bind(sla)
-    .bind(order)
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
 async fn delete_item(
     mut s: SignedIn<Admin>,
     Path(id): Path<String>,
     Form(input): Form<ItemAction>,
 ) -> Result<Response> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
-    if let Some(item) = find_item(&mut s.tx, sla.id, &input.item).await? {
-        sqlx::query("delete from sla_items where sla_id = $1 and id = $2")
-            .bind(sla.id)
-            .bind(item.id)
-            .execute(&mut *s.tx)
-            .await?;
-        let order: Vec<Uuid> = item_rows(&mut s.tx, sla.id)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        renumber(&mut s.tx, sla.id, &order).await?;
-        s.tx.commit().await?;
-        push_flash(
-            &s.session,
-            FlashKind::Success,
-            s.page.t1("sla-admin-item-deleted", "name", &item.name),
-        )
-        .await;
+    let back = format!("/admin/sla/{}", sla.id);
+    match find_item(&mut s.tx, sla.id, &input.item).await? {
+        Some(item) => {
+            store::delete_item(&mut s.tx, sla.id, item.id).await?;
+            admin::saved(s, "sla-admin-item-deleted", &item.name, &back).await
+        }
+        None => Ok(Redirect::to(&back).into_response()),
     }
-    Ok(Redirect::to(&format!("/admin/sla/{}", sla.id)).into_response())
 }
 
 async fn move_item(
@@ -1372,10 +1065,10 @@ async fn move_item(
     Path(id): Path<String>,
     Form(input): Form<ItemAction>,
 ) -> Result<Response> {
-    let sla = find_sla(&mut s.tx, parse_id(&id)?)
+    let sla = store::find_sla(&mut s.tx, parse_id(&id)?)
         .await?
         .ok_or_else(not_found)?;
-    let mut order: Vec<Uuid> = item_rows(&mut s.tx, sla.id)
+    let mut order: Vec<Uuid> = store::item_rows(&mut s.tx, sla.id)
         .await?
         .into_iter()
         .map(|r| r.id)
@@ -1390,7 +1083,7 @@ async fn move_item(
     };
     if let Some((a, b)) = swap {
         order.swap(a, b);
-        renumber(&mut s.tx, sla.id, &order).await?;
+        store::renumber(&mut s.tx, sla.id, &order).await?;
         s.tx.commit().await?;
     }
     Ok(Redirect::to(&format!("/admin/sla/{}#items", sla.id)).into_response())
