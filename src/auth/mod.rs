@@ -2,6 +2,7 @@
 //! extractor every signed-in page takes. Every feature with pages imports
 //! it, so auth imports none of them.
 
+pub mod admin;
 mod handlers;
 pub mod model;
 pub mod signed_in;

@@ -9,13 +9,13 @@ use axum_htmx::{HxRequest, HxRetarget};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::admin;
 use crate::auth::signed_in::SignedIn;
 use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::customers::model::{CustomerForm, CustomerInput, CustomerKind};
 use crate::customers::store::{self, CustomerDetail, CustomerRow, SearchFilter, SearchText};
 use crate::error::{Result, not_found};
-use crate::web::admin;
 use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 

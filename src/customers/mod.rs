@@ -14,10 +14,10 @@ mod transfer;
 
 use axum::extract::Path;
 
+use crate::auth::admin;
 use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::db::Plans;
 use crate::users::model::Role;
-use crate::web::admin;
 use crate::web::routes::{Access, ObjectKind, Route};
 
 pub fn routes() -> Vec<Route> {

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveTime, TimeZone};
 use serde::Deserialize;
 
+use crate::auth::admin;
 use crate::auth::signed_in::SignedIn;
 use crate::catalog::model::optional_id;
 use crate::customers::document;
@@ -14,7 +15,6 @@ use crate::customers::model::{
 };
 use crate::customers::store::{self, PointTable};
 use crate::error::{Result, not_found};
-use crate::web::admin;
 use crate::web::form::{self, FieldErrors, Form, parse_id};
 
 /// Flashes the first field error of a short form on the customer page (the

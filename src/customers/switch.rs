@@ -3,8 +3,8 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{Switch, Switched};
 use crate::customers::store::{self, SaveError};
-use crate::web::admin::{Switch, Switched};
 use crate::web::form::FieldError;
 
 pub struct Customers;

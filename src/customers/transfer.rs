@@ -6,6 +6,7 @@ use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::admin;
 use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::customers::csv::{self, ExportRow, RowError};
 use crate::customers::document::{Document, format_phone};
@@ -13,7 +14,6 @@ use crate::customers::handlers::ListQuery;
 use crate::customers::model::CustomerKind;
 use crate::customers::store::{self, SaveError, SearchText};
 use crate::error::Result;
-use crate::web::admin;
 use crate::web::form::{self, Query};
 use crate::web::page::PageCtx;
 

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{self, Switch, Switched};
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::ListKind;
 use crate::catalog::store::{self as catalog, Choice};
@@ -21,7 +22,6 @@ use crate::entitlements::store::{
 };
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
-use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};

@@ -4,11 +4,11 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::admin;
 use crate::auth::signed_in::{SignedIn, Supervisor};
 use crate::customers::store::{self, CustomerRow};
 use crate::customers::switch::Customers;
 use crate::error::{Result, not_found};
-use crate::web::admin;
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::{Form, parse_id};
 

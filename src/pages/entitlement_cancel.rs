@@ -4,11 +4,11 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::admin;
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::entitlements::model::Status;
 use crate::entitlements::store::{self, EntitlementRow};
 use crate::error::{Result, not_found};
-use crate::web::admin;
 use crate::web::confirm::{ConfirmPage, Confirmation};
 use crate::web::form::{Form, parse_id};
 

@@ -44,10 +44,3 @@ pub async fn create_case_number_sequence(
         .await?;
     Ok(())
 }
-
-/// The current workspace's time zone, as stored.
-pub async fn time_zone(tx: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("select time_zone from tenants where id = app_tenant_id()")
-        .fetch_optional(tx)
-        .await
-}

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{self, Switch, Switched};
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::error::{Result, not_found};
 use crate::users::model::{self, NewUser, NewUserForm, Role};
 use crate::users::store::{self, UserRow};
-use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{FieldError, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 

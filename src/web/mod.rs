@@ -3,7 +3,6 @@
 //! feature's pages can use it; the extractor that signs a request in reads
 //! the user and lives in `auth::signed_in`.
 
-pub mod admin;
 pub mod assets;
 pub mod client_addr;
 pub mod compression;

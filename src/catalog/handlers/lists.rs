@@ -7,12 +7,12 @@ use axum::response::Response;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{self, Switch, Switched};
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{CaseState, ListItemForm, ListItemInput, ListKind};
 use crate::catalog::store::{self, ListItem};
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
-use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};

@@ -6,12 +6,12 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::admin;
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::{self, ProductForm, ProductInput, ProductKind, ProductState};
 use crate::catalog::store::{self, BundleItem, Choice, ProductRow};
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
-use crate::web::admin;
 use crate::web::form::{FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};

@@ -9,13 +9,13 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{self, Switch, Switched};
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::optional_id;
 use crate::catalog::store::{self, CascadeRow, Choice, Level, WriteError};
 use crate::catalog::translations::Names;
 use crate::error::{Result, not_found};
 use crate::users::model::Role;
-use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};

@@ -11,12 +11,12 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{self, Switch, Switched};
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::error::{Result, not_found};
 use crate::sla::calendar::{Calendar, CalendarError, Holiday, Interval, MINUTES_PER_DAY};
 use crate::sla::calendar_store::{self as store, CalendarData, CalendarRow};
 use crate::users::model::Role;
-use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, Arg, FieldError, FieldErrors, Form, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
@@ -403,10 +403,8 @@ async fn list_page(
     let input = match input {
         Some(input) => input,
         None => {
-            let zone = crate::tenants::store::time_zone(&mut s.tx)
-                .await?
-                .unwrap_or_else(|| TIME_ZONES[0].to_owned());
-            CalendarInput::blank(zone)
+            // The workspace's zone, as the signed-in reader carries it.
+            CalendarInput::blank(s.page.tz.name().to_owned())
         }
     };
     Ok(CalendarsPage {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::admin::{self, Switch, Switched};
 use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::defaults::status;
 use crate::catalog::referable::{self, NamedRow, Referable};
@@ -24,7 +25,6 @@ use crate::sla::admin_store::{self as store, ItemData, ItemRow, SlaData, SlaRow}
 use crate::sla::condition::{Condition, Field, Op, Rule};
 use crate::sla::model::{Actions, FirstResponseBy, Kpi};
 use crate::users::model::Role;
-use crate::web::admin::{self, Switch, Switched};
 use crate::web::form::{self, Arg, FieldErrors, Form, Query, parse_id};
 use crate::web::page::PageCtx;
 use crate::web::routes::{Access, ObjectKind, Route};
