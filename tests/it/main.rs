@@ -2,6 +2,7 @@ mod support;
 
 mod bulk_assign;
 mod bulk_seed;
+mod case_command_props;
 mod case_entitlements;
 mod case_list_columns;
 mod case_views;
