@@ -2,7 +2,7 @@
 //! row (migration 0017) so a page of 25 cases reads no instances at all.
 //!
 //! It is written with the instances by every change that moves them
-//! ([`crate::sla::store::save_evolutions`]). The worker's nearing and breach
+//! (the case store's `save_clocks`). The worker's nearing and breach
 //! steps leave it as it was: they follow from the deadline and warning
 //! time it holds, so a view works them out from the time it is shown
 //! ([`CaseTimer::status_at`]).

@@ -254,6 +254,10 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
         }
         Command::Take => {
             model::check_active(&situation)?;
+            // A double click, or a second tab: the case is already theirs.
+            if case.owner_user == Some(actor.user) {
+                return Ok(Change::default());
+            }
             if case.owner_user.is_some() && !actor.supervisor {
                 return Err(Refusal::NotAllowed);
             }

@@ -59,6 +59,18 @@ pub async fn add_note(
     };
     let asked_priority = optional_id(&input.priority_id).ok().flatten();
     let asked_status = optional_id(&input.status_reason_id).ok().flatten();
+    // Only the statuses the note box offers: those of an active case.
+    if let Some(status) = asked_status
+        && !s
+            .lists
+            .statuses(&mut s.tx, "active")
+            .await?
+            .iter()
+            .any(|offered| offered.id == status)
+    {
+        let record = find(&mut s, number).await?.ok_or_else(not_found)?;
+        return refuse(&mut s, record, &input.body, "error-choose-option").await;
+    }
     let mut note = Command::Note {
         body,
         public: input.visibility == "public",
