@@ -231,8 +231,14 @@ pub fn evolve(
     let pausing =
         case.state == State::Active && sla.pause_status_ids.contains(&case.status_reason_id);
 
-    // Resume first, so every later step sees deadlines that include the pause.
-    if let Some(paused_at) = inst.paused_at.filter(|_| inst.is_open() && !pausing) {
+    // Resume first, so every later step sees deadlines that include the
+    // pause; also when the clock stops while the case still waits (a public
+    // reply answers a case on hold): the wait counts up to that moment.
+    let stopping = success_at.is_some();
+    if let Some(paused_at) = inst
+        .paused_at
+        .filter(|_| inst.is_open() && (!pausing || stopping))
+    {
         let before = inst.status;
         let minutes = sla.calendar.working_minutes_between(paused_at, now);
         inst.paused_minutes += minutes;
