@@ -141,7 +141,7 @@ pub async fn new_case(
         input.channel_id = id_text(parent.channel_id);
     }
     if htmx && !q.quick.is_empty() {
-        let choices = form_choices(&s.lists, &mut s.tx, &input).await?;
+        let choices = form_choices(&s.lists, &mut s.tx, &input, "active").await?;
         s.tx.commit().await?;
         return Ok(QuickPanel {
             ctx: s.page,
@@ -165,7 +165,10 @@ pub(super) async fn form_page(
     errors: FieldErrors,
     editing: Option<CaseRecord>,
 ) -> Result<CaseFormPage> {
-    let choices = form_choices(&s.lists, &mut s.tx, &input).await?;
+    let state = editing
+        .as_ref()
+        .map_or("active", |case| case.state.as_str());
+    let choices = form_choices(&s.lists, &mut s.tx, &input, state).await?;
     let entitlement = entitlement::field(s, &input, editing.as_ref(), &errors).await?;
     let customer = match optional_id(&input.customer_id).ok().flatten() {
         Some(id) => match customers::find_row(&mut s.tx, id).await? {

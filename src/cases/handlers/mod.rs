@@ -121,10 +121,13 @@ pub struct FormChoices {
     pub recent_cases: Vec<CaseRow>,
 }
 
+/// The choices of the case form; `state` is the state of the case being
+/// edited (a new case is active), whose statuses it may take.
 pub async fn form_choices(
     lists: &Lists,
     tx: &mut PgConnection,
     input: &CaseForm,
+    state: &str,
 ) -> Result<FormChoices> {
     let reason = optional_id(&input.reason_id).ok().flatten();
     let occurrence = optional_id(&input.occurrence_id).ok().flatten();
@@ -138,7 +141,9 @@ pub async fn form_choices(
         channels: lists.choices(tx, ListKind::Channels).await?,
         products: lists.case_products(tx).await?,
         priorities: lists.choices(tx, ListKind::Priorities).await?,
-        statuses: lists.statuses(tx, "active").await?,
+        statuses: lists
+            .statuses(tx, crate::core::case::State::parse(state).as_str())
+            .await?,
         users: lists.users(tx).await?,
         teams: lists.teams(tx).await?,
         reasons: lists.reasons(tx).await?,

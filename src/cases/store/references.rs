@@ -190,11 +190,14 @@ pub async fn check_references(
         input.status_reason_id,
         keep(editing.map(|c| c.status_reason_id), input.status_reason_id),
         |sql, status| {
-            sql.push(
-                "exists (select from status_reasons where active and state = 'active' and id = ",
-            )
-            .push_bind(status)
-            .push(")");
+            // A status of the case's own state: an edit never moves a
+            // case between states (resolving and reactivating do).
+            let state = editing.map_or("active", |c| c.state.as_str()).to_owned();
+            sql.push("exists (select from status_reasons where active and state = ")
+                .push_bind(state)
+                .push(" and id = ")
+                .push_bind(status)
+                .push(")");
         },
     );
     sql.ok_unless_inactive("owner_user_ok", "users", owner_user, false);
