@@ -500,6 +500,13 @@ pub async fn update_case(
     let mut parsed = CaseInput::parse(&edit, s.page.tz, s.now)
         .map_err(|e| errors = e)
         .ok();
+    // The form shows the time received to the minute: left as shown, the
+    // stored time keeps its seconds.
+    if edit.received_at == stored.received_at
+        && let Some(parsed) = parsed.as_mut()
+    {
+        parsed.received_at = None;
+    }
     let exception = match parsed.as_mut() {
         Some(parsed) => {
             entitlement::decide(&mut s, &edit, parsed, Some(&before), &mut errors).await?
