@@ -141,6 +141,11 @@ async fn every_page(app: &TestApp) -> Vec<String> {
     )
     .await;
     paths.push(format!("/admin/sla/{sla}/items/edit?item={item}"));
+    // The customer with the longest e-mail address, which must wrap.
+    let long_contact =
+        "select e.customer_id from customer_econtacts e join tenants t on t.id = e.tenant_id
+         where t.slug = $1 order by length(e.value) desc limit 1";
+    paths.push(format!("/customers/{}", one(app, long_contact).await));
     paths
 }
 
