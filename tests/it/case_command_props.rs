@@ -27,11 +27,10 @@ use axum_test::TestResponse;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
-use scraper::{ElementRef, Html, Selector};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{ACME, Browser, TestApp, see_other};
+use crate::support::{ACME, Browser, TestApp, html, see_other};
 
 const CUSTOMER: &str = "Padaria São João Ltda";
 /// (KPI, warned after, failed after), in minutes of an always-open calendar.
@@ -743,7 +742,7 @@ impl World {
             } => {
                 let action = format!("{path}/edit");
                 let page = browser.get(&action).await.text();
-                let mut fields = form_fields(&page, &action);
+                let mut fields = html::form_fields(&page, &action);
                 let title = format!(
                     "Forno não aquece (revisto às {})",
                     Utc::now().timestamp_micros()
@@ -785,43 +784,6 @@ impl World {
             }
         }
     }
-}
-
-/// The fields the form posting to `action` sends, as a browser sends them.
-fn form_fields(page: &str, action: &str) -> Vec<(String, String)> {
-    let doc = Html::parse_document(page);
-    let form = Selector::parse(&format!("form[action=\"{action}\"]")).expect("selector");
-    let controls = Selector::parse("input, select, textarea").expect("selector");
-    let options = Selector::parse("option").expect("selector");
-    let Some(form) = doc.select(&form).next() else {
-        return Vec::new();
-    };
-    let mut fields = Vec::new();
-    for control in form.select(&controls) {
-        let el = control.value();
-        let Some(name) = el.attr("name") else {
-            continue;
-        };
-        let value = match el.name() {
-            "select" => {
-                let all: Vec<ElementRef> = control.select(&options).collect();
-                all.iter()
-                    .find(|o| o.value().attr("selected").is_some())
-                    .or(all.first())
-                    .and_then(|o| o.value().attr("value"))
-                    .unwrap_or_default()
-                    .to_owned()
-            }
-            "textarea" => control.text().collect::<String>(),
-            _ => match el.attr("type").unwrap_or("text") {
-                "submit" | "button" => continue,
-                "radio" | "checkbox" if el.attr("checked").is_none() => continue,
-                _ => el.attr("value").unwrap_or_default().to_owned(),
-            },
-        };
-        fields.push((name.to_owned(), value));
-    }
-    fields
 }
 
 fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {

@@ -3,7 +3,7 @@
 
 use atende::users::model::Role;
 use axum::http::StatusCode;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{Html, Selector};
 use uuid::Uuid;
 
 use crate::support::{Browser, TestApp, html, see_other};
@@ -22,44 +22,6 @@ async fn open_case(browser: &Browser, app: &TestApp, title: &str) -> String {
         )
         .await;
     see_other(&response)
-}
-
-/// The fields the form posting to `action` sends as a browser would send
-/// them: inputs with their value (checked ones only for radios and boxes),
-/// the chosen option of each list, the text of each text area. Submit
-/// buttons send nothing unless pressed.
-fn form_fields(page: &str, action: &str) -> Vec<(String, String)> {
-    let doc = Html::parse_document(page);
-    let form = Selector::parse(&format!("form[action=\"{action}\"]")).expect("selector");
-    let controls = Selector::parse("input, select, textarea").expect("selector");
-    let options = Selector::parse("option").expect("selector");
-    let form = doc.select(&form).next().expect("the form");
-    let mut fields = Vec::new();
-    for control in form.select(&controls) {
-        let el = control.value();
-        let Some(name) = el.attr("name") else {
-            continue;
-        };
-        let value = match el.name() {
-            "select" => {
-                let all: Vec<ElementRef> = control.select(&options).collect();
-                all.iter()
-                    .find(|o| o.value().attr("selected").is_some())
-                    .or(all.first())
-                    .and_then(|o| o.value().attr("value"))
-                    .unwrap_or_default()
-                    .to_owned()
-            }
-            "textarea" => control.text().collect::<String>(),
-            _ => match el.attr("type").unwrap_or("text") {
-                "submit" | "button" => continue,
-                "radio" | "checkbox" if el.attr("checked").is_none() => continue,
-                _ => el.attr("value").unwrap_or_default().to_owned(),
-            },
-        };
-        fields.push((name.to_owned(), value));
-    }
-    fields
 }
 
 fn set(fields: &mut [(String, String)], name: &str, value: &str) {
@@ -130,14 +92,14 @@ async fn a_stale_save_keeps_a_related_case_set_meanwhile_and_writes_only_the_tit
     let form_a = first.get(&action).await.text();
     let form_b = second.get(&action).await.text();
 
-    let mut a = form_fields(&form_a, &action);
+    let mut a = html::form_fields(&form_a, &action);
     set(&mut a, "related_case", other.trim_start_matches("/cases/"));
     assert_eq!(
         save(&first, &action, &a).await.status_code(),
         StatusCode::SEE_OTHER
     );
 
-    let mut b = form_fields(&form_b, &action);
+    let mut b = html::form_fields(&form_b, &action);
     set(&mut b, "title", "Vazamento na cozinha e no banheiro");
     let stale = save(&second, &action, &b).await;
     assert_eq!(stale.status_code(), StatusCode::CONFLICT);
@@ -161,7 +123,7 @@ async fn a_stale_save_keeps_a_related_case_set_meanwhile_and_writes_only_the_tit
     let (title, _, _) = stored(&app, "Vazamento%").await;
     assert_eq!(title, "Vazamento na cozinha", "nothing written yet");
 
-    let again = save(&second, &action, &form_fields(&page, &action)).await;
+    let again = save(&second, &action, &html::form_fields(&page, &action)).await;
     assert_eq!(
         again.status_code(),
         StatusCode::SEE_OTHER,
@@ -192,7 +154,7 @@ async fn a_field_both_changed_is_shown_side_by_side_and_the_person_decides() {
     let form_b = second.get(&action).await.text();
     let priorities = options(&form_a, "priority_id");
 
-    let mut a = form_fields(&form_a, &action);
+    let mut a = html::form_fields(&form_a, &action);
     set(&mut a, "title", "Título do primeiro");
     let other_priority = priorities
         .iter()
@@ -205,7 +167,7 @@ async fn a_field_both_changed_is_shown_side_by_side_and_the_person_decides() {
         StatusCode::SEE_OTHER
     );
 
-    let mut b = form_fields(&form_b, &action);
+    let mut b = html::form_fields(&form_b, &action);
     set(&mut b, "title", "Título do segundo");
     set(&mut b, "description", "Descrição do segundo");
     let stale = save(&second, &action, &b).await;
@@ -218,7 +180,7 @@ async fn a_field_both_changed_is_shown_side_by_side_and_the_person_decides() {
         "{rows:?}"
     );
     assert!(html::text(&page, "#conflict-kept").contains("Prioridade"));
-    let mut decided = form_fields(&page, &action);
+    let mut decided = html::form_fields(&page, &action);
     assert_eq!(get(&decided, "title"), "Título do segundo");
     assert_eq!(get(&decided, "priority_id"), other_priority);
     // The second person takes the first one's title after all.
@@ -263,7 +225,7 @@ async fn no_field_changed_meanwhile_is_overwritten_by_a_stale_save() {
 
     // The first person changes every field but the title, each list to
     // another of its options.
-    let mut a = form_fields(&form_a, &action);
+    let mut a = html::form_fields(&form_a, &action);
     for list in [
         "contact_id",
         "subject_id",
@@ -307,15 +269,15 @@ async fn no_field_changed_meanwhile_is_overwritten_by_a_stale_save() {
         "{:?}",
         html::texts(&first_save.text(), ".field-error")
     );
-    let after_first = form_fields(&first.get(&action).await.text(), &action);
+    let after_first = html::form_fields(&first.get(&action).await.text(), &action);
 
-    let mut b = form_fields(&form_b, &action);
+    let mut b = html::form_fields(&form_b, &action);
     set(&mut b, "title", "Título do segundo");
     let stale = save(&second, &action, &b).await;
     assert_eq!(stale.status_code(), StatusCode::CONFLICT);
     let page = stale.text();
     assert!(html::texts(&page, "#conflict-both tbody tr").is_empty());
-    let again = save(&second, &action, &form_fields(&page, &action)).await;
+    let again = save(&second, &action, &html::form_fields(&page, &action)).await;
     assert_eq!(
         again.status_code(),
         StatusCode::SEE_OTHER,
@@ -323,7 +285,7 @@ async fn no_field_changed_meanwhile_is_overwritten_by_a_stale_save() {
         again.text()
     );
 
-    let now = form_fields(&first.get(&action).await.text(), &action);
+    let now = html::form_fields(&first.get(&action).await.text(), &action);
     for (name, value) in &after_first {
         if ["csrf_token", "version", "seen", "idempotency_key"].contains(&name.as_str()) {
             continue;
@@ -343,13 +305,13 @@ async fn a_form_saved_twice_in_a_row_by_its_own_person_is_no_conflict() {
     let agent = app.signed_in(Role::Agent).await;
     let path = open_case(&agent, &app, "Sem conflito").await;
     let action = format!("{path}/edit");
-    let mut fields = form_fields(&agent.get(&action).await.text(), &action);
+    let mut fields = html::form_fields(&agent.get(&action).await.text(), &action);
     set(&mut fields, "serial_number", "SN-1");
     assert_eq!(
         save(&agent, &action, &fields).await.status_code(),
         StatusCode::SEE_OTHER
     );
-    let mut fields = form_fields(&agent.get(&action).await.text(), &action);
+    let mut fields = html::form_fields(&agent.get(&action).await.text(), &action);
     set(&mut fields, "serial_number", "SN-2");
     assert_eq!(
         save(&agent, &action, &fields).await.status_code(),

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{Audience, Change, Entry, Write, follow};
 use crate::cases::audit;
 use crate::cases::model::Refusal;
-use crate::cases::store::{self, CaseKey, CaseRecord, Created, NewCase, NewEvent, UserEntry};
+use crate::cases::store::{self, CaseKey, CaseRecord, Created, NewCase, UserEntry};
 use crate::catalog::cache::Lists;
 use crate::core::case::EventKind;
 use crate::entitlements::terms::Error as TermsFailure;
@@ -107,10 +107,10 @@ pub async fn execute(
     for entry in entries {
         applied
             .entries
-            .push(add_entry(tx, case_id, entry, actor, now).await?);
+            .push(entry.write(tx, case_id, Some(actor), now).await?);
     }
     for (other, entry) in &change.elsewhere {
-        add_entry(tx, *other, entry, actor, now).await?;
+        entry.write(tx, *other, Some(actor), now).await?;
     }
     notify(tx, &change, case_id, actor, now).await?;
     Ok(Ok(applied))
@@ -151,28 +151,6 @@ fn user_entry(entry: &Entry, actor: Uuid, now: DateTime<Utc>) -> UserEntry<'_> {
     }
 }
 
-async fn add_entry(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    entry: &Entry,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> Result<Uuid> {
-    Ok(store::add_event(
-        tx,
-        NewEvent {
-            case_id,
-            at: now,
-            actor: Some(actor),
-            kind: entry.kind,
-            body: &entry.body,
-            is_public: entry.public,
-            data: entry.data.clone(),
-        },
-    )
-    .await?)
-}
-
 /// One entry per field whose shown value the writes changed.
 async fn audit_fields(
     tx: &mut PgConnection,
@@ -197,19 +175,9 @@ async fn audit_fields(
             "field-status-reason" => EventKind::Status,
             _ => EventKind::Field,
         };
-        store::add_event(
-            tx,
-            NewEvent {
-                case_id,
-                at: now,
-                actor: Some(actor),
-                kind,
-                body: "",
-                is_public: false,
-                data: change.to_json(),
-            },
-        )
-        .await?;
+        Entry::record(kind, change.to_json())
+            .write(tx, case_id, Some(actor), now)
+            .await?;
     }
     Ok(())
 }
@@ -311,16 +279,14 @@ pub async fn open(
         }
     }
     for entry in &change.entries {
-        add_entry(tx, case.id, entry, actor, now).await?;
+        entry.write(tx, case.id, Some(actor), now).await?;
     }
     if let Some(parent) = parent {
-        let child = Entry {
-            kind: EventKind::Child,
-            body: String::new(),
-            public: false,
-            data: serde_json::json!({ "child": number.to_string() }),
-        };
-        add_entry(tx, parent, &child, actor, now).await?;
+        let child = Entry::record(
+            EventKind::Child,
+            serde_json::json!({ "child": number.to_string() }),
+        );
+        child.write(tx, parent, Some(actor), now).await?;
     }
     notify(tx, &change, case.id, actor, now).await?;
     Ok(created)

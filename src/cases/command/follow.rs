@@ -3,12 +3,12 @@
 //! (its row, its timeline) is written here.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::Entry;
 use crate::cases::store::{
-    self, NewCase, NewEvent, Resolved, next_terms_round, save_clocks, set_sla, sla_view, terms_of,
+    NewCase, Resolved, next_terms_round, save_clocks, set_sla, sla_view, terms_of,
 };
 use crate::catalog::cache::Lists;
 use crate::core::case::{EventKind, State};
@@ -35,7 +35,9 @@ pub async fn resync_clocks(
     let changed: Vec<&Evolution> = plan.evolutions.iter().collect();
     save_clocks(tx, case_id, &changed, plan.timer, actor, now).await?;
     for data in plan.reevaluated {
-        entry(tx, case_id, EventKind::Sla, "", actor, now, data).await?;
+        Entry::record(EventKind::Sla, data)
+            .write(tx, case_id, actor, now)
+            .await?;
     }
     Ok(())
 }
@@ -52,7 +54,9 @@ pub async fn move_terms(
     let case = terms_of(tx, case_id).await?;
     let moved = terms::on_case_event(tx, case_id, case, event, actor, now).await?;
     for data in moved.entries {
-        entry(tx, case_id, EventKind::Entitlement, "", actor, now, data).await?;
+        Entry::record(EventKind::Entitlement, data)
+            .write(tx, case_id, actor, now)
+            .await?;
     }
     if moved.gave_back {
         next_terms_round(tx, case_id).await?;
@@ -85,29 +89,4 @@ pub fn sla_view_of_new_case(case: &NewCase, resolved: &Resolved) -> CaseForSla {
         sla_id: case.clocks.sla_id,
         entitlement_sla_id: resolved.entitlement_sla_id,
     }
-}
-
-async fn entry(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    kind: EventKind,
-    body: &str,
-    actor: Option<Uuid>,
-    now: DateTime<Utc>,
-    data: Value,
-) -> Result<(), sqlx::Error> {
-    store::add_event(
-        tx,
-        NewEvent {
-            case_id,
-            at: now,
-            actor,
-            kind,
-            body,
-            is_public: false,
-            data,
-        },
-    )
-    .await?;
-    Ok(())
 }

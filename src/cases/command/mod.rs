@@ -104,6 +104,42 @@ pub struct Entry {
     pub data: Value,
 }
 
+impl Entry {
+    /// A private entry without text: what the system records.
+    pub fn record(kind: EventKind, data: Value) -> Entry {
+        Entry {
+            kind,
+            body: String::new(),
+            public: false,
+            data,
+        }
+    }
+
+    /// Writes the entry on `case_id`'s timeline; without an actor it is the
+    /// system's.
+    pub async fn write(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        case_id: Uuid,
+        actor: Option<Uuid>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Uuid, sqlx::Error> {
+        crate::cases::store::add_event(
+            tx,
+            crate::cases::store::NewEvent {
+                case_id,
+                at,
+                actor,
+                kind: self.kind,
+                body: &self.body,
+                is_public: self.public,
+                data: self.data.clone(),
+            },
+        )
+        .await
+    }
+}
+
 /// People told of the change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {

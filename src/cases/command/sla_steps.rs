@@ -11,10 +11,9 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::Entry;
 use super::follow::resync_clocks;
-use crate::cases::store::{
-    self, NewEvent, add_sla_entries, give_to_team, mark_escalated, raise_priority,
-};
+use crate::cases::store::{add_sla_entries, give_to_team, mark_escalated, raise_priority};
 use crate::core::case::EventKind;
 use crate::sla::due::SlaStep;
 
@@ -38,7 +37,9 @@ pub async fn apply_sla_steps(
     for step in steps.iter().filter(|step| step.raise_priority) {
         if let Some(p) = raise_priority(tx, step.case_id, now).await? {
             let data = json!({ "field": "field-priority", "old": p.old_name, "new": p.new_name, "old_id": p.old_id, "new_id": p.new_id });
-            system_entry(tx, step.case_id, EventKind::Field, data, now).await?;
+            Entry::record(EventKind::Field, data)
+                .write(tx, step.case_id, None, now)
+                .await?;
             raised.insert(step.case_id);
         }
     }
@@ -48,34 +49,13 @@ pub async fn apply_sla_steps(
         };
         if let Some(name) = give_to_team(tx, step.case_id, team, now).await? {
             let data = json!({ "field": "field-owner", "old": "", "new": name, "new_id": team });
-            system_entry(tx, step.case_id, EventKind::Assignment, data, now).await?;
+            Entry::record(EventKind::Assignment, data)
+                .write(tx, step.case_id, None, now)
+                .await?;
         }
     }
     for case_id in raised {
         resync_clocks(tx, None, case_id, None, now).await?;
     }
-    Ok(())
-}
-
-async fn system_entry(
-    tx: &mut PgConnection,
-    case_id: Uuid,
-    kind: EventKind,
-    data: Value,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    store::add_event(
-        tx,
-        NewEvent {
-            case_id,
-            at: now,
-            actor: None,
-            kind,
-            body: "",
-            is_public: false,
-            data,
-        },
-    )
-    .await?;
     Ok(())
 }

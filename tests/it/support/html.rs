@@ -1,6 +1,6 @@
 //! Reading pages the way a person does: by what is shown, not by markup details.
 
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 
 pub fn csrf_token(page: &str) -> Option<String> {
     let doc = Html::parse_document(page);
@@ -71,4 +71,44 @@ pub fn lang(page: &str) -> String {
         .and_then(|e| e.value().attr("lang"))
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The fields the form posting to `action` sends as a browser would send
+/// them: inputs with their value (checked ones only for radios and boxes),
+/// the chosen option of each list, the text of each text area. Submit
+/// buttons send nothing unless pressed.
+pub fn form_fields(page: &str, action: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(page);
+    let form = Selector::parse(&format!("form[action=\"{action}\"]")).expect("selector");
+    let controls = Selector::parse("input, select, textarea").expect("selector");
+    let options = Selector::parse("option").expect("selector");
+    let Some(form) = doc.select(&form).next() else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    for control in form.select(&controls) {
+        let el = control.value();
+        let Some(name) = el.attr("name") else {
+            continue;
+        };
+        let value = match el.name() {
+            "select" => {
+                let all: Vec<ElementRef> = control.select(&options).collect();
+                all.iter()
+                    .find(|o| o.value().attr("selected").is_some())
+                    .or(all.first())
+                    .and_then(|o| o.value().attr("value"))
+                    .unwrap_or_default()
+                    .to_owned()
+            }
+            "textarea" => control.text().collect::<String>(),
+            _ => match el.attr("type").unwrap_or("text") {
+                "submit" | "button" => continue,
+                "radio" | "checkbox" if el.attr("checked").is_none() => continue,
+                _ => el.attr("value").unwrap_or_default().to_owned(),
+            },
+        };
+        fields.push((name.to_owned(), value));
+    }
+    fields
 }
