@@ -73,7 +73,7 @@ pub async fn current_user(
     let row: Option<UserRow> = sqlx::query_as(
         "select u.id, u.tenant_id, u.email, u.name, u.role, u.locale,
                 t.slug, t.name as tenant_name, t.locale as tenant_locale, t.time_zone, t.catalog_version,
-                (select count(*) from (select from notifications n
+                (select count(*) from (select from notification_refs n
                                         where n.user_id = u.id and n.read_at is null
                                         limit $2) unread) as unread,
                 session_revision($3) as session_revision,

@@ -104,6 +104,32 @@ fn push_walk_or_parts(
         .push("))");
 }
 
+const SHORTEST_PART_SEARCHED: usize = 3;
+
+/// The customers whose names contain the typed text. Its longest word is a
+/// range of the names' word parts (migration 0009), read through their index
+/// however many customers the workspace has, and the names found there are
+/// tested against the whole text; testing every name took 23 ms at 100,000
+/// customers, on every case search. The case views search customers with it.
+pub(crate) fn push_customers_containing(
+    sql: &mut QueryBuilder<Postgres>,
+    q: &str,
+    pattern: String,
+) {
+    let longest = longest_word(q.split_whitespace());
+    if longest.chars().count() < SHORTEST_PART_SEARCHED {
+        sql.push("select id from customers where search_name like search_text(")
+            .push_bind(pattern)
+            .push(")");
+        return;
+    }
+    sql.push("select p.customer_id from customer_name_parts p where ");
+    push_parts_starting_with(sql, "p", longest);
+    sql.push(" and p.search_name like search_text(")
+        .push_bind(pattern)
+        .push(")");
+}
+
 /// The typed word whose parts range is the narrowest: the longest.
 pub(crate) fn longest_word<'a>(words: impl Iterator<Item = &'a str>) -> &'a str {
     words

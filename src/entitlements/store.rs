@@ -66,7 +66,7 @@ const SELECT: &str = "select e.id, e.customer_id, c.name as customer_name, e.nam
         e.sla_id, s.name as sla_name, e.is_default, e.template_id, t.name as template_name,
         e.status_due_at, e.created_at
    from entitlements e
-   join customers c on c.id = e.customer_id
+   join customer_refs c on c.id = e.customer_id
    left join slas s on s.id = e.sla_id
    left join entitlement_templates t on t.id = e.template_id";
 
@@ -200,7 +200,7 @@ pub async fn ledger(
         "select l.at, c.number as case_number, l.direction, l.event, l.units,
                 catalog_name(ch.name, ch.names) as channel_name, u.name as actor_name
            from entitlement_ledger l
-           join cases c on c.id = l.case_id
+           join case_refs c on c.id = l.case_id
            left join channels ch on ch.id = l.channel_id
            left join users u on u.id = l.actor_id
           where l.entitlement_id = $1
@@ -221,7 +221,7 @@ pub async fn active_customers(tx: &mut PgConnection, q: &str) -> Result<Vec<Choi
             .replace('_', "\\_")
     );
     sqlx::query_as(
-        "select id, name from customers
+        "select id, name from customer_refs
           where active and search_name like search_text($1)
           order by lower(name) limit 50",
     )
@@ -234,7 +234,7 @@ pub async fn find_active_customer(
     tx: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<Choice>, sqlx::Error> {
-    sqlx::query_as("select id, name from customers where id = $1 and active")
+    sqlx::query_as("select id, name from customer_refs where id = $1 and active")
         .bind(id)
         .fetch_optional(tx)
         .await

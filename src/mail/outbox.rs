@@ -285,15 +285,48 @@ pub struct OutboxRow {
 impl OutboxRow {
     pub fn case_text(&self) -> String {
         self.case_number
-            .map(|n| crate::cases::model::CaseNumber(n).to_string())
+            .map(|n| crate::core::case::CaseNumber(n).to_string())
             .unwrap_or_default()
     }
+}
+
+/// A message for the outbox, about a case or not.
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub case_id: Option<Uuid>,
+}
+
+/// Queues `messages` for the worker to send from `now`, in one statement.
+pub async fn queue(
+    tx: &mut PgConnection,
+    messages: &[Outgoing],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into mail_outbox (tenant_id, id, to_address, subject, body, case_id, created_at, next_attempt_at)
+         select app_tenant_id(), u.id, u.to_address, u.subject, u.body, u.case_id, $6, $6
+           from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[]) as u(id, to_address, subject, body, case_id)",
+    )
+    .bind(messages.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(messages.iter().map(|m| m.to.as_str()).collect::<Vec<_>>())
+    .bind(messages.iter().map(|m| m.subject.as_str()).collect::<Vec<_>>())
+    .bind(messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>())
+    .bind(messages.iter().map(|m| m.case_id).collect::<Vec<_>>())
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// The workspace's most recent messages, for the outbox page.
 pub async fn latest(tx: &mut PgConnection, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
     sqlx::query_as(
-        "select m.id, m.to_address, m.subject, m.body, (select number from cases where id = m.case_id) as case_number,
+        "select m.id, m.to_address, m.subject, m.body, (select number from case_refs where id = m.case_id) as case_number,
                 m.created_at, m.sent_at, m.next_attempt_at, m.attempts, m.last_error
            from mail_outbox m order by m.created_at desc, m.id desc limit $1",
     )

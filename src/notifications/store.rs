@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use crate::core::lang::Lang;
 use crate::notifications::Kind;
+use crate::sla::due::SlaNotice;
 use crate::sla::model::Kpi;
 
 /// Notifies each user once; the actor never notifies themselves.
@@ -30,6 +31,57 @@ pub async fn notify(
         actor,
         now
     )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The SLA's notices of one worker batch. A notice about a case that
+/// reaches a person within a minute of an unread SLA notification about it
+/// is added to that one instead (its kind becomes the failure's if any step
+/// failed). Two workers committing at the same instant may each write their
+/// own.
+pub async fn add_sla_notices(
+    tx: &mut PgConnection,
+    notices: &[SlaNotice],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    // Each person's last minute is read from their own range of
+    // notifications_unread_idx: the fence (`offset 0`) keeps PostgreSQL
+    // from walking every unread notification of the workspace instead,
+    // which grows with what nobody has read.
+    sqlx::query(
+        "with wanted as (
+             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])
+                 as u(id, user_id, case_id, kind, steps)),
+         recent as (
+             select r.id, r.user_id, r.case_id
+               from (select distinct user_id from wanted) p
+               cross join lateral (
+                   select n.id, n.user_id, n.case_id from notifications n
+                    where n.user_id = p.user_id and n.read_at is null and n.created_at > $6 - interval '1 minute'
+                      and n.kind in ('sla_warning', 'sla_failure')
+                   offset 0) r),
+         grouped as (
+             update notifications n
+                set sla_steps = n.sla_steps || w.steps,
+                    kind = case when 'sla_failure' in (n.kind, w.kind) then 'sla_failure' else n.kind end
+               from recent r join wanted w on w.user_id = r.user_id and w.case_id = r.case_id
+              where n.id = r.id
+             returning w.id)
+         insert into notifications (tenant_id, id, user_id, case_id, kind, created_at, sla_steps)
+         select app_tenant_id(), w.id, w.user_id, w.case_id, w.kind, $6, w.steps
+           from wanted w where w.id not in (select id from grouped)",
+    )
+    .bind(notices.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.user).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.case_id).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.kind).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.steps.clone()).collect::<Vec<_>>())
+    .bind(now)
     .execute(tx)
     .await?;
     Ok(())
@@ -126,7 +178,7 @@ pub async fn latest(
         "select n.id, n.kind, c.number as case_number, c.title as case_title, u.name as actor_name,
                 n.created_at, n.read_at, n.sla_steps
            from notifications n
-           left join cases c on c.tenant_id = n.tenant_id and c.id = n.case_id
+           left join case_refs c on c.tenant_id = n.tenant_id and c.id = n.case_id
            left join users u on u.tenant_id = n.tenant_id and u.id = n.actor_id
           where n.user_id = $1
           order by n.created_at desc

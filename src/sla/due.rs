@@ -73,14 +73,14 @@ pub async fn tick_due(
     tx: &mut PgConnection,
     ids: &[Uuid],
     now: DateTime<Utc>,
-) -> Result<(SlaTickReport, Vec<SlaStep>), sqlx::Error> {
+) -> Result<SlaTick, sqlx::Error> {
     let rows: Vec<DueRow> = sqlx::query_as(
         "select i.id, i.kpi, i.sla_item_id, i.status, i.started_at, i.warning_at, i.failure_at, i.warned_at,
                 i.failed_at, i.succeeded_at, i.ended_at, i.paused_at, i.paused_minutes, i.case_id,
                 it.name as item_name, it.names as item_names, it.warning_actions, it.failure_actions,
                 c.number, c.title, c.owner_user_id, c.owner_team_id
            from sla_kpi_instances i
-           join cases c on c.id = i.case_id
+           join case_refs c on c.id = i.case_id
            left join sla_items it on it.id = i.sla_item_id
           where i.id = any($1)",
     )
@@ -131,7 +131,7 @@ pub async fn tick_due(
     }
     save_ticked(tx, &moved).await?;
     record(tx, &transitions, now).await?;
-    notify(tx, &transitions, now).await?;
+    let messages = messages(tx, &transitions).await?;
     let report = SlaTickReport {
         warned: transitions
             .iter()
@@ -152,7 +152,57 @@ pub async fn tick_due(
             reassign_team: t.actions.reassign_team_id,
         })
         .collect();
-    Ok((report, steps))
+    Ok(SlaTick {
+        report,
+        steps,
+        messages,
+    })
+}
+
+/// What a batch of due instances did: the counts, the steps for their cases
+/// and the messages for the people concerned, each for its owner to write
+/// in the same transaction.
+pub struct SlaTick {
+    pub report: SlaTickReport,
+    pub steps: Vec<SlaStep>,
+    pub messages: SlaMessages,
+}
+
+#[derive(Debug, Default)]
+pub struct SlaMessages {
+    pub notices: Vec<SlaNotice>,
+    pub mails: Vec<SlaMail>,
+}
+
+/// An in-app notification about the KPIs of one case, for one person.
+#[derive(Debug)]
+pub struct SlaNotice {
+    pub user: Uuid,
+    pub case_id: Uuid,
+    /// `sla_failure` when any step failed, else `sla_warning`.
+    pub kind: &'static str,
+    /// `[{"kpi": .., "event": ..}]`, in the order the steps happened.
+    pub steps: serde_json::Value,
+}
+
+/// The e-mail of a notice, in its recipient's language.
+#[derive(Debug)]
+pub struct SlaMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub case_id: Uuid,
+}
+
+/// The instances of the transaction's workspace due at `now`, locked.
+pub async fn lock_due_in_tenant(
+    tx: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("select id from sla_kpi_instances where due_at <= $1 for update")
+        .bind(now)
+        .fetch_all(tx)
+        .await
 }
 
 /// What one KPI step does to its case: the timeline entry, and the actions
@@ -299,66 +349,17 @@ async fn notices<'a>(
     Ok(notices)
 }
 
-/// In-app notifications and queued e-mail to the owner and the owning team:
-/// one per person and case, naming each KPI. Steps of a case that reach a
-/// person within a minute of an unread SLA notification about it are added
-/// to that one instead (its kind becomes the failure's if any step failed).
-/// Two workers committing at the same instant may each write their own.
-async fn notify(
-    tx: &mut PgConnection,
-    all: &[Transition],
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+/// In-app notifications and e-mail to the owner and the owning team: one
+/// per person and case, naming each KPI.
+async fn messages(tx: &mut PgConnection, all: &[Transition]) -> Result<SlaMessages, sqlx::Error> {
     let wanted: Vec<&Transition> = all.iter().filter(|t| t.actions.notify).collect();
     if wanted.is_empty() {
-        return Ok(());
+        return Ok(SlaMessages::default());
     }
     let notices = notices(tx, &wanted).await?;
     if notices.is_empty() {
-        return Ok(());
+        return Ok(SlaMessages::default());
     }
-    let kind = |n: &Notice| {
-        if n.failed() {
-            "sla_failure"
-        } else {
-            "sla_warning"
-        }
-    };
-    // Each person's last minute is read from their own range of
-    // notifications_unread_idx: the fence (`offset 0`) keeps PostgreSQL
-    // from walking every unread notification of the workspace instead,
-    // which grows with what nobody has read.
-    sqlx::query(
-        "with wanted as (
-             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])
-                 as u(id, user_id, case_id, kind, steps)),
-         recent as (
-             select r.id, r.user_id, r.case_id
-               from (select distinct user_id from wanted) p
-               cross join lateral (
-                   select n.id, n.user_id, n.case_id from notifications n
-                    where n.user_id = p.user_id and n.read_at is null and n.created_at > $6 - interval '1 minute'
-                      and n.kind in ('sla_warning', 'sla_failure')
-                   offset 0) r),
-         grouped as (
-             update notifications n
-                set sla_steps = n.sla_steps || w.steps,
-                    kind = case when 'sla_failure' in (n.kind, w.kind) then 'sla_failure' else n.kind end
-               from recent r join wanted w on w.user_id = r.user_id and w.case_id = r.case_id
-              where n.id = r.id
-             returning w.id)
-         insert into notifications (tenant_id, id, user_id, case_id, kind, created_at, sla_steps)
-         select app_tenant_id(), w.id, w.user_id, w.case_id, w.kind, $6, w.steps
-           from wanted w where w.id not in (select id from grouped)",
-    )
-    .bind(notices.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
-    .bind(notices.iter().map(|n| n.user).collect::<Vec<_>>())
-    .bind(notices.iter().map(|n| n.case().case_id).collect::<Vec<_>>())
-    .bind(notices.iter().map(kind).collect::<Vec<_>>())
-    .bind(notices.iter().map(Notice::steps_json).collect::<Vec<_>>())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
     let user_ids: Vec<Uuid> = notices.iter().map(|n| n.user).collect();
     let recipients: Vec<Recipient> = sqlx::query_as(
         "select u.id, u.email, coalesce(u.locale, t.locale) as locale
@@ -367,36 +368,33 @@ async fn notify(
     .bind(&user_ids)
     .fetch_all(&mut *tx)
     .await?;
-    let mut ids = Vec::new();
-    let mut to = Vec::new();
-    let mut subjects = Vec::new();
-    let mut bodies = Vec::new();
-    let mut cases = Vec::new();
+    let mut mails = Vec::new();
     for notice in &notices {
         let Some(r) = recipients.iter().find(|r| r.id == notice.user) else {
             continue;
         };
         let (subject, body) = mail_text(notice, Lang::parse(&r.locale).unwrap_or_default());
-        ids.push(Uuid::now_v7());
-        to.push(r.email.clone());
-        subjects.push(subject);
-        bodies.push(body);
-        cases.push(notice.case().case_id);
+        mails.push(SlaMail {
+            to: r.email.clone(),
+            subject,
+            body,
+            case_id: notice.case().case_id,
+        });
     }
-    sqlx::query(
-        "insert into mail_outbox (tenant_id, id, to_address, subject, body, case_id, created_at, next_attempt_at)
-         select app_tenant_id(), u.id, u.to_address, u.subject, u.body, u.case_id, $6, $6
-           from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[]) as u(id, to_address, subject, body, case_id)",
-    )
-    .bind(&ids)
-    .bind(&to)
-    .bind(&subjects)
-    .bind(&bodies)
-    .bind(&cases)
-    .bind(now)
-    .execute(tx)
-    .await?;
-    Ok(())
+    let notices = notices
+        .iter()
+        .map(|n| SlaNotice {
+            user: n.user,
+            case_id: n.case().case_id,
+            kind: if n.failed() {
+                "sla_failure"
+            } else {
+                "sla_warning"
+            },
+            steps: n.steps_json(),
+        })
+        .collect();
+    Ok(SlaMessages { notices, mails })
 }
 
 /// The subject and body of a notice's e-mail: the case, then each KPI with

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use crate::cases::command::sla_steps::apply_sla_steps;
 use crate::db::claim::{DueCursor, DueTable, by_tenant, claim, due_table, enter_tenant};
-use crate::sla::due::{SlaTickReport, tick_due};
+use crate::mail::outbox::{self, Outgoing};
+use crate::notifications::store::add_sla_notices;
+use crate::sla::due::{SlaTickReport, lock_due_in_tenant, tick_due};
 
 /// Instances handled per claiming transaction: large enough that a burst of
 /// deadlines costs few round trips, small enough that locks are short.
@@ -82,21 +84,31 @@ pub async fn run_due_in_tenant(
     tx: &mut PgConnection,
     now: DateTime<Utc>,
 ) -> Result<SlaTickReport, sqlx::Error> {
-    let ids: Vec<Uuid> =
-        sqlx::query_scalar("select id from sla_kpi_instances where due_at <= $1 for update")
-            .bind(now)
-            .fetch_all(&mut *tx)
-            .await?;
+    let ids = lock_due_in_tenant(tx, now).await?;
     tick_tenant(tx, &ids, now).await
 }
 
-/// The steps of the instances `ids`, and what they do to their cases.
+/// The steps of the instances `ids`, what they do to their cases, and the
+/// notifications and e-mail they send.
 async fn tick_tenant(
     tx: &mut PgConnection,
     ids: &[Uuid],
     now: DateTime<Utc>,
 ) -> Result<SlaTickReport, sqlx::Error> {
-    let (report, steps) = tick_due(tx, ids, now).await?;
-    apply_sla_steps(tx, &steps, now).await?;
-    Ok(report)
+    let tick = tick_due(tx, ids, now).await?;
+    apply_sla_steps(tx, &tick.steps, now).await?;
+    add_sla_notices(tx, &tick.messages.notices, now).await?;
+    let mails: Vec<Outgoing> = tick
+        .messages
+        .mails
+        .into_iter()
+        .map(|m| Outgoing {
+            to: m.to,
+            subject: m.subject,
+            body: m.body,
+            case_id: Some(m.case_id),
+        })
+        .collect();
+    outbox::queue(tx, &mails, now).await?;
+    Ok(tick.report)
 }

@@ -45,6 +45,7 @@ mod sla_nearing;
 mod sla_notices;
 mod sla_worker;
 mod slow_clients;
+mod sql_owners;
 mod stale_edit;
 mod trusted_proxies;
 mod users_admin;

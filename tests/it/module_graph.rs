@@ -9,9 +9,10 @@
 //! roots build the whole app from every module, and nothing imports them.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::path::Path;
 
 use regex::Regex;
+
+use crate::support::sources::read_sources;
 
 const ROOTS: [&str; 4] = ["main", "lib", "cli", "app"];
 
@@ -24,8 +25,7 @@ type Graph = BTreeMap<String, BTreeSet<String>>;
 
 #[test]
 fn no_top_level_module_imports_itself_back() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let problems = problems(&graph_of(&read_sources(&src)), STILL_POINTING_UP);
+    let problems = problems(&graph_of(&read_sources()), STILL_POINTING_UP);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -64,8 +64,7 @@ const NEVER: &[(&str, &[&str])] = &[
 
 #[test]
 fn lower_layers_never_import_higher_ones() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let graph = graph_of(&read_sources(&src));
+    let graph = graph_of(&read_sources());
     let mut wrong = Vec::new();
     for (module, never) in NEVER {
         for imported in graph.get(*module).into_iter().flatten() {
@@ -139,24 +138,6 @@ fn paths_are_read_as_modgraph_reads_them() {
     assert_eq!(graph["worker"], set(&["db", "mail", "sla"]));
     assert!(graph["sla"].is_empty(), "composition roots are left out");
     assert!(!graph.contains_key("main"));
-}
-
-fn read_sources(src: &Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut dirs = vec![src.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read src") {
-            let path = entry.expect("entry of src").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let rel = path.strip_prefix(src).expect("under src");
-                let text = std::fs::read_to_string(&path).expect("read a source file");
-                files.push((rel.to_string_lossy().replace('\\', "/"), text));
-            }
-        }
-    }
-    files
 }
 
 /// Each top-level module and the others it names. `files` are paths under

@@ -48,7 +48,7 @@ pub async fn insert_cases(tx: &mut sqlx::PgConnection, b: &CaseBatch) -> Result<
                        $15::timestamptz[], $16::timestamptz[], $17::int[], $18::uuid[], $19::timestamptz[])
              as t(id, number, title, customer, subject, channel, product, priority, state, status, owner, received,
                   opened, first_response, resolved, cancelled, worked, created_by, updated_at)
-           left join customers cu on cu.tenant_id = app_tenant_id() and cu.id = t.customer
+           left join customer_refs cu on cu.tenant_id = app_tenant_id() and cu.id = t.customer
            left join lateral case_sla_timer(app_tenant_id(), t.id) timer on true",
     )
     .bind(&b.ids)

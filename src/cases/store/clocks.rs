@@ -68,8 +68,8 @@ pub async fn sla_view(
         "select c.state, c.status_reason_id, c.received_at, c.first_response_at, c.first_public_reply_at,
                 c.resolved_at, c.priority_id,
                 c.channel_id, c.subject_id, c.product_id, c.request_type_id, c.sla_id,
-                (select service_level_id from customers where id = c.customer_id) as service_level_id,
-                (select sla_id from entitlements where id = c.entitlement_id) as entitlement_sla_id
+                (select service_level_id from customer_refs where id = c.customer_id) as service_level_id,
+                (select sla_id from entitlement_refs where id = c.entitlement_id) as entitlement_sla_id
            from cases c where c.id = $1",
     )
     .bind(case_id)

@@ -216,7 +216,7 @@ pub async fn customer_agenda(
          select a.id, a.kind, a.subject, a.started_at, a.ended_at,
                 c.number as case_number, c.title as case_title,
                 coalesce((select name from users where id = a.created_by), '') as author,
-                (select name from customers where id = a.person_id) as person_name
+                (select name from customer_refs where id = a.person_id) as person_name
            from page a
            cross join lateral (select number, title from cases where id = a.case_id limit 1) c
           order by a.started_at, a.id",

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::cases::model::{CaseNumber, State};
 use crate::cases::views::{Cursor, CursorValue, Sort, SortType, View, ViewSpec};
 use crate::catalog::names::{CaseNames, Named};
-use crate::customers::name_search::{longest_word, push_parts_starting_with};
+use crate::customers::name_search::push_customers_containing;
 use crate::sla::case_timer::CaseTimer;
 use crate::sla::model::KpiStatus;
 
@@ -245,7 +245,7 @@ fn sort_source(sort: Sort) -> SortSource {
         Sort::Number | Sort::Title | Sort::Opened | Sort::Resolved => return SortSource::Index,
         Sort::Updated | Sort::Deadline => "",
         Sort::Customer => {
-            " join customers cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id"
+            " join customer_refs cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id"
         }
         Sort::Priority => {
             " join priorities pr on pr.tenant_id = c.tenant_id and pr.id = c.priority_id"
@@ -485,8 +485,8 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
                 .push(" and coalesce(c.sla_timer_deadline, '2200-01-01T00:00:00Z'::timestamptz) > ")
                 .push_bind(spec.now)
                 .push(
-                    " and c.id in (select i.case_id from sla_kpi_instances i where i.status = 'nearing'
-                       union all select i.case_id from sla_kpi_instances i
+                    " and c.id in (select i.case_id from kpi_refs i where i.status = 'nearing'
+                       union all select i.case_id from kpi_refs i
                         where i.due_at <= ",
                 )
                 .push_bind(spec.now)
@@ -552,28 +552,6 @@ fn push_text(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec) {
 
 /// Typed words shorter than this are tested against every customer's name;
 /// a part range that short would hold most of the workspace's names anyway.
-const SHORTEST_PART_SEARCHED: usize = 3;
-
-/// The customers whose names contain the typed text. Its longest word is a
-/// range of the names' word parts (migration 0009), read through their index
-/// however many customers the workspace has, and the names found there are
-/// tested against the whole text; testing every name took 23 ms at 100,000
-/// customers, on every case search.
-fn push_customers_containing(sql: &mut QueryBuilder<Postgres>, q: &str, pattern: String) {
-    let longest = longest_word(q.split_whitespace());
-    if longest.chars().count() < SHORTEST_PART_SEARCHED {
-        sql.push("select id from customers where search_name like search_text(")
-            .push_bind(pattern)
-            .push(")");
-        return;
-    }
-    sql.push("select p.customer_id from customer_name_parts p where ");
-    push_parts_starting_with(sql, "p", longest);
-    sql.push(" and p.search_name like search_text(")
-        .push_bind(pattern)
-        .push(")");
-}
-
 /// One page of the view (and one more row, if there is a next page).
 pub async fn list(
     tx: &mut PgConnection,
@@ -696,7 +674,7 @@ pub async fn compliance_counts(
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "select i.status, count(*) as total
-           from sla_kpi_instances i
+           from kpi_refs i
            join cases c on c.id = i.case_id
           where c.state = 'active' or coalesce(c.resolved_at, c.cancelled_at) >= $1
           group by i.status",

@@ -162,13 +162,13 @@ impl CaseRecord {
 // primary-key probe, and the planner no longer spends milliseconds ordering
 // joins on every case page.
 pub(super) const RECORD_COLUMNS: &str = "c.id, c.number, c.title, c.customer_id,
-        (select name from customers where id = c.customer_id) as customer_name,
-        c.contact_id, (select name from customers where id = c.contact_id) as contact_name,
+        (select name from customer_refs where id = c.customer_id) as customer_name,
+        c.contact_id, (select name from customer_refs where id = c.contact_id) as contact_name,
         c.subject_id, c.channel_id, c.direction, c.received_at, c.opened_at,
         c.product_id, c.serial_number, c.lot_number, c.manufactured_on, c.expires_on,
         c.priority_id, c.state, c.status_reason_id, c.owner_user_id, c.owner_team_id,
         c.reason_id, c.occurrence_id, c.cause_id, c.unit_id,
-        c.location_id, (select name from customers where id = c.location_id) as location_name, c.location_note,
+        c.location_id, (select name from customer_refs where id = c.location_id) as location_name, c.location_note,
         c.request_type_id,
         c.related_case_id, (select number from cases where id = c.related_case_id) as related_number,
         c.parent_case_id, (select number from cases where id = c.parent_case_id) as parent_number,
@@ -176,7 +176,7 @@ pub(super) const RECORD_COLUMNS: &str = "c.id, c.number, c.title, c.customer_id,
         c.description, c.complementary_data, c.first_response_at, c.resolved_at, c.resolution_text, c.cancelled_at,
         c.worked_minutes, c.billable_minutes, c.resolved_billable_minutes,
         c.created_by, c.updated_by, c.updated_at, c.version,
-        c.entitlement_id, (select name from entitlements where id = c.entitlement_id) as entitlement_name,
+        c.entitlement_id, (select name from entitlement_refs where id = c.entitlement_id) as entitlement_name,
         c.terms_exempt, c.escalated";
 
 /// Runs a record query and puts the names of the workspace's lists on it.

@@ -123,18 +123,18 @@ pub async fn check_references(
     // case being edited pass as they are: a statement naming fewer tables
     // binds fewer locks, and most forms leave most references empty.
     let mut sql = ReferenceSql::new();
-    sql.push("select exists (select from customers where id = ")
+    sql.push("select exists (select from customer_refs where id = ")
         .push_bind(input.customer_id)
-        .push(") as customer_found, exists (select from customers where active and id = ")
+        .push(") as customer_found, exists (select from customer_refs where active and id = ")
         .push_bind(input.customer_id)
-        .push(") as customer_active, exists (select from customer_role_links where customer_id = ")
+        .push(") as customer_active, exists (select from customer_role_refs where customer_id = ")
         .push_bind(input.customer_id)
-        .push(") as customer_has_role, (select service_level_id from customers where id = ")
+        .push(") as customer_has_role, (select service_level_id from customer_refs where id = ")
         .push_bind(input.customer_id)
         .push(") as service_level_id");
     sql.ok_unless("contact_ok", input.contact_id, false, |sql, contact| {
         let kept = editing.is_some_and(|c| c.contact_id == input.contact_id);
-        sql.push("exists (select from customers k where k.kind = 'contact' and k.id = ")
+        sql.push("exists (select from customer_refs k where k.kind = 'contact' and k.id = ")
             .push_bind(contact)
             .push(" and (k.active or ")
             .push_bind(kept)
@@ -142,7 +142,7 @@ pub async fn check_references(
             .push_bind(input.customer_id)
             .push(" or k.account_id = ")
             .push_bind(input.customer_id)
-            .push(" or k.account_id = (select account_id from customers where id = ")
+            .push(" or k.account_id = (select account_id from customer_refs where id = ")
             .push_bind(input.customer_id)
             .push(")))");
     });
@@ -235,7 +235,7 @@ pub async fn check_references(
     );
     sql.ok_unless("location_ok", input.location_id, false, |sql, location| {
         sql.push(
-            "exists (select from customers c join customer_role_links l on l.tenant_id = c.tenant_id and l.customer_id = c.id
+            "exists (select from customer_refs c join customer_role_refs l on l.tenant_id = c.tenant_id and l.customer_id = c.id
                        join customer_roles r on r.tenant_id = l.tenant_id and r.id = l.role_id
                       where r.system_key = 'partner' and c.id = ",
         )
@@ -260,7 +260,7 @@ pub async fn check_references(
     sql.id_of("parent_id", case_by_number, input.parent_case.map(|n| n.0));
     sql.id_of(
         "entitlement_sla_id",
-        "select sla_id from entitlements where id",
+        "select sla_id from entitlement_refs where id",
         input.entitlement_id,
     );
     let row: ReferenceCheck = sql.0.build_query_as().fetch_one(tx).await?;

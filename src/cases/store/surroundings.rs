@@ -77,7 +77,7 @@ fn surroundings_columns(case: &str, customer: &str, user: &str, now: &str, files
          array(select m.id from cases m where m.merged_into_id = {case}) as merged,
          exists (select from case_followers f where f.case_id = {case} and f.user_id = {user}) as following,
          (select coalesce(json_agg(k order by k.kpi), '[]')
-            from (select {SLA_CHIP_COLUMNS} from sla_kpi_instances i where i.case_id = {case}) k) as sla_chips,
+            from (select {SLA_CHIP_COLUMNS} from kpi_refs i where i.case_id = {case}) k) as sla_chips,
          (select coalesce(json_agg(f order by f.created_at desc), '[]')
             from (select f.id, f.case_id, f.event_id, f.activity_id, f.file_name, f.size_bytes, f.sha256,
                          f.created_at, u.name as author
@@ -151,7 +151,7 @@ pub async fn sla_chip_rows(
     case_id: Uuid,
 ) -> Result<Vec<SlaChipRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {SLA_CHIP_COLUMNS} from sla_kpi_instances i where i.case_id = $1 order by i.kpi"
+        "select {SLA_CHIP_COLUMNS} from kpi_refs i where i.case_id = $1 order by i.kpi"
     )))
     .bind(case_id)
     .fetch_all(tx)

@@ -345,8 +345,8 @@ pub async fn activity_references_ok(
     activity: &ActivityInput,
 ) -> Result<Vec<&'static str>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"select ($1::uuid is null or exists (select from customers where id = $1)) as "person!",
-                  ($2::uuid is null or exists (select from customers where id = $2)) as "contact!",
+        r#"select ($1::uuid is null or exists (select from customer_refs where id = $1)) as "person!",
+                  ($2::uuid is null or exists (select from customer_refs where id = $2)) as "contact!",
                   ($3::uuid is null or exists (select from reasons where id = $3 and active)) as "reason!",
                   ($4::uuid is null or exists (select from activity_forms where id = $4 and active)) as "form!""#,
         activity.person_id,
@@ -394,7 +394,7 @@ pub async fn activities(
                 catalog_name(f.name, f.names) as form_name
            from case_activities a
            join users u on u.tenant_id = a.tenant_id and u.id = a.created_by
-           left join customers p on p.tenant_id = a.tenant_id and p.id = a.person_id
+           left join customer_refs p on p.tenant_id = a.tenant_id and p.id = a.person_id
            left join activity_forms f on f.tenant_id = a.tenant_id and f.id = a.activity_form_id
           where a.case_id = any($1)
           order by a.created_at desc",

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod html;
+pub mod sources;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
