@@ -93,6 +93,7 @@ pub fn routes() -> Vec<Route> {
         users::routes(),
         crate::mail::handlers::routes(),
         catalog::routes(),
+        crate::queues::routes(),
         crate::sla::handlers::routes(),
         customers::routes(),
         crate::entitlements::handlers::routes(),

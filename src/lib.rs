@@ -16,6 +16,7 @@ pub mod mail;
 pub mod notifications;
 pub mod ops;
 pub mod pages;
+pub mod queues;
 pub mod seed;
 pub mod server;
 pub mod sla;

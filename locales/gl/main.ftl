@@ -72,7 +72,6 @@ admin-users-help = Contas, roles e acceso do equipo.
 ## Sections still to come
 coming-cases = Aquí estarán as vistas de casos: os meus casos activos, sen asignar, resoltos e máis.
 coming-customers = Aquí estará a busca de clientes por nome, razón social, CPF ou CNPJ, coa ficha de cada cliente.
-coming-queues = Aquí estarán as filas de traballo do equipo e os seus elementos.
 coming-knowledge = Aquí estará a base de coñecemento con artigos para resolver casos.
 coming-dashboard = Aquí estará o panel do supervisor con volumes e cumprimento de SLA.
 

@@ -29,6 +29,8 @@ pub struct CurrentUser {
     pub tenant_locale: Lang,
     pub time_zone: Tz,
     pub unread_notifications: i64,
+    /// Items nobody works on yet in the queues the user is a member of.
+    pub queue_waiting: i64,
     /// The version of the workspace's lists when the request began.
     pub catalog_version: i64,
 }

@@ -99,6 +99,7 @@ impl<R: MinRole> FromRequestParts<AppState> for SignedIn<R> {
                 role: user.role,
                 workspace: user.tenant_slug.clone(),
                 unread_notifications: user.unread_notifications,
+                queue_waiting: user.queue_waiting,
             }),
             flash: take_flash(&session).await,
             tz: user.time_zone,

@@ -50,6 +50,7 @@ struct UserRow {
     time_zone: String,
     catalog_version: i64,
     unread: i64,
+    queue_waiting: i64,
     session_revision: Option<i64>,
 }
 
@@ -76,6 +77,11 @@ pub async fn current_user(
                 (select count(*) from (select from notification_refs n
                                         where n.user_id = u.id and n.read_at is null
                                         limit $2) unread) as unread,
+                (select coalesce(sum(q.unassigned), 0) from queues q
+                  where q.active and q.id in (select m.queue_id from queue_members m
+                                               where m.user_id = u.id
+                                                  or m.team_id in (select tm.team_id from team_members tm
+                                                                    where tm.user_id = u.id))) as queue_waiting,
                 session_revision($3) as session_revision,
                 set_config('app.lang', coalesce(u.locale, $4, t.locale), true) as lang
            from users u join tenants t on t.id = u.tenant_id
@@ -106,6 +112,7 @@ fn current_user_of(r: UserRow) -> CurrentUser {
         tenant_locale: Lang::parse(&r.tenant_locale).unwrap_or_default(),
         time_zone: r.time_zone.parse().unwrap_or(chrono_tz::America::Sao_Paulo),
         unread_notifications: r.unread,
+        queue_waiting: r.queue_waiting,
         catalog_version: r.catalog_version,
     }
 }

@@ -19,14 +19,21 @@ use crate::web::routes::{Access, ObjectKind, Route};
 
 pub fn routes() -> Vec<Route> {
     use handlers::{
-        actions, attachments, compliance, entitlement, form, list, merge, notes, reactivate,
-        relations, show,
+        actions, attachments, compliance, entitlement, export, form, list, merge, notes, queue,
+        queues_page, reactivate, relations, show,
     };
     let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
     vec![
         Route::get("/cases", Access::SignedIn, list::list_cases),
+        Route::get("/queues", Access::SignedIn, queues_page::my_queues),
+        Route::get(
+            "/queues/{id}",
+            Access::TenantObject(Role::Agent, ObjectKind::Row("queues")),
+            queues_page::one_queue,
+        ),
         Route::post("/cases/columns", Access::SignedIn, list::choose_columns),
+        Route::get("/cases/export.csv", Access::SignedIn, export::export_cases),
         // Opening a case is a dozen key probes and inserts (see `save_new`):
         // its plans are set with BEGIN, not in a round trip of their own.
         Route::post("/cases", Access::SignedIn, form::create_case).planned(Plans::Generic),
@@ -35,6 +42,11 @@ pub fn routes() -> Vec<Route> {
             "/cases/assign",
             Access::Role(Role::Supervisor),
             list::assign_cases,
+        ),
+        Route::post(
+            "/cases/queue",
+            Access::SignedIn,
+            queue::add_selected_to_queue,
         ),
         Route::get(
             "/cases/sla-compliance",
@@ -68,6 +80,15 @@ pub fn routes() -> Vec<Route> {
         Route::get("/cases/{number}/sla-chips", case, show::sla_chips_fragment),
         Route::post("/cases/{number}/start", case, actions::start_execution),
         Route::post("/cases/{number}/take", case, actions::take_case),
+        Route::post("/cases/{number}/queue", case, queue::add_to_queue),
+        Route::post("/cases/{number}/queue/pick", case, queue::pick),
+        Route::post("/cases/{number}/queue/release", case, queue::release),
+        Route::post(
+            "/cases/{number}/queue/remove",
+            case,
+            queue::remove_from_queue,
+        ),
+        Route::post("/cases/{number}/queue/route", case, queue::route_to_queue),
         Route::post("/cases/{number}/assign", supervised, actions::assign_case),
         Route::post(
             "/cases/{number}/follow",

@@ -35,6 +35,8 @@ pub enum Refusal {
     /// Someone saved the case after the form was drawn: nothing is written,
     /// and the form shows both sides.
     Stale,
+    /// A queue move on a case that waits in no queue.
+    NotQueued,
 }
 
 impl Refusal {
@@ -46,6 +48,7 @@ impl Refusal {
             Refusal::OpenChildren(_) => "case-refused-open-children",
             Refusal::NotAllowed => "error-forbidden",
             Refusal::Stale => "case-conflict-save-again",
+            Refusal::NotQueued => "case-refused-not-queued",
         }
     }
 }

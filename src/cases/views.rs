@@ -19,10 +19,16 @@ pub enum View {
     /// Active cases whose SLA timer is past its warning time and not yet
     /// breached, soonest deadline first.
     Nearing,
+    /// Active cases whose owner was deactivated: the supervisors' list for
+    /// giving them to someone else.
+    Orphaned,
+    /// The items of queues (`ViewSpec::queues`): the queue pages, not a tab
+    /// of the case views.
+    Queued,
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Mine,
         View::Active,
         View::Unassigned,
@@ -31,11 +37,13 @@ impl View {
         View::Created,
         View::Following,
         View::Nearing,
+        View::Orphaned,
     ];
 
     pub fn parse(text: &str) -> View {
         View::ALL
             .into_iter()
+            .chain([View::Queued])
             .find(|v| v.as_str() == text)
             .unwrap_or(View::Mine)
     }
@@ -50,6 +58,8 @@ impl View {
             View::Created => "created",
             View::Following => "following",
             View::Nearing => "nearing",
+            View::Orphaned => "orphaned",
+            View::Queued => "queued",
         }
     }
 
@@ -63,6 +73,8 @@ impl View {
             View::Created => "view-created",
             View::Following => "view-following",
             View::Nearing => "view-nearing",
+            View::Orphaned => "view-orphaned",
+            View::Queued => "nav-queues",
         }
     }
 
@@ -71,7 +83,12 @@ impl View {
     /// sorting by it left the cases in no order a user could see and sorted
     /// every resolved case of the workspace to do it.
     pub fn offers(self, sort: Sort) -> bool {
-        !(sort == Sort::Deadline && matches!(self, View::Resolved | View::Cancelled))
+        match sort {
+            Sort::Deadline => !matches!(self, View::Resolved | View::Cancelled),
+            // Only queue items have a place in a queue.
+            Sort::Queued => self == View::Queued,
+            _ => true,
+        }
     }
 
     /// The columns shown until the user chooses others: what tells this
@@ -92,8 +109,11 @@ impl View {
                 Number, Title, Customer, Status, Owner, Deadline, Opened, Resolved,
             ],
             View::Cancelled => &[Number, Title, Customer, Status, Owner, Opened, Updated],
-            View::Active | View::Created | View::Following | View::Nearing => &[
+            View::Active | View::Created | View::Following | View::Nearing | View::Orphaned => &[
                 Number, Title, Customer, Priority, Status, Owner, Deadline, Opened, Updated,
+            ],
+            View::Queued => &[
+                Number, Title, Customer, Priority, Status, Owner, Deadline, Queued,
             ],
         }
     }
@@ -103,6 +123,8 @@ impl View {
         match self {
             View::Resolved => (Sort::Resolved, true),
             View::Nearing => (Sort::Deadline, false),
+            // First come, first served; what nobody works on before the rest.
+            View::Queued => (Sort::Queued, false),
             _ => (Sort::Opened, true),
         }
     }
@@ -122,10 +144,13 @@ pub enum Sort {
     Opened,
     Updated,
     Resolved,
+    /// The place in its queue: items nobody works on first, each group in
+    /// the order they came in. The column shows how long each has waited.
+    Queued,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 10] = [
+    pub const ALL: [Sort; 11] = [
         Sort::Number,
         Sort::Title,
         Sort::Customer,
@@ -136,6 +161,7 @@ impl Sort {
         Sort::Opened,
         Sort::Updated,
         Sort::Resolved,
+        Sort::Queued,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +176,7 @@ impl Sort {
             Sort::Opened => "opened",
             Sort::Updated => "updated",
             Sort::Resolved => "resolved",
+            Sort::Queued => "queued",
         }
     }
 
@@ -168,7 +195,9 @@ impl Sort {
         match self {
             Sort::Number | Sort::Priority => SortType::Int,
             Sort::Title | Sort::Customer | Sort::Status | Sort::Owner => SortType::Text,
-            Sort::Deadline | Sort::Opened | Sort::Updated | Sort::Resolved => SortType::Time,
+            Sort::Deadline | Sort::Opened | Sort::Updated | Sort::Resolved | Sort::Queued => {
+                SortType::Time
+            }
         }
     }
 }
@@ -258,6 +287,8 @@ pub struct ViewQuery {
     /// page to page (keyset pages know no offset).
     pub start: String,
     pub chart: String,
+    /// On the queue pages: one queue's items (else those of my queues).
+    pub queue: String,
 }
 
 /// The parsed view: what the list shows and in which order.
@@ -283,6 +314,11 @@ pub struct ViewSpec {
     pub start: i64,
     /// The instant the view is read at (the "nearing" view depends on it).
     pub now: DateTime<Utc>,
+    /// The queues whose items the `Queued` view lists.
+    pub queues: Vec<Uuid>,
+    /// Private queues whose items the reader may not see, left out of
+    /// every view.
+    pub hidden_queues: Vec<Uuid>,
 }
 
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
@@ -345,6 +381,8 @@ impl ViewSpec {
             before,
             start,
             now: Utc::now(),
+            queues: Vec::new(),
+            hidden_queues: Vec::new(),
         }
     }
 
@@ -368,6 +406,15 @@ impl ViewSpec {
     /// The view as read at `now`: the request's clock.
     pub fn at(self, now: DateTime<Utc>) -> ViewSpec {
         ViewSpec { now, ..self }
+    }
+
+    /// The view without the items of the private queues `hidden` (those
+    /// the reader is not a member of).
+    pub fn hiding(self, hidden: Vec<Uuid>) -> ViewSpec {
+        ViewSpec {
+            hidden_queues: hidden,
+            ..self
+        }
     }
 }
 

@@ -78,6 +78,7 @@ pub enum EventKind {
     Execution,
     Sla,
     Entitlement,
+    Queue,
 }
 
 impl EventKind {
@@ -99,6 +100,7 @@ impl EventKind {
             EventKind::Execution => "execution",
             EventKind::Sla => "sla",
             EventKind::Entitlement => "entitlement",
+            EventKind::Queue => "queue",
         }
     }
 }

@@ -28,8 +28,9 @@ const NUMBER_ARGS: [&str; 13] = [
     "total",
     "remaining",
 ];
-const TEXT_ARGS: [&str; 16] = [
+const TEXT_ARGS: [&str; 17] = [
     "name",
+    "queue",
     "case",
     "cases",
     "status",
@@ -135,6 +136,33 @@ fn expected() -> BTreeMap<(&'static str, &'static str), [&'static str; 4]> {
             "1 caso asignado.",
             "2 casos asignados.",
             "1000 casos asignados.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "queue-added-many"),
+        [
+            "Nenhum caso adicionado à fila X: os casos escolhidos já estavam nela, fechados ou fora do seu alcance.",
+            "1 caso adicionado à fila X.",
+            "2 casos adicionados à fila X.",
+            "1000 casos adicionados à fila X.",
+        ],
+    );
+    table.insert(
+        ("en", "queue-added-many"),
+        [
+            "No cases added to queue X: the chosen cases were in it already, closed or out of your reach.",
+            "1 case added to queue X.",
+            "2 cases added to queue X.",
+            "1000 cases added to queue X.",
+        ],
+    );
+    table.insert(
+        ("gl", "queue-added-many"),
+        [
+            "Ningún caso engadido á fila X: os casos escollidos xa estaban nela, pechados ou fóra do seu alcance.",
+            "1 caso engadido á fila X.",
+            "2 casos engadidos á fila X.",
+            "1000 casos engadidos á fila X.",
         ],
     );
     table.insert(

@@ -104,6 +104,8 @@ fn push_walk_or_parts(
         .push("))");
 }
 
+/// Typed words shorter than this are tested against every customer's name;
+/// a part range that short would hold most of the workspace's names anyway.
 const SHORTEST_PART_SEARCHED: usize = 3;
 
 /// The customers whose names contain the typed text. Its longest word is a

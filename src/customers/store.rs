@@ -377,6 +377,23 @@ pub async fn account_by_document(
     .await
 }
 
+/// The active customer with this CPF or CNPJ (typed with or without its
+/// punctuation), and its name: routing rules name customers by document.
+pub async fn by_document(
+    tx: &mut PgConnection,
+    text: &str,
+) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    let document = crate::customers::document::Document::parse_cpf(text)
+        .or_else(|_| crate::customers::document::Document::parse_cnpj(text));
+    let Ok(document) = document else {
+        return Ok(None);
+    };
+    sqlx::query_as("select id, name from customers where active and document = $1")
+        .bind(document.normalized())
+        .fetch_optional(tx)
+        .await
+}
+
 pub async fn create(
     tx: &mut PgConnection,
     input: &CustomerInput,

@@ -56,7 +56,6 @@ pub fn routes() -> Vec<Route> {
             entitlement_cancel::cancel_entitlement,
         ),
         Route::get("/", Access::Public, home),
-        Route::get("/queues", Access::SignedIn, queues),
         Route::get("/knowledge", Access::SignedIn, knowledge),
         Route::get("/dashboard", Access::Role(Role::Supervisor), dashboard),
         Route::get("/admin", Access::Role(Role::Admin), admin),
@@ -81,10 +80,6 @@ fn coming(ctx: PageCtx, title_key: &'static str, body_key: &'static str) -> Comi
         title_key,
         body_key,
     }
-}
-
-async fn queues(s: SignedIn) -> ComingPage {
-    coming(s.page, "nav-queues", "coming-queues")
 }
 
 async fn knowledge(s: SignedIn) -> ComingPage {

@@ -3,6 +3,7 @@
 pub mod bulk;
 mod demo_cases;
 mod demo_customers;
+mod demo_queues;
 mod demo_sla;
 pub mod names;
 
@@ -73,6 +74,14 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     demo_sla::seed(&mut tx, admin, chrono::Utc::now())
         .await
         .context("seeding demo SLAs and entitlements")?;
+    let people = demo_queues::Members {
+        admin,
+        supervisor,
+        agent,
+    };
+    demo_queues::seed(&mut tx, people, chrono::Utc::now())
+        .await
+        .context("seeding demo queues")?;
     tx.commit().await.context("committing demo data")?;
     Ok(())
 }

@@ -31,6 +31,7 @@ pub struct UserBadge {
     pub role: Role,
     pub workspace: String,
     pub unread_notifications: i64,
+    pub queue_waiting: i64,
 }
 
 impl UserBadge {

@@ -59,7 +59,7 @@ async fn open_case(agent: &Browser, customer: &str, title: &str) -> String {
 fn rows(page: &str, column: usize) -> Vec<(String, String)> {
     let doc = scraper::Html::parse_document(page);
     let row = scraper::Selector::parse("#cases tbody tr").expect("selector");
-    let cell = scraper::Selector::parse("td").expect("selector");
+    let cell = scraper::Selector::parse("td:not(.check)").expect("selector");
     let muted = scraper::Selector::parse(".muted").expect("selector");
     doc.select(&row)
         .filter_map(|tr| {

@@ -33,6 +33,7 @@ mod languages;
 mod mail_outbox;
 mod module_graph;
 mod one_door;
+mod queues;
 mod route_inventory;
 mod sessions;
 mod sla_admin;

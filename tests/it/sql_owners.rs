@@ -2,7 +2,7 @@
 //! feature asks the owner's functions to change it, and reads it through a
 //! view of migration 0027 (`case_refs`, `customer_refs`, ...), which names
 //! what it may rely on. The workspace's configuration (catalogs, users,
-//! SLAs, calendars, the workspace itself) is the exception for reads: every
+//! SLAs, calendars, queues, the workspace itself) is the exception for reads: every
 //! feature names records by it, so any store may read it.
 //!
 //! Read from the text of `src/`: each SQL verb followed by a table name.
@@ -89,6 +89,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ),
     ("tenants", &["tenants"]),
     ("users", &["users"]),
+    ("queues", &["queues", "queue_members"]),
 ];
 
 /// Configuration every feature names its records by: readable by any store.
@@ -115,6 +116,8 @@ const SHARED_FOR_READING: &[&str] = &[
     "slas",
     "sla_items",
     "calendars",
+    "queues",
+    "queue_members",
 ];
 
 const LOADERS: &[&str] = &["seed"];

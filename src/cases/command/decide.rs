@@ -33,8 +33,12 @@ pub struct CaseNow {
     pub owner_team: Option<Uuid>,
     /// The owner as shown: the user's name, else the team's.
     pub owner_name: String,
+    /// The owning team's name, when a team owns the case.
+    pub owner_team_name: String,
     pub open_children: Vec<CaseNumber>,
     pub terms_exempt: bool,
+    /// The queue the case waits in, and its name as shown.
+    pub queue: Option<Named>,
 }
 
 impl CaseNow {
@@ -50,8 +54,13 @@ impl CaseNow {
                 .clone()
                 .or_else(|| case.owner_team_name.clone())
                 .unwrap_or_default(),
+            owner_team_name: case.owner_team_name.clone().unwrap_or_default(),
             open_children: situation.open_children.clone(),
             terms_exempt: case.terms_exempt,
+            queue: case.queue_id.map(|id| Named {
+                id,
+                name: case.queue_name.clone().unwrap_or_default(),
+            }),
         }
     }
 
@@ -165,6 +174,25 @@ pub enum Command {
         parent_number: String,
         number: String,
         old_parent: String,
+    },
+    /// "Adicionar à fila": the case waits in `queue`; a case in another
+    /// queue moves to it, whoever works on it going on with it.
+    AddToQueue {
+        queue: Named,
+    },
+    /// "Escolher": the actor works on the case from its queue; `remove`
+    /// also takes it out of the queue.
+    Pick {
+        remove: bool,
+    },
+    /// "Liberar": back to its queue with nobody working on it.
+    Release,
+    /// "Remover da fila".
+    RemoveFromQueue,
+    /// Routed to another queue, for its members to pick up: nobody works on
+    /// it until one does.
+    RouteToQueue {
+        queue: Named,
     },
     /// The edit form saved: only what the person changed is in `edit`.
     /// The entitlement moves when it changed; `exception` is why a case
@@ -298,11 +326,14 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
         } => {
             model::check_resolve(&situation)?;
             Ok(Change {
-                writes: vec![Write::Resolution {
-                    status: status.id,
-                    text: text.clone(),
-                    billable_minutes: *billable_minutes,
-                }],
+                writes: leaving_queue(
+                    case,
+                    Write::Resolution {
+                        status: status.id,
+                        text: text.clone(),
+                        billable_minutes: *billable_minutes,
+                    },
+                ),
                 entries: vec![entry(
                     EventKind::Resolved,
                     text,
@@ -320,10 +351,13 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
         Command::Cancel { status, text } => {
             model::check_cancel(&situation)?;
             Ok(Change {
-                writes: vec![Write::Cancellation {
-                    status: status.id,
-                    merged_into: None,
-                }],
+                writes: leaving_queue(
+                    case,
+                    Write::Cancellation {
+                        status: status.id,
+                        merged_into: None,
+                    },
+                ),
                 entries: vec![entry(
                     EventKind::Cancelled,
                     text,
@@ -397,10 +431,13 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
                 return Err(Refusal::Merged);
             }
             Ok(Change {
-                writes: vec![Write::Cancellation {
-                    status: *merged,
-                    merged_into: Some(*primary),
-                }],
+                writes: leaving_queue(
+                    case,
+                    Write::Cancellation {
+                        status: *merged,
+                        merged_into: Some(*primary),
+                    },
+                ),
                 entries: vec![entry(
                     EventKind::Merged,
                     "",
@@ -465,6 +502,80 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
             )],
             ..Change::default()
         }),
+        Command::AddToQueue { queue } => {
+            model::check_active(&situation)?;
+            if case.queue.as_ref().is_some_and(|q| q.id == queue.id) {
+                return Ok(Change::default());
+            }
+            Ok(queue_change(
+                vec![Write::Queue(Some(queue.id))],
+                queue_entry("added", Some(queue), case.queue.as_ref()),
+            ))
+        }
+        Command::Pick { remove } => {
+            model::check_active(&situation)?;
+            let queue = case.queue.as_ref().ok_or(Refusal::NotQueued)?;
+            let mine = case.owner_user == Some(actor.user);
+            if case.owner_user.is_some() && !mine && !actor.supervisor {
+                return Err(Refusal::NotAllowed);
+            }
+            if mine && !remove {
+                return Ok(Change::default());
+            }
+            let mut writes = Vec::new();
+            if !mine {
+                writes.push(Write::Owner(Owner::User(actor.user)));
+            }
+            if *remove {
+                writes.push(Write::Queue(None));
+            }
+            let mut entry = queue_entry("picked", Some(queue), None);
+            entry.data["removed"] = json!(remove);
+            if !mine {
+                owner_changed(&mut entry, case, &actor.name, Some(actor.user));
+            }
+            Ok(queue_change(writes, entry))
+        }
+        Command::Release => {
+            model::check_active(&situation)?;
+            let queue = case.queue.as_ref().ok_or(Refusal::NotQueued)?;
+            let Some(owner) = case.owner_user else {
+                return Ok(Change::default());
+            };
+            if owner != actor.user && !actor.supervisor {
+                return Err(Refusal::NotAllowed);
+            }
+            let mut entry = queue_entry("released", Some(queue), None);
+            owner_changed(&mut entry, case, &case.owner_team_name, case.owner_team);
+            Ok(queue_change(
+                vec![Write::Owner(team_or_nobody(case))],
+                entry,
+            ))
+        }
+        Command::RemoveFromQueue => {
+            model::check_active(&situation)?;
+            let Some(queue) = case.queue.as_ref() else {
+                return Ok(Change::default());
+            };
+            Ok(queue_change(
+                vec![Write::Queue(None)],
+                queue_entry("removed", None, Some(queue)),
+            ))
+        }
+        Command::RouteToQueue { queue } => {
+            model::check_active(&situation)?;
+            let from = case.queue.as_ref().ok_or(Refusal::NotQueued)?;
+            if from.id == queue.id {
+                return Ok(Change::default());
+            }
+            let mut writes = vec![Write::Queue(Some(queue.id))];
+            let mut entry = queue_entry("routed", Some(queue), Some(from));
+            if case.owner_user.is_some() {
+                writes.push(Write::Owner(team_or_nobody(case)));
+                owner_changed(&mut entry, case, &case.owner_team_name, case.owner_team);
+            }
+            Ok(queue_change(writes, entry))
+        }
         Command::EditFields {
             edit,
             entitlement,
@@ -563,6 +674,58 @@ pub fn blind(command: &Command) -> Option<Change> {
         }),
         _ => None,
     }
+}
+
+/// A move into, within or out of a queue: on the timeline, and the SLA
+/// clocks read the case again, as after any change of who has it.
+fn queue_change(writes: Vec<Write>, entry: Entry) -> Change {
+    Change {
+        writes,
+        entries: vec![entry],
+        resync_sla: true,
+        ..Change::default()
+    }
+}
+
+/// `action` is added, picked, released, removed or routed; `to` and `from`
+/// are the queues as shown.
+fn queue_entry(action: &str, to: Option<&Named>, from: Option<&Named>) -> Entry {
+    entry(
+        EventKind::Queue,
+        "",
+        json!({
+            "action": action,
+            "queue": to.map(|q| &q.name),
+            "queue_id": to.map(|q| q.id),
+            "from": from.map(|q| &q.name),
+            "from_id": from.map(|q| q.id),
+        }),
+    )
+}
+
+/// A closing write, and the case out of its queue: a closed case waits
+/// for nobody.
+fn leaving_queue(case: &CaseNow, closing: Write) -> Vec<Write> {
+    let mut writes = vec![closing];
+    if case.queue.is_some() {
+        writes.push(Write::Queue(None));
+    }
+    writes
+}
+
+/// A queue move that changes the owner audits it in its own entry, as an
+/// assignment does: the owner before and after, named and by id.
+fn owner_changed(entry: &mut Entry, case: &CaseNow, new_name: &str, new_id: Option<Uuid>) {
+    entry.data["field"] = json!("field-owner");
+    entry.data["old"] = json!(case.owner_name);
+    entry.data["new"] = json!(new_name);
+    entry.data["old_id"] = json!(case.owner_id());
+    entry.data["new_id"] = json!(new_id);
+}
+
+/// Who has a case nobody works on any more: its team, if one owns it.
+fn team_or_nobody(case: &CaseNow) -> Owner {
+    case.owner_team.map_or(Owner::Nobody, Owner::Team)
 }
 
 fn entry(kind: EventKind, body: &str, data: serde_json::Value) -> Entry {

@@ -32,8 +32,10 @@ fn active() -> CaseNow {
         owner_user: None,
         owner_team: Some(id(30)),
         owner_name: "Nível 1".into(),
+        owner_team_name: "Nível 1".into(),
         open_children: Vec::new(),
         terms_exempt: false,
+        queue: None,
     }
 }
 
@@ -259,6 +261,9 @@ fn after(case: &CaseNow, change: &Change, actor: &Actor) -> CaseNow {
             Write::Cancellation { .. } => next.state = State::Cancelled,
             Write::Reactivation { .. } => next.state = State::Active,
             Write::TermsExempt(exempt) => next.terms_exempt = *exempt,
+            Write::Queue(queue) => {
+                next.queue = queue.map(|id| named(id.as_u128(), "Fila"));
+            }
             Write::Status(_)
             | Write::Forward { .. }
             | Write::Priority(_)
@@ -306,6 +311,15 @@ fn command() -> impl Strategy<Value = Command> {
             on: "sim".into(),
             off: "não".into(),
         }),
+        (80u128..82).prop_map(|n| Command::AddToQueue {
+            queue: named(n, "Fila"),
+        }),
+        (80u128..82).prop_map(|n| Command::RouteToQueue {
+            queue: named(n, "Fila"),
+        }),
+        any::<bool>().prop_map(|remove| Command::Pick { remove }),
+        Just(Command::Release),
+        Just(Command::RemoveFromQueue),
         (any::<bool>(), 0u128..3).prop_map(|(public, change)| Command::Note {
             body: "Cliente retornou.".into(),
             public,
@@ -340,8 +354,11 @@ proptest! {
                 (Command::Reactivate { .. }, Err(_)) => prop_assert!(!closed),
                 (_, Ok(_)) => prop_assert!(!closed, "{command:?} on a closed case"),
                 (_, Err(Refusal::NotAllowed)) => {
-                    prop_assert!(matches!(command, Command::Take) && !actor.supervisor)
+                    let moves_owner = matches!(command, Command::Take | Command::Pick { .. } | Command::Release);
+                    let someone_else = case.owner_user.is_some_and(|owner| owner != actor.user);
+                    prop_assert!(moves_owner && !actor.supervisor && someone_else)
                 }
+                (_, Err(Refusal::NotQueued)) => prop_assert!(!closed && case.queue.is_none()),
                 (_, Err(_)) => prop_assert!(closed),
             }
             let Ok(change) = result else { continue };
@@ -366,6 +383,21 @@ proptest! {
             }
             if change != Change::default() {
                 prop_assert!(!change.entries.is_empty(), "every change is on the timeline");
+            }
+            let queue_move = matches!(
+                command,
+                Command::AddToQueue { .. }
+                    | Command::Pick { .. }
+                    | Command::Release
+                    | Command::RemoveFromQueue
+                    | Command::RouteToQueue { .. }
+            );
+            if queue_move && change != Change::default() {
+                prop_assert!(change.resync_sla, "the clocks follow a queue move");
+                prop_assert!(change.entries.iter().any(|e| e.kind == EventKind::Queue));
+            }
+            if closed {
+                prop_assert!(case.queue.is_none(), "a closed case waits in no queue");
             }
             let moves_state = change.writes.iter().any(|w| matches!(
                 w,

@@ -247,6 +247,7 @@ async fn apply(
         Write::Entitlement(entitlement) => {
             store::set_entitlement(tx, case_id, *entitlement).await?;
         }
+        Write::Queue(queue) => store::set_queue(tx, case_id, *queue, actor, now).await?,
     }
     Ok(Wrote::Done)
 }

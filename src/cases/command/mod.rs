@@ -12,10 +12,12 @@
 mod decide;
 mod executor;
 pub mod follow;
+mod put;
 pub mod sla_steps;
 
 pub use decide::{Actor, CaseNow, Command, Exception, Named, Opening, blind, decide, decide_open};
 pub use executor::{Applied, Context, execute, open};
+pub use put::put;
 
 use serde_json::Value;
 use uuid::Uuid;
@@ -83,6 +85,9 @@ pub enum Write {
     /// version the form was drawn from.
     Edit(Box<Edit>),
     Entitlement(Option<Uuid>),
+    /// The queue the case waits in (the actor and the time say who put it
+    /// there and when), or none.
+    Queue(Option<Uuid>),
 }
 
 /// An edit of the form's fields, every reference checked.

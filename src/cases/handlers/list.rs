@@ -20,6 +20,7 @@ use crate::catalog::names::CaseNames;
 use crate::catalog::store::{self as catalog, Choice};
 use crate::core::lang::Lang;
 use crate::error::Result;
+use crate::queues::access::QueueAccess;
 use crate::sla::working_left::WorkingLeft;
 use crate::web::form::{self, Form, Query};
 use crate::web::page::PageCtx;
@@ -63,7 +64,7 @@ pub struct CaseListPage {
     pub now: chrono::DateTime<chrono::Utc>,
     /// Working time left of each row's running timer, by case.
     pub lefts: Vec<(Uuid, WorkingLeft)>,
-    pub views: [View; 8],
+    pub views: [View; 9],
     pub groups: [ChartGroup; 3],
     pub page_sizes: [i64; 3],
     pub statuses: Vec<Choice>,
@@ -72,6 +73,23 @@ pub struct CaseListPage {
     pub users: Vec<Choice>,
     pub teams: Vec<Choice>,
     pub channels: Vec<Choice>,
+    /// Where this list lives: `/cases`, `/queues` or `/queues/{id}`.
+    pub base: String,
+    /// The queue pages' tabs: my queues, then each queue the reader sees.
+    pub queue_tabs: Vec<QueueTab>,
+    /// The queues the reader may put the selected cases in.
+    pub queues: Vec<QueueAccess>,
+}
+
+/// A tab of the queue pages, with its counts (kept by the queues, never
+/// counted here).
+pub struct QueueTab {
+    pub href: String,
+    pub name: String,
+    pub items: i64,
+    pub unassigned: i64,
+    pub current: bool,
+    pub private: bool,
 }
 
 impl CaseListPage {
@@ -79,8 +97,14 @@ impl CaseListPage {
     /// a new sort or filter starts from the first page).
     pub fn link(&self, changes: &[(&str, &str)]) -> String {
         let q = &self.query;
+        // A queue page's path says its view.
+        let view = if self.spec.view == View::Queued {
+            ""
+        } else {
+            self.spec.view.as_str()
+        };
         let current = [
-            ("view", self.spec.view.as_str()),
+            ("view", view),
             ("q", q.q.as_str()),
             ("status", q.status.as_str()),
             ("priority", q.priority.as_str()),
@@ -112,7 +136,45 @@ impl CaseListPage {
                 pairs.append_pair(key, value);
             }
         }
-        format!("/cases?{}", pairs.finish())
+        let query = pairs.finish();
+        if query.is_empty() {
+            self.base.clone()
+        } else {
+            format!("{}?{query}", self.base)
+        }
+    }
+
+    /// The same view as a CSV file: every case of it, not just this page.
+    pub fn export_link(&self) -> String {
+        let link = self.link(&[]);
+        let query = link.split_once('?').map_or("", |(_, q)| q);
+        let mut export = format!("/cases/export.csv?{query}");
+        if self.on_queue_page() {
+            let queue = self.base.strip_prefix("/queues/").unwrap_or_default();
+            export.push_str(&format!("&view=queued&queue={queue}"));
+        }
+        export
+    }
+
+    /// How long a queue item has waited, in working words ("3 h 20 min").
+    pub fn waited(&self, row: &CaseRow) -> String {
+        row.queued_at.map_or_else(String::new, |at| {
+            crate::core::duration::format((self.now - at).num_minutes().max(0), self.ctx.lang)
+        })
+    }
+
+    /// Whether rows can be selected: for assigning, or for a queue.
+    pub fn can_select(&self) -> bool {
+        self.can_assign() || !self.queues.is_empty()
+    }
+
+    /// The deactivated users' cases are the supervisors' to give away.
+    pub fn offers_tab(&self, view: &View) -> bool {
+        *view != View::Orphaned || self.can_assign()
+    }
+
+    pub fn on_queue_page(&self) -> bool {
+        self.spec.view == View::Queued
     }
 
     /// The link a column header points to: sort by it, or flip the direction.
@@ -160,14 +222,17 @@ impl CaseListPage {
     }
 
     /// Every column but the number and title, which are always shown: the
-    /// column chooser's boxes.
+    /// column chooser's boxes (a queue's place only on the queue pages).
     pub fn optional_columns(&self) -> impl Iterator<Item = Sort> {
-        Sort::ALL.into_iter().filter(|c| !c.always_shown())
+        let view = self.spec.view;
+        Sort::ALL
+            .into_iter()
+            .filter(move |c| !c.always_shown() && (*c != Sort::Queued || view == View::Queued))
     }
 
     /// Cells in a row: the columns and the selection box.
     pub fn width(&self) -> usize {
-        self.columns.len() + usize::from(self.can_assign())
+        self.columns.len() + usize::from(self.can_select())
     }
 
     /// The working time left of a row's running timer.
@@ -197,8 +262,24 @@ impl CaseListPage {
 /// page itself, on every request of the busiest list.
 pub const COUNT_CAP: i64 = 1_000;
 
-pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Result<CaseListPage> {
-    let mut spec = ViewSpec::parse(&query).at(s.now);
+pub async fn list_cases(s: SignedIn, Query(query): Query<ViewQuery>) -> Result<CaseListPage> {
+    let spec = ViewSpec::parse(&query).at(s.now);
+    view_page(s, query, spec, "/cases".to_owned(), Vec::new()).await
+}
+
+/// A view of cases (a tab of `/cases`, or a queue page): its page of rows,
+/// the pager, the chart and what the filters offer.
+pub async fn view_page(
+    mut s: SignedIn,
+    query: ViewQuery,
+    spec: ViewSpec,
+    base: String,
+    queue_tabs: Vec<QueueTab>,
+) -> Result<CaseListPage> {
+    let supervises = s.page.has_role("supervisor");
+    let book = s.lists.queues(&mut s.tx).await?;
+    let mut spec = spec.hiding(book.hidden_from(s.user.id, supervises));
+    let queues = book.open_to(s.user.id, supervises);
     let names = s.lists.case_names(&mut s.tx).await?;
     let page = read_page(&mut s, &names, &mut spec).await?;
     // A text search is not counted: its matches are found through the
@@ -253,6 +334,9 @@ pub async fn list_cases(mut s: SignedIn, Query(query): Query<ViewQuery>) -> Resu
         views: View::ALL,
         groups: ChartGroup::ALL,
         page_sizes: PAGE_SIZES,
+        base,
+        queue_tabs,
+        queues,
     };
     s.tx.finish_reading();
     let shown = list.rows.len() as i64;
@@ -371,7 +455,7 @@ pub async fn choose_columns(mut s: SignedIn, Form(input): Form<ColumnChoice>) ->
     }
     s.tx.commit().await?;
     let back = crate::auth::model::safe_next(&input.next)
-        .filter(|next| next.starts_with("/cases"))
+        .filter(|next| next.starts_with("/cases") || next.starts_with("/queues"))
         .unwrap_or_else(|| format!("/cases?view={}", view.as_str()));
     Ok(Redirect::to(&back).into_response())
 }
@@ -535,6 +619,7 @@ pub fn sort_key(sort: &Sort) -> &'static str {
         Sort::Opened => "field-opened-at",
         Sort::Updated => "field-updated-at",
         Sort::Resolved => "field-resolved-at",
+        Sort::Queued => "field-queued-for",
     }
 }
 

@@ -5,10 +5,13 @@ pub mod attachments;
 pub mod compliance;
 pub mod conflict;
 pub mod entitlement;
+pub mod export;
 pub mod form;
 pub mod list;
 pub mod merge;
 pub mod notes;
+pub mod queue;
+pub mod queues_page;
 pub mod reactivate;
 pub mod relations;
 pub mod show;
@@ -26,10 +29,25 @@ use crate::catalog::store::{self as catalog, Choice};
 use crate::customers::store as customers;
 use crate::error::{AppError, Result, not_found};
 
-/// The case named in the path, or 404 (also for another tenant's number).
+/// The case named in the path, or 404 (also for another tenant's number,
+/// and for a case in a private queue the user is not a member of).
 pub async fn load<R: MinRole>(s: &mut SignedIn<R>, number: &str) -> Result<CaseRecord> {
     let number = CaseNumber::parse(number).ok_or_else(not_found)?;
-    find(s, number).await?.ok_or_else(not_found)
+    let case = find(s, number).await?.ok_or_else(not_found)?;
+    if hidden(s, case.queue_id).await? {
+        return Err(not_found());
+    }
+    Ok(case)
+}
+
+/// Whether a case waiting in `queue` is kept from the signed-in user: a
+/// private queue's items are its members' and the supervisors'.
+pub async fn hidden<R: MinRole>(s: &mut SignedIn<R>, queue: Option<Uuid>) -> Result<bool> {
+    if queue.is_none() || s.page.has_role("supervisor") {
+        return Ok(false);
+    }
+    let book = s.lists.queues(&mut s.tx).await?;
+    Ok(book.hides(queue, s.user.id, false))
 }
 
 /// The case as stored now, names resolved: by the number in a path, or by
@@ -76,8 +94,22 @@ pub async fn append<R: MinRole>(
     let change = blind(&command).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("{command:?} reads the case it changes"))
     })?;
+    let key = key.into();
+    // Read only where a private queue keeps cases from this user: a note
+    // stays one statement everywhere else.
+    if !s.page.has_role("supervisor") {
+        let book = s.lists.queues(&mut s.tx).await?;
+        let hidden = book.hidden_from(s.user.id, false);
+        if !hidden.is_empty()
+            && store::queue_of(&mut s.tx, key)
+                .await?
+                .is_some_and(|queue| hidden.contains(&queue))
+        {
+            return Err(not_found());
+        }
+    }
     let at = Context {
-        case: key.into(),
+        case: key,
         actor: s.user.id,
         now: s.now,
         lists: Some(&s.lists),

@@ -20,6 +20,7 @@ use crate::catalog::model::ListKind;
 use crate::catalog::store::Choice;
 use crate::core::duration;
 use crate::error::{Result, not_found};
+use crate::queues::access::QueueAccess;
 use crate::sla::calendar::Calendar;
 use crate::sla::case_tab::{self, SlaHistoryRow, SlaInstance};
 use crate::sla::model::{Kpi, KpiStatus};
@@ -116,6 +117,8 @@ pub struct CasePage {
     pub note_errors: FieldErrors,
     pub activity_input: ActivityForm,
     pub activity_errors: FieldErrors,
+    /// The queues the reader may put the case in (an active case's only).
+    pub queues: Vec<QueueAccess>,
 }
 
 impl CasePage {
@@ -163,6 +166,9 @@ pub async fn show_case(
     )
     .await?
     .ok_or_else(not_found)?;
+    if super::hidden(&mut s, case.queue_id).await? {
+        return Err(not_found());
+    }
     let page = page_of(
         &mut s,
         case,
@@ -217,6 +223,15 @@ async fn page_of(
     let family = around.family(case.id);
     let assigns = active && s.page.has_role("supervisor");
     let sla_tab = tab == Tab::Sla;
+    let queues = if active {
+        let supervises = s.page.has_role("supervisor");
+        s.lists
+            .queues(&mut s.tx)
+            .await?
+            .open_to(s.user.id, supervises)
+    } else {
+        Vec::new()
+    };
     let sla_chips = to_chips(s, around.sla_chips, case.number().to_string()).await?;
     let sla_instances = if sla_tab {
         case_tab::instances(&mut s.tx, case.id).await?
@@ -293,6 +308,7 @@ async fn page_of(
             ..ActivityForm::default()
         },
         activity_errors: FieldErrors::default(),
+        queues,
         case,
         tab,
         tabs: Tab::ALL,
@@ -390,7 +406,21 @@ pub fn event_key(kind: &str) -> &'static str {
         "execution" => "event-execution",
         "sla" => "event-sla",
         "entitlement" => "event-entitlement",
+        "queue" => "event-queue",
         _ => "event-other",
+    }
+}
+
+/// What a queue entry says happened: added, picked, released, removed
+/// or routed.
+pub fn queue_action_key(action: &str) -> &'static str {
+    match action {
+        "added" => "queue-event-added",
+        "picked" => "queue-event-picked",
+        "released" => "queue-event-released",
+        "removed" => "queue-event-removed",
+        "routed" => "queue-event-routed",
+        _ => "event-queue",
     }
 }
 

@@ -41,6 +41,10 @@ pub struct CaseRow {
     pub sla: CaseTimer,
     /// Whose calendar the timer counts working time in.
     pub sla_id: Option<Uuid>,
+    pub queue_id: Option<Uuid>,
+    pub queued_at: Option<DateTime<Utc>>,
+    /// The place in the queue (`Sort::Queued`).
+    pub queue_order: Option<DateTime<Utc>>,
     // Names come from the workspace's cached lists (`CaseNames`), not SQL.
     pub status_name: String,
     pub priority_name: String,
@@ -51,7 +55,7 @@ pub struct CaseRow {
 }
 
 /// The columns of `ROW_SELECT`, in its order.
-const ROW_COLUMNS: [&str; 19] = [
+const ROW_COLUMNS: [&str; 22] = [
     "id",
     "number",
     "title",
@@ -71,6 +75,9 @@ const ROW_COLUMNS: [&str; 19] = [
     "sla_timer_deadline",
     "sla_timer_warning_at",
     "sla_id",
+    "queue_id",
+    "queued_at",
+    "queue_order",
 ];
 
 /// Read by position: by name, each of a page's 400 values cost a hash of
@@ -109,6 +116,9 @@ impl<'r> FromRow<'r, PgRow> for CaseRow {
                 warning_at: row.try_get(17)?,
             },
             sla_id: row.try_get(18)?,
+            queue_id: row.try_get(19)?,
+            queued_at: row.try_get(20)?,
+            queue_order: row.try_get(21)?,
             status_name: String::new(),
             priority_name: String::new(),
             priority_color: String::new(),
@@ -165,6 +175,7 @@ impl CaseRow {
             Sort::Opened => CursorValue::Time(self.opened_at),
             Sort::Updated => CursorValue::Time(self.updated_at),
             Sort::Resolved => CursorValue::Time(self.resolved_at.unwrap_or(NEVER)),
+            Sort::Queued => CursorValue::Time(self.queue_order.unwrap_or(NO_DEADLINE)),
         };
         Cursor { value, id: self.id }
     }
@@ -178,7 +189,8 @@ impl CaseRow {
 const ROW_SELECT: &str = "select c.id, c.number, c.title, c.customer_id, c.customer_name,
         c.state, c.status_reason_id, c.priority_id, c.owner_user_id, c.owner_team_id, c.channel_id,
         c.opened_at, c.updated_at, c.resolved_at, c.worked_minutes,
-        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at, c.sla_id";
+        c.sla_timer_status, c.sla_timer_deadline, c.sla_timer_warning_at, c.sla_id,
+        c.queue_id, c.queued_at, c.queue_order";
 
 /// The cases, up to the conditions (the SLA cell is the row's own, migration 0017).
 fn push_from(sql: &mut QueryBuilder<Postgres>) {
@@ -220,6 +232,7 @@ fn sort_expression(sort: Sort) -> String {
         Sort::Opened => "c.opened_at".into(),
         Sort::Updated => "c.updated_at".into(),
         Sort::Resolved => "coalesce(c.resolved_at, '1900-01-01T00:00:00Z'::timestamptz)".into(),
+        Sort::Queued => "c.queue_order".into(),
     }
 }
 
@@ -242,7 +255,9 @@ enum SortSource {
 /// first page, and the "nearing" view's, is read from an index range.
 fn sort_source(sort: Sort) -> SortSource {
     let join = match sort {
-        Sort::Number | Sort::Title | Sort::Opened | Sort::Resolved => return SortSource::Index,
+        Sort::Number | Sort::Title | Sort::Opened | Sort::Resolved | Sort::Queued => {
+            return SortSource::Index;
+        }
         Sort::Updated | Sort::Deadline => "",
         Sort::Customer => {
             " join customer_refs cu on cu.tenant_id = c.tenant_id and cu.id = c.customer_id"
@@ -492,6 +507,23 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
                 .push_bind(spec.now)
                 .push(" and i.status = 'in_progress')");
         }
+        View::Orphaned => {
+            sql.push(
+                " and c.state = 'active'
+                  and c.owner_user_id in (select u.id from users u where not u.active)",
+            );
+        }
+        View::Queued => {
+            // Only active cases wait in a queue: closing takes them out.
+            sql.push(" and c.queue_id = any(")
+                .push_bind(spec.queues.clone())
+                .push(")");
+        }
+    }
+    if !spec.hidden_queues.is_empty() {
+        sql.push(" and (c.queue_id is null or c.queue_id <> all(")
+            .push_bind(spec.hidden_queues.clone())
+            .push("))");
     }
     for (column, value) in [
         ("c.status_reason_id", spec.status),
@@ -550,8 +582,6 @@ fn push_text(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec) {
     }
 }
 
-/// Typed words shorter than this are tested against every customer's name;
-/// a part range that short would hold most of the workspace's names anyway.
 /// One page of the view (and one more row, if there is a next page).
 pub async fn list(
     tx: &mut PgConnection,

@@ -7,6 +7,7 @@ mod columns;
 pub mod demo_rows;
 mod history;
 mod list;
+mod queue;
 mod references;
 mod sla_effects;
 mod surroundings;
@@ -21,6 +22,7 @@ pub use clocks::*;
 pub use columns::*;
 pub use history::*;
 pub use list::*;
+pub use queue::*;
 pub use references::{Resolved, check_references};
 pub use sla_effects::*;
 pub use surroundings::*;
@@ -121,6 +123,12 @@ pub struct CaseRecord {
     pub entitlement_name: Option<String>,
     pub terms_exempt: bool,
     pub escalated: bool,
+    pub queue_id: Option<Uuid>,
+    pub queue_name: Option<String>,
+    pub queued_at: Option<DateTime<Utc>>,
+    pub queued_by: Option<Uuid>,
+    #[sqlx(skip)]
+    pub queued_by_name: Option<String>,
 }
 
 impl CaseRecord {
@@ -177,7 +185,9 @@ pub(super) const RECORD_COLUMNS: &str = "c.id, c.number, c.title, c.customer_id,
         c.worked_minutes, c.billable_minutes, c.resolved_billable_minutes,
         c.created_by, c.updated_by, c.updated_at, c.version,
         c.entitlement_id, (select name from entitlement_refs where id = c.entitlement_id) as entitlement_name,
-        c.terms_exempt, c.escalated";
+        c.terms_exempt, c.escalated,
+        c.queue_id, (select catalog_name(name, names) from queues where id = c.queue_id) as queue_name,
+        c.queued_at, c.queued_by";
 
 /// Runs a record query and puts the names of the workspace's lists on it.
 async fn fetch_record(
@@ -216,6 +226,7 @@ pub(super) fn put_names(case: &mut CaseRecord, names: &CaseNames) {
     case.updated_by_name = names
         .of(Named::User, Some(case.updated_by))
         .unwrap_or_default();
+    case.queued_by_name = names.of(Named::User, case.queued_by);
 }
 
 /// How a case is named: by the number people use, or by its id.

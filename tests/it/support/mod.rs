@@ -25,7 +25,7 @@ pub const PASSWORD: &str = "correct-horse-battery";
 /// The fixture workspaces: ACME speaks pt-BR, GLOBEX Galician.
 pub const ACME: &str = "acme";
 pub const GLOBEX: &str = "globex";
-const FIXTURE_VERSION: &str = "v7";
+const FIXTURE_VERSION: &str = "v8";
 
 pub fn email(workspace: &str, role: Role) -> String {
     format!("{}@{workspace}.test", role.as_str())
@@ -199,6 +199,43 @@ async fn load_fixtures(pool: &PgPool) {
     ] {
         load_customers(pool, slug, cnpj, account, contact, cpf).await;
     }
+    for slug in [ACME, GLOBEX] {
+        load_queues(pool, slug).await;
+    }
+}
+
+/// "Suporte N1", public, with the agent in it; "Financeiro", private to the
+/// admin.
+async fn load_queues(pool: &PgPool, slug: &str) {
+    use atende::queues::store::{self, QueueInput};
+    let tenant: uuid::Uuid = sqlx::query_scalar("select id from tenants where slug = $1")
+        .bind(slug)
+        .fetch_one(pool)
+        .await
+        .expect("tenant");
+    let mut tx = atende::db::begin_tenant_tx(pool, tenant).await.expect("tx");
+    let names = atende::catalog::translations::Names::default();
+    for (name, private, role) in [
+        ("Suporte N1", false, Role::Agent),
+        ("Financeiro", true, Role::Admin),
+    ] {
+        let input = QueueInput {
+            name,
+            names: &names,
+            description: "",
+            is_private: private,
+        };
+        let id = store::create(&mut tx, &input).await.expect("fixture queue");
+        let member: uuid::Uuid = sqlx::query_scalar("select id from users where email = $1")
+            .bind(email(slug, role))
+            .fetch_one(&mut *tx)
+            .await
+            .expect("member");
+        store::add_member(&mut tx, id, Some(member), None)
+            .await
+            .expect("fixture member");
+    }
+    tx.commit().await.expect("fixture queues");
 }
 
 /// One account with its primary contact, both with the "Cliente" role.

@@ -1,0 +1,50 @@
+queues-admin = Queues
+queues-admin-help = Where cases wait for someone to pick them; private ones for their members only.
+queue-visibility = Visibility
+queue-items = Items
+queue-unassigned = Nobody on it
+queue-private = Private
+queue-public = Public
+queue-private-label = Private: only members, supervisors and admins see its items
+queue-open-items = See the queue's items
+queue-members-help = People and teams; the members of a member team are members of the queue too.
+queue-no-members = The queue has no members yet.
+queue-member-team = team
+queue-member-user = person
+queue-member-users = People
+queue-member-teams = Teams
+queue-member-added = { $name } is now a member of the queue.
+case-refused-not-queued = This case is in no queue.
+event-queue = Queue
+queue-event-added = Added to queue
+queue-event-picked = Picked from queue
+queue-event-released = Released back to queue
+queue-event-removed = Removed from queue
+queue-event-routed = Routed to queue
+queue-event-from = before in
+queue-event-left = left the queue
+queue-event-was-with = was with
+queue-event-rule = by rule
+queue-choose = Choose a queue.
+queue-added-many = { $count ->
+    [0] No cases added to queue { $queue }: the chosen cases were in it already, closed or out of your reach.
+    [one] 1 case added to queue { $queue }.
+   *[other] { $count } cases added to queue { $queue }.
+}
+queue-waiting-title = Items nobody works on in your queues
+queue-mine = My queues
+queue-counts-title = nobody on it / all items
+queue-none-visible = You are in no queue, and no public queue exists yet.
+queue-add-selected = Add to queue
+queue-add = Add to queue
+field-queued-for = Waiting for
+field-queue = Queue
+queue-waiting-in = In queue
+queue-since = since
+queue-pick = Pick
+queue-pick-remove = Pick and remove from queue
+queue-release = Release
+queue-remove = Remove from queue
+queue-route = Route to queue
+cases-export-csv = Export CSV
+view-orphaned = Of deactivated users

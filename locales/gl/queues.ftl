@@ -1,0 +1,50 @@
+queues-admin = Filas
+queues-admin-help = Onde os casos agardan a que alguén os escolla; as privadas só para os seus membros.
+queue-visibility = Visibilidade
+queue-items = Elementos
+queue-unassigned = Sen responsable
+queue-private = Privada
+queue-public = Pública
+queue-private-label = Privada: só os membros, supervisores e administradores ven os seus elementos
+queue-open-items = Ver os elementos da fila
+queue-members-help = Persoas e equipos; os membros dun equipo membro tamén son membros da fila.
+queue-no-members = A fila aínda non ten membros.
+queue-member-team = equipo
+queue-member-user = persoa
+queue-member-users = Persoas
+queue-member-teams = Equipos
+queue-member-added = { $name } xa é membro da fila.
+case-refused-not-queued = Este caso non está en ningunha fila.
+event-queue = Fila
+queue-event-added = Engadido á fila
+queue-event-picked = Escollido na fila
+queue-event-released = Liberado de volta á fila
+queue-event-removed = Quitado da fila
+queue-event-routed = Encamiñado á fila
+queue-event-from = antes en
+queue-event-left = saíu da fila
+queue-event-was-with = estaba con
+queue-event-rule = pola regra
+queue-choose = Escolla unha fila.
+queue-added-many = { $count ->
+    [0] Ningún caso engadido á fila { $queue }: os casos escollidos xa estaban nela, pechados ou fóra do seu alcance.
+    [one] 1 caso engadido á fila { $queue }.
+   *[other] { $count } casos engadidos á fila { $queue }.
+}
+queue-waiting-title = Elementos sen responsable nas súas filas
+queue-mine = As miñas filas
+queue-counts-title = sen responsable / todos os elementos
+queue-none-visible = Non participa en ningunha fila, e aínda non se creou ningunha fila pública.
+queue-add-selected = Engadir á fila
+queue-add = Engadir á fila
+field-queued-for = Na fila hai
+field-queue = Fila
+queue-waiting-in = Na fila
+queue-since = desde
+queue-pick = Escoller
+queue-pick-remove = Escoller e quitar da fila
+queue-release = Liberar
+queue-remove = Quitar da fila
+queue-route = Encamiñar á fila
+cases-export-csv = Exportar CSV
+view-orphaned = De usuarios desactivados

@@ -1,0 +1,50 @@
+queues-admin = Filas
+queues-admin-help = Onde os casos esperam que alguém os escolha; as privadas só para seus membros.
+queue-visibility = Visibilidade
+queue-items = Itens
+queue-unassigned = Sem responsável
+queue-private = Privada
+queue-public = Pública
+queue-private-label = Privada: só os membros, supervisores e administradores veem seus itens
+queue-open-items = Ver os itens da fila
+queue-members-help = Pessoas e equipes; os membros de uma equipe membro também são membros da fila.
+queue-no-members = A fila ainda não tem membros.
+queue-member-team = equipe
+queue-member-user = pessoa
+queue-member-users = Pessoas
+queue-member-teams = Equipes
+queue-member-added = { $name } agora é membro da fila.
+case-refused-not-queued = Este caso não está em nenhuma fila.
+event-queue = Fila
+queue-event-added = Adicionado à fila
+queue-event-picked = Escolhido na fila
+queue-event-released = Liberado de volta para a fila
+queue-event-removed = Removido da fila
+queue-event-routed = Encaminhado para a fila
+queue-event-from = antes em
+queue-event-left = saiu da fila
+queue-event-was-with = estava com
+queue-event-rule = pela regra
+queue-choose = Escolha uma fila.
+queue-added-many = { $count ->
+    [0] Nenhum caso adicionado à fila { $queue }: os casos escolhidos já estavam nela, fechados ou fora do seu alcance.
+    [one] 1 caso adicionado à fila { $queue }.
+   *[other] { $count } casos adicionados à fila { $queue }.
+}
+queue-waiting-title = Itens sem responsável nas suas filas
+queue-mine = Minhas filas
+queue-counts-title = sem responsável / todos os itens
+queue-none-visible = Você não participa de nenhuma fila, e nenhuma fila pública foi criada ainda.
+queue-add-selected = Adicionar à fila
+queue-add = Adicionar à fila
+field-queued-for = Na fila há
+field-queue = Fila
+queue-waiting-in = Na fila
+queue-since = desde
+queue-pick = Escolher
+queue-pick-remove = Escolher e remover da fila
+queue-release = Liberar
+queue-remove = Remover da fila
+queue-route = Encaminhar para a fila
+cases-export-csv = Exportar CSV
+view-orphaned = De usuários desativados
