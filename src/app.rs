@@ -94,6 +94,7 @@ pub fn routes() -> Vec<Route> {
         crate::mail::handlers::routes(),
         catalog::routes(),
         crate::queues::routes(),
+        crate::routing::routes(),
         crate::sla::handlers::routes(),
         customers::routes(),
         crate::entitlements::handlers::routes(),

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod ops;
 pub mod pages;
 pub mod queues;
+pub mod routing;
 pub mod seed;
 pub mod server;
 pub mod sla;

@@ -20,7 +20,7 @@ use crate::web::routes::{Access, ObjectKind, Route};
 pub fn routes() -> Vec<Route> {
     use handlers::{
         actions, attachments, compliance, entitlement, export, form, list, merge, notes, queue,
-        queues_page, reactivate, relations, show,
+        queues_page, reactivate, relations, routing, show,
     };
     let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
@@ -42,6 +42,11 @@ pub fn routes() -> Vec<Route> {
             "/cases/assign",
             Access::Role(Role::Supervisor),
             list::assign_cases,
+        ),
+        Route::post(
+            "/cases/route",
+            Access::Role(Role::Supervisor),
+            routing::route_selected,
         ),
         Route::post(
             "/cases/queue",
@@ -81,6 +86,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/cases/{number}/start", case, actions::start_execution),
         Route::post("/cases/{number}/take", case, actions::take_case),
         Route::post("/cases/{number}/queue", case, queue::add_to_queue),
+        Route::post("/cases/{number}/route", case, routing::route_case),
         Route::post("/cases/{number}/queue/pick", case, queue::pick),
         Route::post("/cases/{number}/queue/release", case, queue::release),
         Route::post(

@@ -13,8 +13,9 @@ const COUNTS: [i64; 4] = [0, 1, 2, 1000];
 
 /// Arguments that are numbers. Every argument of the catalogues is either
 /// here or in `TEXT_ARGS`, so a new one has to be placed.
-const NUMBER_ARGS: [&str; 13] = [
+const NUMBER_ARGS: [&str; 14] = [
     "count",
+    "unmatched",
     "minutes",
     "hours",
     "index",
@@ -136,6 +137,60 @@ fn expected() -> BTreeMap<(&'static str, &'static str), [&'static str; 4]> {
             "1 caso asignado.",
             "2 casos asignados.",
             "1000 casos asignados.",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "routing-flagged"),
+        [
+            "nenhuma regra com destino inativo",
+            "1 regra com destino inativo",
+            "2 regras com destino inativo",
+            "1000 regras com destino inativo",
+        ],
+    );
+    table.insert(
+        ("gl", "routing-flagged"),
+        [
+            "ningunha regra con destino inactivo",
+            "1 regra con destino inactivo",
+            "2 regras con destino inactivo",
+            "1000 regras con destino inactivo",
+        ],
+    );
+    table.insert(
+        ("en", "routing-flagged"),
+        [
+            "no rule with an inactive target",
+            "1 rule with an inactive target",
+            "2 rules with an inactive target",
+            "1000 rules with an inactive target",
+        ],
+    );
+    table.insert(
+        ("pt-BR", "routing-routed-many"),
+        [
+            "Nenhum caso encaminhado (0 sem regra que se aplicasse).",
+            "1 caso encaminhado (1 sem regra que se aplicasse).",
+            "2 casos encaminhados (2 sem regra que se aplicasse).",
+            "1000 casos encaminhados (1000 sem regra que se aplicasse).",
+        ],
+    );
+    table.insert(
+        ("gl", "routing-routed-many"),
+        [
+            "Ningún caso encamiñado (0 sen regra que se aplicase).",
+            "1 caso encamiñado (1 sen regra que se aplicase).",
+            "2 casos encamiñados (2 sen regra que se aplicase).",
+            "1000 casos encamiñados (1000 sen regra que se aplicase).",
+        ],
+    );
+    table.insert(
+        ("en", "routing-routed-many"),
+        [
+            "No cases routed (0 with no rule that applied).",
+            "1 case routed (1 with no rule that applied).",
+            "2 cases routed (2 with no rule that applied).",
+            "1000 cases routed (1000 with no rule that applied).",
         ],
     );
     table.insert(

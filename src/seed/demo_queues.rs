@@ -69,6 +69,7 @@ pub async fn seed(
             name: name.to_owned(),
         });
     }
+    rules(tx, &made).await?;
     let cases: Vec<Uuid> = sqlx::query_scalar(
         "select id from case_refs where state = 'active' order by number desc limit 16",
     )
@@ -98,5 +99,63 @@ pub async fn seed(
                 .ok();
         }
     }
+    Ok(())
+}
+
+/// The active rule set: money matters to Financeiro, urgent cases to N2
+/// (each in turn to its members), the rest to N1; new e-mail is routed as
+/// it arrives.
+async fn rules(tx: &mut PgConnection, queues: &[Named]) -> anyhow::Result<()> {
+    use crate::routing::condition::{Condition, Field, Op, Rule, Value};
+    use crate::routing::model::{Assign, RuleInput, Target};
+    use crate::routing::store;
+    let set = store::create_set(tx, "Roteamento padrão")
+        .await
+        .map_err(|e| anyhow::anyhow!("demo rule set: {e:?}"))?;
+    let urgent: Option<Uuid> =
+        sqlx::query_scalar("select id from priorities where name = 'Urgente'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let words = |w: &str| Rule {
+        field: Field::Title,
+        op: Op::Contains,
+        value: Some(Value::Words(w.to_owned())),
+    };
+    let mut rules = vec![RuleInput {
+        name: "Boletos e reembolsos".to_owned(),
+        condition: Condition(vec![
+            vec![words("boleto")],
+            vec![words("reembolso")],
+            vec![words("nota fiscal")],
+        ]),
+        target: Target::Queue(queues[2].id),
+        assign: Assign::None,
+    }];
+    if let Some(urgent) = urgent {
+        rules.push(RuleInput {
+            name: "Urgentes ao segundo nível".to_owned(),
+            condition: Condition(vec![vec![Rule {
+                field: Field::Priority,
+                op: Op::Is,
+                value: Some(Value::Id(urgent)),
+            }]]),
+            target: Target::Queue(queues[1].id),
+            assign: Assign::RoundRobin,
+        });
+    }
+    rules.push(RuleInput {
+        name: "Demais casos".to_owned(),
+        condition: Condition::default(),
+        target: Target::Queue(queues[0].id),
+        assign: Assign::None,
+    });
+    for rule in &rules {
+        store::add_rule(tx, set, rule).await?;
+    }
+    let email: Option<Uuid> = sqlx::query_scalar("select id from channels where name = 'E-mail'")
+        .fetch_optional(&mut *tx)
+        .await?;
+    store::set_auto_channels(tx, set, &email.into_iter().collect::<Vec<_>>()).await?;
+    store::set_active(tx, set, true).await?;
     Ok(())
 }

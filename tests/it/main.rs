@@ -35,6 +35,7 @@ mod module_graph;
 mod one_door;
 mod queues;
 mod route_inventory;
+mod routing;
 mod sessions;
 mod sla_admin;
 mod sla_cases;

@@ -53,6 +53,8 @@ const NEVER: &[(&str, &[&str])] = &[
         ],
     ),
     ("sla", &["cases", "worker", "pages", "seed"]),
+    ("routing", &["cases", "worker", "pages", "seed"]),
+    ("queues", &["cases", "routing", "worker", "pages", "seed"]),
     ("entitlements", &["cases", "worker", "pages", "seed"]),
     ("notifications", &["cases", "worker", "pages", "seed"]),
     ("customers", &["cases", "worker", "pages", "seed"]),

@@ -90,6 +90,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("tenants", &["tenants"]),
     ("users", &["users"]),
     ("queues", &["queues", "queue_members"]),
+    ("routing", &["routing_rule_sets", "routing_rules"]),
 ];
 
 /// Configuration every feature names its records by: readable by any store.

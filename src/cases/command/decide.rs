@@ -194,6 +194,13 @@ pub enum Command {
     RouteToQueue {
         queue: Named,
     },
+    /// "Aplicar regra de roteamento": where the first matching rule sends
+    /// the case (`None` when none matched), and the rules passed over for a
+    /// target no longer active.
+    ApplyRouting {
+        routed: Option<RoutedTo>,
+        skipped: Vec<String>,
+    },
     /// The edit form saved: only what the person changed is in `edit`.
     /// The entitlement moves when it changed; `exception` is why a case
     /// restricted by an entitlement goes without it.
@@ -203,6 +210,16 @@ pub enum Command {
         entitlement_before: Option<Uuid>,
         exception: Option<Exception>,
     },
+}
+
+/// Where a routing rule sends a case: into a queue, to an owner, or both
+/// (a team and the member the rule chose).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutedTo {
+    pub rule: String,
+    pub queue: Option<Named>,
+    pub team: Option<Named>,
+    pub user: Option<Named>,
 }
 
 /// A new case, as what follows its insert reads it.
@@ -575,6 +592,88 @@ pub fn decide(command: &Command, case: &CaseNow, actor: &Actor) -> Result<Change
                 owner_changed(&mut entry, case, &case.owner_team_name, case.owner_team);
             }
             Ok(queue_change(writes, entry))
+        }
+        Command::ApplyRouting { routed, skipped } => {
+            model::check_active(&situation)?;
+            let mut entries: Vec<Entry> = skipped
+                .iter()
+                .map(|rule| {
+                    let mut skip = queue_entry("rule_skipped", None, None);
+                    skip.data["rule"] = json!(rule);
+                    skip
+                })
+                .collect();
+            let Some(to) = routed else {
+                return Ok(Change {
+                    entries,
+                    ..Change::default()
+                });
+            };
+            if let (Some(user), false) = (&to.user, actor.supervisor) {
+                // Routing gives the case to someone: an agent may not take
+                // it from whoever works on it.
+                if case
+                    .owner_user
+                    .is_some_and(|owner| owner != actor.user && owner != user.id)
+                {
+                    return Err(Refusal::NotAllowed);
+                }
+            }
+            let mut writes = Vec::new();
+            if let Some(queue) = &to.queue
+                && case.queue.as_ref().map(|q| q.id) != Some(queue.id)
+            {
+                writes.push(Write::Queue(Some(queue.id)));
+            }
+            let mut new_owner = match (&to.team, &to.user) {
+                (_, Some(user)) => Some((user.name.clone(), user.id)),
+                (Some(team), None) => Some((team.name.clone(), team.id)),
+                (None, None) => None,
+            };
+            // Into a queue and to nobody in particular: whoever worked on
+            // it lets it go, for the queue's members to pick.
+            if to.queue.is_some() && new_owner.is_none() && case.owner_user.is_some() {
+                writes.push(Write::Owner(team_or_nobody(case)));
+                new_owner = case
+                    .owner_team
+                    .map(|team| (case.owner_team_name.clone(), team));
+                if new_owner.is_none() {
+                    new_owner = Some((String::new(), Uuid::nil()));
+                }
+            }
+            if let Some(team) = &to.team
+                && case.owner_team != Some(team.id)
+            {
+                writes.push(Write::Owner(Owner::Team(team.id)));
+            }
+            if let Some(user) = &to.user
+                && case.owner_user != Some(user.id)
+            {
+                writes.push(Write::Owner(Owner::User(user.id)));
+            }
+            let mut entry = queue_entry("routed_by_rule", to.queue.as_ref(), None);
+            entry.data["rule"] = json!(to.rule);
+            let owner_moves = writes.iter().any(|w| matches!(w, Write::Owner(_)));
+            if owner_moves && let Some((name, id)) = new_owner {
+                owner_changed(&mut entry, case, &name, Some(id).filter(|id| !id.is_nil()));
+            }
+            entries.push(entry);
+            let notices = match &to.user {
+                Some(user) if user.id != actor.user && case.owner_user != Some(user.id) => {
+                    vec![Notice {
+                        to: Audience::Users(vec![user.id]),
+                        kind: Kind::Assigned,
+                    }]
+                }
+                _ => Vec::new(),
+            };
+            Ok(Change {
+                resync_sla: !writes.is_empty(),
+                writes,
+                entries,
+                notices,
+                ..Change::default()
+            })
         }
         Command::EditFields {
             edit,

@@ -15,7 +15,9 @@ pub mod follow;
 mod put;
 pub mod sla_steps;
 
-pub use decide::{Actor, CaseNow, Command, Exception, Named, Opening, blind, decide, decide_open};
+pub use decide::{
+    Actor, CaseNow, Command, Exception, Named, Opening, RoutedTo, blind, decide, decide_open,
+};
 pub use executor::{Applied, Context, execute, open};
 pub use put::put;
 

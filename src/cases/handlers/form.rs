@@ -29,6 +29,7 @@ use crate::error::{AppError, Result};
 use crate::sla::sync::{NewCaseClocks, plan_new_case};
 use crate::web::form::{self, FieldErrors, Query};
 use crate::web::page::PageCtx;
+use crate::web::session::push_flash;
 
 /// The customer chosen on the form, with what the agent must see at once.
 pub struct ChosenCustomer {
@@ -382,6 +383,7 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         &follow::sla_view_of_new_case(&new_case, &resolved),
     )
     .await?;
+    let channel = parsed.channel_id;
     let opening = Opening {
         owner: parsed.owner,
         entitlement: parsed.entitlement_id,
@@ -403,6 +405,15 @@ async fn save_new(mut s: SignedIn, htmx: bool, input: CaseForm) -> Result<Respon
         }
         Created::New(number) => number,
     };
+    // New cases of the channels the active rule set names are routed as
+    // they come in.
+    if s.lists
+        .routing_rules(&mut s.tx)
+        .await?
+        .routes_new_cases_of(channel)
+    {
+        super::routing::route(&mut s, new_case.id).await?;
+    }
     s.tx.commit().await?;
     tracing::info!(case = %number, "case created");
     Ok(to_case(htmx, number))
@@ -554,7 +565,17 @@ pub async fn update_case(
             )));
         }
     }
+    // "Salvar e encaminhar": the rules read the case as just saved.
+    let routed = if action.action == "save_route" {
+        Some(super::routing::route(&mut s, before.id).await?)
+    } else {
+        None
+    };
     s.tx.commit().await?;
+    if let Some(outcome) = routed {
+        let (kind, text) = super::routing::message(&s.page, &outcome);
+        push_flash(&s.session, kind, text).await;
+    }
     Ok(Redirect::to(&case_path(before.number())).into_response())
 }
 

@@ -14,6 +14,7 @@ pub mod queue;
 pub mod queues_page;
 pub mod reactivate;
 pub mod relations;
+pub mod routing;
 pub mod show;
 
 use sqlx::PgConnection;

@@ -420,6 +420,8 @@ pub fn queue_action_key(action: &str) -> &'static str {
         "released" => "queue-event-released",
         "removed" => "queue-event-removed",
         "routed" => "queue-event-routed",
+        "routed_by_rule" => "queue-event-routed-by-rule",
+        "rule_skipped" => "queue-event-rule-skipped",
         _ => "event-queue",
     }
 }

@@ -44,3 +44,30 @@ pub async fn queue_of(
     };
     Ok(query.fetch_optional(tx).await?.flatten())
 }
+
+/// The service level of the case's customer, as routing rules read it.
+pub async fn service_level_of(
+    tx: &mut PgConnection,
+    customer: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("select service_level_id from customer_refs where id = $1")
+            .bind(customer)
+            .fetch_optional(tx)
+            .await?
+            .flatten(),
+    )
+}
+
+/// The ids of the cases with these numbers, in number order (those of
+/// another workspace are not there).
+pub async fn ids_by_numbers(
+    tx: &mut PgConnection,
+    numbers: &[crate::cases::model::CaseNumber],
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let numbers: Vec<i64> = numbers.iter().map(|n| n.0).collect();
+    sqlx::query_scalar("select id from cases where number = any($1) order by number")
+        .bind(numbers)
+        .fetch_all(tx)
+        .await
+}

@@ -25,7 +25,7 @@ pub const PASSWORD: &str = "correct-horse-battery";
 /// The fixture workspaces: ACME speaks pt-BR, GLOBEX Galician.
 pub const ACME: &str = "acme";
 pub const GLOBEX: &str = "globex";
-const FIXTURE_VERSION: &str = "v8";
+const FIXTURE_VERSION: &str = "v9";
 
 pub fn email(workspace: &str, role: Role) -> String {
     format!("{}@{workspace}.test", role.as_str())
@@ -235,6 +235,10 @@ async fn load_queues(pool: &PgPool, slug: &str) {
             .await
             .expect("fixture member");
     }
+    // A routing rule set, not active and without rules.
+    atende::routing::store::create_set(&mut tx, "Padrão")
+        .await
+        .expect("fixture rule set");
     tx.commit().await.expect("fixture queues");
 }
 
