@@ -73,7 +73,6 @@ admin-users-help = Team accounts, roles and access.
 coming-cases = Case views will live here: my active cases, unassigned, resolved and more.
 coming-customers = Customer search by name, company name, CPF or CNPJ will live here, with each customer's record.
 coming-knowledge = The knowledge base with articles to resolve cases will live here.
-coming-dashboard = The supervisor dashboard with volumes and SLA compliance will live here.
 
 ## Error pages
 error-go-home = Back to the start

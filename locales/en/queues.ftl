@@ -48,3 +48,4 @@ queue-remove = Remove from queue
 queue-route = Route to queue
 cases-export-csv = Export CSV
 view-orphaned = Of deactivated users
+view-all = All

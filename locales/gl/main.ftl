@@ -73,7 +73,6 @@ admin-users-help = Contas, roles e acceso do equipo.
 coming-cases = Aquí estarán as vistas de casos: os meus casos activos, sen asignar, resoltos e máis.
 coming-customers = Aquí estará a busca de clientes por nome, razón social, CPF ou CNPJ, coa ficha de cada cliente.
 coming-knowledge = Aquí estará a base de coñecemento con artigos para resolver casos.
-coming-dashboard = Aquí estará o panel do supervisor con volumes e cumprimento de SLA.
 
 ## Error pages
 error-go-home = Volver ao inicio

@@ -48,3 +48,4 @@ queue-remove = Quitar da fila
 queue-route = Encamiñar á fila
 cases-export-csv = Exportar CSV
 view-orphaned = De usuarios desactivados
+view-all = Todos

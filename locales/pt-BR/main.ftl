@@ -73,7 +73,6 @@ admin-users-help = Contas, papéis e acesso da equipe.
 coming-cases = Aqui ficarão as exibições de casos (atendimentos): meus casos ativos, não atribuídos, resolvidos e mais.
 coming-customers = Aqui ficará a busca de clientes por nome, razão social, CPF ou CNPJ, com a ficha de cada cliente.
 coming-knowledge = Aqui ficará a base de conhecimento com artigos para resolver casos.
-coming-dashboard = Aqui ficará o painel do supervisor com volumes e cumprimento de SLA.
 
 ## Error pages
 error-go-home = Voltar ao início

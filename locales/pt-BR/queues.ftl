@@ -48,3 +48,4 @@ queue-remove = Remover da fila
 queue-route = Encaminhar para a fila
 cases-export-csv = Exportar CSV
 view-orphaned = De usuários desativados
+view-all = Todos

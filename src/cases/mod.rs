@@ -19,14 +19,19 @@ use crate::web::routes::{Access, ObjectKind, Route};
 
 pub fn routes() -> Vec<Route> {
     use handlers::{
-        actions, attachments, compliance, entitlement, export, form, list, merge, notes, queue,
-        queues_page, reactivate, relations, routing, show,
+        actions, attachments, compliance, dashboard, entitlement, export, form, list, merge, notes,
+        queue, queues_page, reactivate, relations, routing, show,
     };
     let case = Access::TenantObject(Role::Agent, ObjectKind::Case);
     let supervised = Access::TenantObject(Role::Supervisor, ObjectKind::Case);
     vec![
         Route::get("/cases", Access::SignedIn, list::list_cases),
         Route::get("/queues", Access::SignedIn, queues_page::my_queues),
+        Route::get(
+            "/dashboard",
+            Access::Role(Role::Supervisor),
+            dashboard::dashboard,
+        ),
         Route::get(
             "/queues/{id}",
             Access::TenantObject(Role::Agent, ObjectKind::Row("queues")),

@@ -22,13 +22,16 @@ pub enum View {
     /// Active cases whose owner was deactivated: the supervisors' list for
     /// giving them to someone else.
     Orphaned,
+    /// Every case, whatever its state: the dashboard's counts of cases
+    /// opened on a day list here.
+    All,
     /// The items of queues (`ViewSpec::queues`): the queue pages, not a tab
     /// of the case views.
     Queued,
 }
 
 impl View {
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Mine,
         View::Active,
         View::Unassigned,
@@ -38,6 +41,7 @@ impl View {
         View::Following,
         View::Nearing,
         View::Orphaned,
+        View::All,
     ];
 
     pub fn parse(text: &str) -> View {
@@ -59,6 +63,7 @@ impl View {
             View::Following => "following",
             View::Nearing => "nearing",
             View::Orphaned => "orphaned",
+            View::All => "all",
             View::Queued => "queued",
         }
     }
@@ -74,6 +79,7 @@ impl View {
             View::Following => "view-following",
             View::Nearing => "view-nearing",
             View::Orphaned => "view-orphaned",
+            View::All => "view-all",
             View::Queued => "nav-queues",
         }
     }
@@ -109,7 +115,12 @@ impl View {
                 Number, Title, Customer, Status, Owner, Deadline, Opened, Resolved,
             ],
             View::Cancelled => &[Number, Title, Customer, Status, Owner, Opened, Updated],
-            View::Active | View::Created | View::Following | View::Nearing | View::Orphaned => &[
+            View::Active
+            | View::Created
+            | View::Following
+            | View::Nearing
+            | View::Orphaned
+            | View::All => &[
                 Number, Title, Customer, Priority, Status, Owner, Deadline, Opened, Updated,
             ],
             View::Queued => &[
@@ -289,6 +300,11 @@ pub struct ViewQuery {
     pub chart: String,
     /// On the queue pages: one queue's items (else those of my queues).
     pub queue: String,
+    /// Closed (resolved or cancelled) from and to these days.
+    pub closed_from: String,
+    pub closed_to: String,
+    /// "met" or "breached": how the case's SLA timer ended.
+    pub sla: String,
 }
 
 /// The parsed view: what the list shows and in which order.
@@ -314,6 +330,9 @@ pub struct ViewSpec {
     pub start: i64,
     /// The instant the view is read at (the "nearing" view depends on it).
     pub now: DateTime<Utc>,
+    pub closed_from: Option<NaiveDate>,
+    pub closed_to: Option<NaiveDate>,
+    pub sla: Option<SlaEnd>,
     /// The queues whose items the `Queued` view lists.
     pub queues: Vec<Uuid>,
     /// Private queues whose items the reader may not see, left out of
@@ -322,6 +341,31 @@ pub struct ViewSpec {
 }
 
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
+
+/// How a closed case's SLA timer ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaEnd {
+    Met,
+    Breached,
+}
+
+impl SlaEnd {
+    pub fn parse(text: &str) -> Option<SlaEnd> {
+        match text {
+            "met" => Some(SlaEnd::Met),
+            "breached" => Some(SlaEnd::Breached),
+            _ => None,
+        }
+    }
+
+    /// The timer status on the case row that says so.
+    pub fn status(self) -> &'static str {
+        match self {
+            SlaEnd::Met => "succeeded",
+            SlaEnd::Breached => "non_compliant",
+        }
+    }
+}
 
 impl ViewSpec {
     /// Reads the query leniently: anything malformed (a bad id, an unknown
@@ -381,6 +425,9 @@ impl ViewSpec {
             before,
             start,
             now: Utc::now(),
+            closed_from: date(&query.closed_from),
+            closed_to: date(&query.closed_to),
+            sla: SlaEnd::parse(&query.sla),
             queues: Vec::new(),
             hidden_queues: Vec::new(),
         }

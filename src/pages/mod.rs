@@ -13,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::Redirect;
 
-use crate::auth::signed_in::{Admin, SignedIn, Supervisor};
+use crate::auth::signed_in::{Admin, SignedIn};
 use crate::catalog::model::ListKind;
 use crate::users::model::Role;
 use crate::web::page::PageCtx;
@@ -57,7 +57,6 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::get("/", Access::Public, home),
         Route::get("/knowledge", Access::SignedIn, knowledge),
-        Route::get("/dashboard", Access::Role(Role::Supervisor), dashboard),
         Route::get("/admin", Access::Role(Role::Admin), admin),
     ]
 }
@@ -84,10 +83,6 @@ fn coming(ctx: PageCtx, title_key: &'static str, body_key: &'static str) -> Comi
 
 async fn knowledge(s: SignedIn) -> ComingPage {
     coming(s.page, "nav-knowledge", "coming-knowledge")
-}
-
-async fn dashboard(s: SignedIn<Supervisor>) -> ComingPage {
-    coming(s.page, "nav-dashboard", "coming-dashboard")
 }
 
 #[derive(Template, WebTemplate)]

@@ -14,6 +14,7 @@ mod confirmations;
 mod customer_documents;
 mod customer_history;
 mod customers;
+mod dashboard;
 mod database_walls;
 mod dates;
 mod durations;

@@ -64,7 +64,7 @@ pub struct CaseListPage {
     pub now: chrono::DateTime<chrono::Utc>,
     /// Working time left of each row's running timer, by case.
     pub lefts: Vec<(Uuid, WorkingLeft)>,
-    pub views: [View; 9],
+    pub views: [View; 10],
     pub groups: [ChartGroup; 3],
     pub page_sizes: [i64; 3],
     pub statuses: Vec<Choice>,
@@ -119,6 +119,9 @@ impl CaseListPage {
             ("dir", q.dir.as_str()),
             ("per", q.per.as_str()),
             ("chart", q.chart.as_str()),
+            ("closed_from", q.closed_from.as_str()),
+            ("closed_to", q.closed_to.as_str()),
+            ("sla", q.sla.as_str()),
         ];
         let mut pairs = form_urlencoded::Serializer::new(String::new());
         for (key, value) in current {

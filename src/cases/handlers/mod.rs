@@ -4,6 +4,7 @@ pub mod actions;
 pub mod attachments;
 pub mod compliance;
 pub mod conflict;
+pub mod dashboard;
 pub mod entitlement;
 pub mod export;
 pub mod form;

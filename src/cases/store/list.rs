@@ -306,7 +306,10 @@ fn grouped(spec: &ViewSpec) -> Option<Grouped> {
         .iter()
         .all(Option::is_none)
         && spec.from.is_none()
-        && spec.to.is_none();
+        && spec.to.is_none()
+        && spec.closed_from.is_none()
+        && spec.closed_to.is_none()
+        && spec.sla.is_none();
     if !whole_state {
         return None;
     }
@@ -507,6 +510,7 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
                 .push_bind(spec.now)
                 .push(" and i.status = 'in_progress')");
         }
+        View::All => {}
         View::Orphaned => {
             sql.push(
                 " and c.state = 'active'
@@ -519,6 +523,10 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
                 .push_bind(spec.queues.clone())
                 .push(")");
         }
+    }
+    if let Some(end) = spec.sla {
+        sql.push(" and c.sla_timer_status = ")
+            .push_bind(end.status());
     }
     if !spec.hidden_queues.is_empty() {
         sql.push(" and (c.queue_id is null or c.queue_id <> all(")
@@ -553,6 +561,22 @@ fn push_opening_dates(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, tz: chr
     }
     if let Some(to) = spec.to.and_then(|d| d.succ_opt()).and_then(day_start) {
         sql.push(" and c.opened_at < ").push_bind(to);
+    }
+    // The resolved view reads its closing days along its own index.
+    let closed = if spec.view == View::Resolved {
+        "c.resolved_at"
+    } else {
+        "coalesce(c.resolved_at, c.cancelled_at)"
+    };
+    if let Some(from) = spec.closed_from.and_then(day_start) {
+        sql.push(format!(" and {closed} >= ")).push_bind(from);
+    }
+    if let Some(to) = spec
+        .closed_to
+        .and_then(|d| d.succ_opt())
+        .and_then(day_start)
+    {
+        sql.push(format!(" and {closed} < ")).push_bind(to);
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod bulk_rows;
 mod clocks;
 mod columns;
+mod dashboard;
 pub mod demo_rows;
 mod history;
 mod list;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 
 pub use clocks::*;
 pub use columns::*;
+pub use dashboard::*;
 pub use history::*;
 pub use list::*;
 pub use queue::*;
