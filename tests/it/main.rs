@@ -23,6 +23,7 @@ mod e2e_closing;
 mod e2e_customer_history;
 mod e2e_entitlements;
 mod e2e_layout;
+mod e2e_queues;
 mod e2e_sla_timers;
 mod e2e_stale_edit;
 mod edges;
