@@ -373,3 +373,38 @@ async fn the_cases_of_a_deactivated_user_are_listed_for_supervisors_to_give_away
         "agents are offered no such tab: {tabs}"
     );
 }
+
+#[tokio::test]
+async fn the_items_of_several_queues_come_in_one_queue_order_page_after_page() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(Role::Agent).await;
+    let supervisor = app.signed_in(Role::Supervisor).await;
+    let n1 = queue(&app, "Suporte N1").await;
+    let finance = queue(&app, "Financeiro").await;
+    let mut expected = Vec::new();
+    for i in 0..30 {
+        let title = format!("Fila {i:02}");
+        let case = open_case(&agent, &app, &title).await;
+        let queue = if i % 2 == 0 { &n1 } else { &finance };
+        supervisor
+            .post_form(&format!("{case}/queue"), &[("queue", queue)])
+            .await;
+        app.clock().advance(chrono::Duration::minutes(1));
+        expected.push(title);
+    }
+    // The supervisor is in no queue: "my queues" are all they see, merged.
+    let mut seen = Vec::new();
+    let mut next = Some("/queues".to_owned());
+    while let Some(path) = next {
+        let page = supervisor.get(&path).await.text();
+        seen.extend(html::texts(&page, "#cases .case-title"));
+        let doc = scraper::Html::parse_document(&page);
+        let rel = scraper::Selector::parse("a[rel=next]").expect("selector");
+        next = doc
+            .select(&rel)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(|h| h.replace("&amp;", "&"));
+    }
+    assert_eq!(seen, expected, "oldest first across both queues, each once");
+}

@@ -161,7 +161,31 @@ pub async fn dashboard(
     let names = s.lists.case_names(&mut s.tx).await?;
     let queue_book = s.lists.queues(&mut s.tx).await?;
 
-    // Open cases, by what groups them.
+    // Every open-case figure from one read of the active cases.
+    let buckets: [(&'static str, i64, Option<i64>); 5] = [
+        ("dashboard-age-today", 0, Some(0)),
+        ("dashboard-age-1-2", 1, Some(2)),
+        ("dashboard-age-3-6", 3, Some(6)),
+        ("dashboard-age-7-29", 7, Some(29)),
+        ("dashboard-age-30", 30, None),
+    ];
+    let bucket_starts: Vec<DateTime<Utc>> = buckets
+        .iter()
+        .filter_map(|(_, _, oldest)| oldest.map(|o| day_start(today - Duration::days(o))))
+        .collect();
+    let open = store::open_counts(&mut s.tx, &bucket_starts, team).await?;
+    let sum_by = |key: &dyn Fn(&store::OpenCount) -> Option<Uuid>| {
+        let mut sums: Vec<(Option<Uuid>, i64)> = Vec::new();
+        for row in &open {
+            let k = key(row);
+            match sums.iter_mut().find(|(id, _)| *id == k) {
+                Some((_, n)) => *n += row.count,
+                None => sums.push((k, row.count)),
+            }
+        }
+        sums.sort_by_key(|b| std::cmp::Reverse(b.1));
+        sums
+    };
     let mut open_groups = Vec::new();
     for (by, title_key) in [
         (OpenBy::Queue, "dashboard-open-by-queue"),
@@ -169,7 +193,12 @@ pub async fn dashboard(
         (OpenBy::Priority, "dashboard-open-by-priority"),
         (OpenBy::Status, "dashboard-open-by-status"),
     ] {
-        let counts = store::open_by(&mut s.tx, by, team, &[]).await?;
+        let counts = match by {
+            OpenBy::Queue => sum_by(&|r| r.queue_id),
+            OpenBy::Owner => sum_by(&|r| r.owner_user_id),
+            OpenBy::Priority => sum_by(&|r| Some(r.priority_id)),
+            OpenBy::Status => sum_by(&|r| Some(r.status_reason_id)),
+        };
         let mut rows = Vec::new();
         for (key, count) in counts {
             let row = match (by, key) {
@@ -273,24 +302,14 @@ pub async fn dashboard(
         .collect();
 
     // The age of open cases, in whole days of the reader's calendar.
-    let buckets: [(&'static str, i64, Option<i64>); 5] = [
-        ("dashboard-age-today", 0, Some(0)),
-        ("dashboard-age-1-2", 1, Some(2)),
-        ("dashboard-age-3-6", 3, Some(6)),
-        ("dashboard-age-7-29", 7, Some(29)),
-        ("dashboard-age-30", 30, None),
-    ];
-    let ranges: Vec<store::Span> = buckets
-        .iter()
-        .map(|(_, newest, oldest)| {
-            let start = oldest.map(|o| day_start(today - Duration::days(o)));
-            let end = Some(day_start(
-                today - Duration::days(*newest) + Duration::days(1),
-            ));
-            (start, end)
+    let counts: Vec<i64> = (0..buckets.len())
+        .map(|b| {
+            open.iter()
+                .filter(|r| r.bucket == b as i32)
+                .map(|r| r.count)
+                .sum()
         })
         .collect();
-    let counts = store::open_in_ranges(&mut s.tx, &ranges, team, &[]).await?;
     let ages = Bars::of(
         "dashboard-age",
         buckets
@@ -376,7 +395,7 @@ pub async fn dashboard(
     let week_start =
         day_start(today - Duration::days(i64::from(today.weekday().num_days_from_monday())));
     let minutes = store::minutes_logged(&mut s.tx, week_start).await?;
-    let by_owner = store::open_by(&mut s.tx, OpenBy::Owner, team, &[]).await?;
+    let by_owner = sum_by(&|r| r.owner_user_id);
     let users = s.lists.users(&mut s.tx).await?;
     let load = users
         .iter()

@@ -518,10 +518,18 @@ fn push_view_and_choices(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec, me: 
             );
         }
         View::Queued => {
-            // Only active cases wait in a queue: closing takes them out.
-            sql.push(" and c.queue_id = any(")
-                .push_bind(spec.queues.clone())
-                .push(")");
+            // Only active cases wait in a queue: closing takes them out. One
+            // queue is named as such, so its page is a range of its index.
+            match spec.queues.as_slice() {
+                [one] => {
+                    sql.push(" and c.queue_id = ").push_bind(*one);
+                }
+                many => {
+                    sql.push(" and c.queue_id = any(")
+                        .push_bind(many.to_vec())
+                        .push(")");
+                }
+            }
         }
     }
     if let Some(end) = spec.sla {
@@ -606,6 +614,35 @@ fn push_text(sql: &mut QueryBuilder<Postgres>, spec: &ViewSpec) {
     }
 }
 
+/// A page of several queues' items in their queue order: each queue's
+/// first page read from its range of the queue index, and those few rows
+/// merged. Sorting every item of the queues took 400 ms for 40,000 items.
+async fn list_queues_merged(
+    tx: &mut PgConnection,
+    names: &CaseNames,
+    spec: &ViewSpec,
+    me: Uuid,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let (cmp, dir) = direction(spec);
+    let limit = spec.per_page + 1;
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "{ROW_SELECT} from (select k.id, k.queue_order from unnest("
+    ));
+    sql.push_bind(spec.queues.clone()).push(
+        "::uuid[]) as q(id) cross join lateral (select c.id, c.queue_order from cases c
+           where c.queue_id = q.id",
+    );
+    push_conditions(&mut sql, spec, me, tz);
+    push_after(&mut sql, spec, "c.queue_order", cmp);
+    sql.push(format!(
+        " order by c.queue_order {dir}, c.id {dir} limit {limit}) k
+          order by k.queue_order {dir}, k.id {dir} limit {limit}) page
+          join cases c on c.id = page.id order by page.queue_order {dir}, c.id {dir}"
+    ));
+    fetch_rows(tx, sql, names).await
+}
+
 /// One page of the view (and one more row, if there is a next page).
 pub async fn list(
     tx: &mut PgConnection,
@@ -616,6 +653,9 @@ pub async fn list(
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     if let Some(group) = grouped(spec) {
         return list_grouped(tx, names, spec, group, me, tz).await;
+    }
+    if spec.view == View::Queued && spec.sort == Sort::Queued && spec.queues.len() > 1 {
+        return list_queues_merged(tx, names, spec, me, tz).await;
     }
     if reads_opened_range_first(spec) {
         return list_opened_range(tx, names, spec, me, tz).await;
