@@ -60,23 +60,6 @@ pub async fn visible(
     .await
 }
 
-/// One queue, if `user` may see it (inactive ones too: their items stay).
-pub async fn find_visible(
-    tx: &mut PgConnection,
-    id: Uuid,
-    user: Uuid,
-    supervises: bool,
-) -> Result<Option<QueueRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {ROW} from ({WITH_MEMBER}) q where q.id = $3 and {VISIBLE}"
-    )))
-    .bind(user)
-    .bind(supervises)
-    .bind(id)
-    .fetch_optional(tx)
-    .await
-}
-
 /// Every queue, for the admin list.
 pub async fn all(tx: &mut PgConnection, user: Uuid) -> Result<Vec<QueueRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -84,24 +67,6 @@ pub async fn all(tx: &mut PgConnection, user: Uuid) -> Result<Vec<QueueRow>, sql
           order by q.active desc, lower(catalog_name(name, names))"
     )))
     .bind(user)
-    .fetch_all(tx)
-    .await
-}
-
-/// The private queues whose items `user` may not see (none for supervisors).
-pub async fn hidden_from(
-    tx: &mut PgConnection,
-    user: Uuid,
-    supervises: bool,
-) -> Result<Vec<Uuid>, sqlx::Error> {
-    if supervises {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select id from ({WITH_MEMBER}) q where not ({VISIBLE})"
-    )))
-    .bind(user)
-    .bind(supervises)
     .fetch_all(tx)
     .await
 }
